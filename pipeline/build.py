@@ -1,0 +1,62 @@
+"""Build every disclosure of a folder: read each one, write its resources, report what happened.
+
+Per document and streamed: one document's failure is reported (file, line, reason) and the others
+still build.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import input_files, load_catalog
+from .errors import PipelineError
+from .output import write_document
+from .read import Timings, read_document
+from .records import DocumentResult
+
+
+@dataclass
+class BuildReport:
+    built: list[DocumentResult] = field(default_factory=list)
+    failed: list[PipelineError] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+
+
+def build(input_dir: Path, output_dir: Path, say: Callable[[str], None] = print) -> BuildReport:
+    report = BuildReport()
+    catalog = load_catalog(input_dir)
+    for pdf in sorted(input_dir.glob("*.pdf")):
+        report.skipped.append((pdf, "PDF inputs are not extracted yet; extract the text to a .txt file"))
+        say(f"skip   {pdf.name}: PDF inputs are not extracted yet")
+    for path in input_files(input_dir):
+        timings = Timings()
+        try:
+            result = read_document(path, catalog.get(path.name), timings)
+        except PipelineError as e:
+            report.failed.append(e)
+            say(f"FAILED {e.describe()}")
+            continue
+        t0 = time.perf_counter()
+        write_document(result, output_dir)
+        timings.add("write", time.perf_counter() - t0)
+        for stage, seconds in timings.stages.items():
+            report.timings.add(stage, seconds)
+        report.built.append(result)
+        say(summary_line(result, timings))
+    return report
+
+
+def summary_line(result: DocumentResult, timings: Timings) -> str:
+    statuses = [t.status for t in result.tables]
+    stages = " ".join(f"{k}={v * 1000:.0f}ms" for k, v in timings.stages.items())
+    return (
+        f"built  {result.document.doc_id}: tables {statuses.count('parsed')} parsed / "
+        f"{statuses.count('empty')} empty / {statuses.count('missing')} missing / "
+        f"{statuses.count('unparsed')} unparsed, facts {len(result.facts)}, projects {len(result.projects)}, "
+        f"goals {len(result.goals)}, indicators {len(result.indicators)}, glossary {len(result.glossary)}, "
+        f"unparsed lines {len(result.unparsed)} [{stages}]"
+    )

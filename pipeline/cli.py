@@ -1,0 +1,48 @@
+"""The `yusuan` command: a thin layer over the library, and the only place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build as build_all
+from .errors import PipelineError
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_INPUT = PROJECT / "disclosures"
+DEFAULT_OUTPUT = PROJECT / "build" / "csv"
+
+
+@click.group()
+@click.version_option(__version__, prog_name="yusuan")
+def main() -> None:
+    """yusuan: Chinese public budget disclosures as validated open data."""
+
+
+@main.command()
+@click.option("--input", "input_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
+              show_default=True, help="Folder of disclosures (.txt/.md, with an optional catalog.yml).")
+@click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
+              show_default=True, help="Folder for the CSV files, one sub-folder per document.")
+def build(input_dir: Path, output_dir: Path) -> None:
+    """Read every disclosure of a folder and write each resource of the data model as CSV."""
+    if not input_dir.is_dir():
+        raise click.ClickException(f"{input_dir}: no such folder")
+    try:
+        report = build_all(input_dir, output_dir, say=click.echo)
+    except PipelineError as e:
+        raise click.ClickException(e.describe()) from None
+    total = report.timings.stages
+    click.echo(
+        f"{len(report.built)} built, {len(report.failed)} failed, {len(report.skipped)} skipped; "
+        + " ".join(f"{k}={v:.2f}s" for k, v in total.items())
+    )
+    if report.failed:
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

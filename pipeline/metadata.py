@@ -1,0 +1,323 @@
+"""A disclosure's own metadata, read from its text (for files without a catalog entry).
+
+`read_metadata(lines)` returns a dict with the keys of the `documents` resource it can fill:
+
+- `title`: the cover title as printed — the short cover lines right before the first 目录 line (or, with
+  no contents, the first lines of the document), markup removed, each line stripped at its ends and the
+  lines joined without a separator (`四川省市场监督管理局` + `数据应用中心` + `2025 年单位预算`).
+- `fiscal_year`: the year of the title (`2025 年`, `2024年度`), else the first year in the first lines.
+- `kind`: 单位预算 | 部门预算 | 项目绩效目标 | 整体绩效目标 (and the 决算 variants), from the title
+  (`2025 年单位预算`, `XX 部门预算`, `（部门）预算`, `本级项目预算绩效目标表`), else from the body.
+- `supervisor`: the 主管部门 printed in a table cell or as `主管部门：X`, else the parent named in
+  `本单位是隶属于X的二级预算单位`.
+- `publisher`: for a performance-goal document, the 主管部门; otherwise the name in the title (the title
+  without its year and kind), else a `部门名称：` / `单位名称` label, else the 主管部门.
+- `units`: the unit names printed as 实施单位 / 单位名称 (in order, once each); else `[publisher]`.
+- `region`: the administrative prefix of the publisher (else of the title or supervisor): a province
+  (`四川省`, `广西壮族自治区`), a city (`深圳市`, `南通市`, `XX自治州`), a county (`XX区`, `XX县`), or a chain
+  of them as printed (`四川省成都市`).
+- `admin_level`: from the lowest level of the region: province (省, 自治区, and the municipalities
+  北京市/天津市/上海市/重庆市) | city (市, 州, 盟, 地区) | county (区, 县, 旗).
+- `title_line`: the line number where the title starts.
+
+Values that are not printed are None. Nothing here knows particular documents: only the phrases that
+budget disclosures use everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+
+from pipeline.text.lines import Line, match_key, strip_markup
+
+_HEAD_LINES = 60  # the cover, contents and first paragraphs
+_TITLE_CHARS = 60
+_CJK = r"\u4e00-\u9fff"
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_CONTENTS = re.compile(r"^目录$")
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十\d]+部分")
+_LABEL_CELL = re.compile(r"^(主管部门|实施单位|单位名称|部门名称|预算单位|主管单位)(?:\s*[:：]\s*(.*))?$")
+# what an organisation's name ends with (a column header or a number does not)
+_ORG_NAME = re.compile(
+    rf"^[{_CJK}（）()A-Za-z0-9]{{3,}}(?:局|中心|厅|委员会|委|办公室|办|院|站|所|会|部|处|队|馆|校|社|室|组|府|司|署"
+    r"|团|台|场|园|公司|集团|大学|学院|医院|政府|法院|检察院|保障房|基地|库|店)$"
+)
+_SUBORDINATE = re.compile(rf"隶属于?([{_CJK}（）()]{{2,40}}?)(?:的|，|,|。)")
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_AUTONOMOUS_REGIONS = ("内蒙古自治区", "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区")
+_PROVINCE = re.compile(rf"^[{_CJK}]{{2,3}}?省")
+_CITY = re.compile(rf"^[{_CJK}]{{2,6}}?(?:自治州|地区|市|州|盟)")
+_COUNTY = re.compile(rf"^[{_CJK}]{{1,6}}?(?:自治县|自治旗|新区|区|县|旗)")
+# words ending in 区/县/市/州 that are not place names
+_NOT_PLACE = re.compile(r"(?:社区|小区|园区|景区|街区|校区|营区|辖区|片区|市场|城市|超市|州府)$")
+_ORG_PREFIX = re.compile(r"^(?:中国共产党|中共|共青团|中国)")
+
+_KIND_SLUGS = {
+    "部门预算": "dept-budget",
+    "单位预算": "unit-budget",
+    "部门决算": "dept-final",
+    "单位决算": "unit-final",
+    "项目绩效目标": "project-goals",
+    "整体绩效目标": "overall-goals",
+}
+
+
+def _clean(text: str) -> str:
+    return strip_markup(text).strip()
+
+
+def _cells(line: Line) -> list[str]:
+    """The tab-separated cells of a table row, cleaned, empty ones dropped."""
+    return [c for c in (_clean(c) for c in line.text.split("\t")) if c]
+
+
+def _name(text: str) -> str:
+    """A unit or department name: no whitespace, no stray Latin-letter marks before the name (`S 深圳市…`)."""
+    text = re.sub(rf"^[A-Za-z]+\s+(?=[{_CJK}])", "", text.strip())
+    text = re.sub(r"\s+", "", text)
+    return text.strip("：:，,。;；")
+
+
+def _is_title_like(line: Line) -> bool:
+    text = _clean(line.text)
+    key = match_key(text)
+    if not key or len(key) > _TITLE_CHARS or "\t" in text:
+        return False
+    if re.search(r"[。；;：:，,]", key) or _PART_HEADING.match(key) or _CONTENTS.match(key):
+        return False
+    return not re.fullmatch(r"[-—–\d\s]+", key)  # a page number
+
+
+def _title_lines(lines: list[Line]) -> list[Line]:
+    """The cover lines: before the first 目录 that has a cover, else the first lines of the document."""
+    for c, line in enumerate(lines):
+        if not _CONTENTS.match(match_key(line.text)):
+            continue
+        block: list[Line] = []
+        i = c - 1
+        while i >= 0 and len(block) < 6:
+            if not match_key(lines[i].text):
+                i -= 1
+                continue
+            if not _is_title_like(lines[i]):
+                break
+            block.insert(0, lines[i])
+            i -= 1
+        if block and _has_kind_words("".join(match_key(b.text) for b in block)):
+            return block
+    block = []
+    for line in lines[:_HEAD_LINES]:
+        if not match_key(line.text):
+            continue
+        if not _is_title_like(line) or len(block) >= 6:
+            break
+        block.append(line)
+    if block and _has_kind_words("".join(match_key(b.text) for b in block)):
+        return block
+    return []
+
+
+def _has_kind_words(key: str) -> bool:
+    return bool(re.search(r"预算|决算|绩效目标", key))
+
+
+def _kind(key: str) -> str | None:
+    """The kind of disclosure named in a (match-key) text."""
+    key = _YEAR.sub("", key)  # 四川省教育厅（部门）2025年预算
+    if "绩效目标" in key:
+        if "整体" in key and "项目" not in key:
+            return "整体绩效目标"
+        if "项目" in key:
+            return "项目绩效目标"
+    m = re.search(r"(单位|部门\)?|\(部门\))(预算|决算)", key)
+    if m:
+        return ("单位" if m.group(1) == "单位" else "部门") + m.group(2)
+    return None
+
+
+def _body_kind(lines: list[Line]) -> str | None:
+    counts = Counter()
+    for line in lines:
+        for m in re.finditer(r"(单位|部门)(预算|决算)", match_key(line.text)):
+            counts[m.group(1) + m.group(2)] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _labels(lines: list[Line]) -> dict[str, list[str]]:
+    """Values printed after labels such as 主管部门 / 实施单位 / 单位名称, in order, once each."""
+    found: dict[str, list[str]] = {}
+
+    def add(label: str, value: str) -> None:
+        value = _name(value)
+        if _ORG_NAME.match(value):
+            found.setdefault(label, [])
+            if value not in found[label]:
+                found[label].append(value)
+
+    for line in lines:
+        cells = _cells(line)
+        for k, cell in enumerate(cells):
+            m = _LABEL_CELL.match(cell)
+            if not m:
+                continue
+            if m.group(2):
+                add(m.group(1), m.group(2))
+            elif k + 1 < len(cells):
+                add(m.group(1), cells[k + 1])
+    return found
+
+
+def _most_common(lines: list[Line], label: str) -> str | None:
+    counts = Counter()
+    for line in lines:
+        cells = _cells(line)
+        for k, cell in enumerate(cells):
+            m = _LABEL_CELL.match(cell)
+            if m and m.group(1) == label:
+                value = _name(m.group(2) or (cells[k + 1] if k + 1 < len(cells) else ""))
+                if _ORG_NAME.match(value):
+                    counts[value] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _joined_text(lines: list[Line]) -> str:
+    """The document's running text, broken lines joined without a separator."""
+    return "".join(_clean(line.text) for line in lines if match_key(line.text))
+
+
+def _publisher_from_title(title: str) -> str | None:
+    text = re.sub(r"\s+", "", title)
+    text = _YEAR.sub("", text)
+    cut = max(text.rfind("预算"), text.rfind("决算"))
+    if cut < 0:
+        return None
+    text = text[:cut]
+    text = re.sub(r"(?:（部门）|\(部门\)|部门|单位|本级)$", "", text)
+    text = re.sub(r"年$", "", text)
+    text = _name(text)
+    return text if len(text) >= 2 else None
+
+
+def region_of(name: str | None) -> tuple[str | None, str | None]:
+    """(region, admin_level) of the administrative prefix of a unit name."""
+    if not name:
+        return None, None
+    rest = _ORG_PREFIX.sub("", _name(name))
+    parts: list[str] = []
+    level: str | None = None
+    for prefix in _MUNICIPALITIES + _AUTONOMOUS_REGIONS:
+        if rest.startswith(prefix):
+            parts.append(prefix)
+            rest = rest[len(prefix) :]
+            level = "province"
+            break
+    else:
+        m = _PROVINCE.match(rest)
+        if m:
+            parts.append(m.group(0))
+            rest = rest[m.end() :]
+            level = "province"
+    if level is None or parts[0] not in _MUNICIPALITIES:
+        m = _CITY.match(rest)
+        if m and not _NOT_PLACE.search(m.group(0)) and not rest[m.end() :].startswith("场"):
+            parts.append(m.group(0))
+            rest = rest[m.end() :]
+            level = "city"
+    m = _COUNTY.match(rest)
+    if m and not _NOT_PLACE.search(m.group(0)) and not rest[m.end() :].startswith("域"):
+        parts.append(m.group(0))
+        level = "county"
+    if not parts:
+        return None, None
+    return "".join(parts), level
+
+
+def read_metadata(lines: list[Line]) -> dict:
+    """The document's own metadata (see the module docstring for each key)."""
+    head = lines[:_HEAD_LINES]
+    title_block = _title_lines(lines)
+    title = "".join(_clean(line.text) for line in title_block) or None
+    title_key = match_key(title or "")
+
+    fiscal_year: int | None = None
+    m = _YEAR.search(title or "")
+    if m:
+        fiscal_year = int(m.group(1))
+    else:
+        for line in head:
+            m = _YEAR.search(_clean(line.text))
+            if m:
+                fiscal_year = int(m.group(1))
+                break
+
+    kind = _kind(title_key) or _kind("".join(match_key(line.text) for line in head)) or _body_kind(lines)
+
+    labels = _labels(lines)
+    supervisor = _most_common(lines, "主管部门") or _most_common(lines, "主管单位")
+    if supervisor is None:
+        m = _SUBORDINATE.search(_joined_text(lines))
+        if m:
+            supervisor = _name(m.group(1))
+
+    publisher: str | None = None
+    if kind in ("项目绩效目标", "整体绩效目标") and supervisor:
+        publisher = supervisor
+    if publisher is None and title:
+        publisher = _publisher_from_title(title)
+    if publisher is None:
+        for label in ("部门名称", "单位名称", "预算单位", "实施单位"):
+            if labels.get(label):
+                publisher = labels[label][0]
+                break
+    if publisher is None:
+        publisher = supervisor
+
+    units: list[str] = []
+    for label in ("实施单位", "单位名称", "预算单位"):
+        for value in labels.get(label, []):
+            if value not in units:
+                units.append(value)
+    if not units and publisher:
+        units = [publisher]
+
+    region, admin_level = region_of(publisher)
+    if region is None:
+        region, admin_level = region_of(title)
+    if region is None:
+        region, admin_level = region_of(supervisor)
+
+    return {
+        "title": title,
+        "publisher": publisher,
+        "supervisor": supervisor,
+        "region": region,
+        "admin_level": admin_level,
+        "fiscal_year": fiscal_year,
+        "kind": kind,
+        "units": units,
+        "title_line": title_block[0].number if title_block else None,
+    }
+
+
+def derive_doc_id(meta: dict) -> str:
+    """A stable ASCII slug for a document without a catalog entry.
+
+    `{admin_level}-{fiscal_year}-{kind slug}-{hash}`, e.g. `province-2025-unit-budget-1a2b3c4d5e`, where
+    the hash is the first 10 hex digits of the SHA-1 of `region|publisher|fiscal_year|kind` (NFKC, no
+    whitespace). The same text gives the same id on every rebuild; two units of the same level, year and
+    kind differ by the hash. Missing parts read `unknown`.
+    """
+    level = meta.get("admin_level") or "unknown"
+    year = str(meta.get("fiscal_year") or "unknown")
+    kind = meta.get("kind")
+    kind_slug = _KIND_SLUGS.get(kind or "", "unknown")
+    basis = "|".join(
+        re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(meta.get(k) or "")))
+        for k in ("region", "publisher", "fiscal_year", "kind")
+    )
+    digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:10]
+    return f"{level}-{year}-{kind_slug}-{digest}"

@@ -1,0 +1,77 @@
+"""Write a document's records as CSV files, one per resource of the data model.
+
+Deterministic: the same records give the same bytes (fixed column order, `\\n` line ends, decimals
+as printed by `Decimal`, booleans as true/false).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import fields
+from decimal import Decimal
+from pathlib import Path
+
+from . import records as r
+
+RESOURCES: dict[str, type] = {
+    "documents": r.Document,
+    "units": r.Unit,
+    "budget_tables": r.BudgetTable,
+    "budget_facts": r.BudgetFact,
+    "projects": r.Project,
+    "performance_goals": r.PerformanceGoal,
+    "performance_indicators": r.PerformanceIndicator,
+    "glossary": r.GlossaryTerm,
+    "checks": r.Check,
+    "unparsed_lines": r.UnparsedLine,
+}
+
+
+def rows_by_resource(result: r.DocumentResult) -> dict[str, list]:
+    return {
+        "documents": [result.document],
+        "units": result.units,
+        "budget_tables": result.tables,
+        "budget_facts": result.facts,
+        "projects": result.projects,
+        "performance_goals": result.goals,
+        "performance_indicators": result.indicators,
+        "glossary": result.glossary,
+        "checks": result.checks,
+        "unparsed_lines": sorted(result.unparsed, key=lambda u: (u.source_line, u.table_id or "")),
+    }
+
+
+def cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def to_csv(cls: type, rows: list) -> str:
+    names = [f.name for f in fields(cls)]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([cell(getattr(row, n)) for n in names])
+    return buf.getvalue()
+
+
+def write_document(result: r.DocumentResult, out_dir: Path) -> None:
+    folder = out_dir / result.document.doc_id
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in rows_by_resource(result).items():
+        write_if_changed(folder / f"{name}.csv", to_csv(RESOURCES[name], rows))
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.write_bytes(data)

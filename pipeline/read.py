@@ -1,0 +1,154 @@
+"""Read one disclosure file into a `DocumentResult`: the reading stage of the pipeline.
+
+file → lines → parts and table regions → rows → facts, performance goals, glossary. Each step is a
+function of the previous step's output; nothing reaches back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import glossary, metadata, performance
+from .amounts import is_amount
+from .records import BudgetTable, Document, DocumentResult
+from .tables.find import TableRegion, find_tables, unit_of
+from .tables.kinds import KINDS
+from .tables.read import income_sources, read_table
+from .text.decode import read_text
+from .text.lines import Line, split_lines
+
+FUND_KINDS = {k.kind: k.fund for k in KINDS if k.fund in ("政府性基金预算", "国有资本经营预算")}
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+
+def read_document(path: Path, catalog_entry: dict | None = None, timings: Timings | None = None) -> DocumentResult:
+    """Read one disclosure. Raises `UnreadableInput` when the file is not readable text."""
+    timings = timings or Timings()
+    t0 = time.perf_counter()
+    raw = path.read_bytes()
+    text = read_text(path)
+    lines = split_lines(text)
+    timings.add("decode", time.perf_counter() - t0)
+    return read_lines(lines, path, hashlib.sha256(raw).hexdigest(), catalog_entry or {}, timings)
+
+
+def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings: Timings) -> DocumentResult:
+    t0 = time.perf_counter()
+    meta = metadata.read_metadata(lines)
+    doc_id = entry.get("doc_id") or metadata.derive_doc_id(meta)
+    layout = find_tables(lines)
+    doc_unit = unit_of(lines, 0, len(lines)) or "万元"
+    doc = Document(
+        doc_id=doc_id,
+        title=entry.get("title") or meta.get("title"),
+        publisher=entry.get("publisher") or meta.get("publisher"),
+        supervisor=entry.get("supervisor") or meta.get("supervisor"),
+        region=entry.get("region") or meta.get("region"),
+        admin_level=entry.get("admin_level") or meta.get("admin_level"),
+        fiscal_year=entry.get("fiscal_year") or meta.get("fiscal_year"),
+        kind=entry.get("kind") or meta.get("kind"),
+        amount_unit=doc_unit,
+        source_file=path.name,
+        source_sha256=sha256,
+        source_url=entry.get("source_url"),
+    )
+    result = DocumentResult(document=doc)
+    timings.add("find", time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    sources: frozenset[str] | None = None
+    absent = frozenset(FUND_KINDS[t.kind.kind] for t in layout.tables if t.kind.kind in FUND_KINDS and _is_empty(lines, t))
+    for n, region in enumerate(layout.tables, start=1):
+        table_id = f"t{n:02d}"
+        unit = unit_of(lines, region.start, region.end) or doc_unit
+        status, facts = _read_region(result, doc_id, table_id, lines, region, unit, absent, sources)
+        if region.kind.kind == "income_expenditure_summary" and status == "parsed":
+            sources = income_sources(facts)
+        result.tables.append(BudgetTable(
+            doc_id, table_id, region.kind.kind, region.number, region.title, status, unit,
+            lines[region.start].number, lines[region.end - 1].number,
+        ))
+    _add_missing(result, layout, lines)
+    timings.add("tables", time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    span = glossary.find_glossary(lines)
+    if span:
+        terms, unparsed = glossary.parse_glossary(doc_id, lines[span[0]:span[1]])
+        result.glossary.extend(terms)
+        result.unparsed.extend(unparsed)
+    timings.add("glossary", time.perf_counter() - t0)
+
+    found = [t for t in result.tables if t.status != "missing"]
+    doc.tables_found = len(found)
+    doc.tables_missing = sum(t.status == "missing" for t in result.tables)
+    doc.status = "ok" if not result.unparsed and found else ("partial" if found else "failed")
+    _dedupe_units(result)
+    return result
+
+
+def _read_region(result: DocumentResult, doc_id: str, table_id: str, lines: list[Line], region: TableRegion,
+                 unit: str, absent: frozenset[str], sources: frozenset[str] | None) -> tuple[str, list]:
+    if region.kind.shape == "performance":
+        goals, indicators, unparsed = performance.parse_performance(
+            doc_id, table_id, region.kind.kind, lines[region.start:region.end])
+        result.goals.extend(goals)
+        result.indicators.extend(indicators)
+        result.unparsed.extend(unparsed)
+        if goals:
+            return "parsed", []
+        return ("empty" if region.empty_note or not unparsed else "unparsed"), []
+    table = read_table(doc_id, table_id, lines, region, unit, absent, sources)
+    result.facts.extend(table.facts)
+    result.projects.extend(table.projects)
+    result.units.extend(table.units)
+    result.unparsed.extend(table.unparsed)
+    if region.empty_note or table.data_rows == 0:
+        return "empty", table.facts
+    return ("parsed" if table.facts else "unparsed"), table.facts
+
+
+def _is_empty(lines: list[Line], region: TableRegion) -> bool:
+    """A fund's table that prints no non-zero amount (or says it has no data)."""
+    if region.empty_note:
+        return True
+    for line in lines[region.title_line + 1:region.end]:
+        for token in line.text.replace("\t", " ").split():
+            if is_amount(token) and token.strip("0.,") != "":
+                return False
+    return True
+
+
+def _add_missing(result: DocumentResult, layout, lines: list[Line]) -> None:
+    found = {t.kind for t in result.tables}
+    seen: set[str] = set()
+    n = len(result.tables)
+    for kind, number, title, index in layout.listed:
+        if kind.kind in found or kind.kind in seen:
+            continue
+        seen.add(kind.kind)
+        n += 1
+        result.tables.append(BudgetTable(
+            result.document.doc_id, f"t{n:02d}", kind.kind, number, title, "missing", None,
+            lines[index].number, lines[index].number,
+        ))
+
+
+def _dedupe_units(result: DocumentResult) -> None:
+    seen: set[tuple[str | None, str]] = set()
+    units = []
+    for u in result.units:
+        if (u.unit_code, u.unit_name) not in seen:
+            seen.add((u.unit_code, u.unit_name))
+            units.append(u)
+    result.units = units

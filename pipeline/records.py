@@ -1,0 +1,160 @@
+"""The rows yusuan publishes, one dataclass per resource of the data model.
+
+Field order here is the column order of the CSV files. Amounts are `Decimal` in 万元; the number as
+printed travels beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(slots=True)
+class Document:
+    doc_id: str
+    title: str | None = None
+    publisher: str | None = None
+    supervisor: str | None = None
+    region: str | None = None
+    admin_level: str | None = None
+    fiscal_year: int | None = None
+    kind: str | None = None
+    amount_unit: str | None = None
+    source_file: str | None = None
+    source_sha256: str | None = None
+    source_url: str | None = None
+    status: str = "ok"
+    tables_found: int = 0
+    tables_missing: int = 0
+
+
+@dataclass(slots=True)
+class Unit:
+    doc_id: str
+    unit_code: str | None
+    unit_name: str
+
+
+@dataclass(slots=True)
+class BudgetTable:
+    doc_id: str
+    table_id: str
+    kind: str
+    number: str | None
+    title: str
+    status: str  # parsed | empty | missing | unparsed
+    amount_unit: str | None
+    line_start: int | None
+    line_end: int | None
+
+
+@dataclass(slots=True)
+class BudgetFact:
+    doc_id: str
+    table_id: str
+    row: int
+    unit_code: str | None
+    unit_name: str | None
+    item: str
+    function_code: str | None
+    economic_code: str | None
+    side: str | None  # 收入 | 支出 for two-sided summary tables
+    measure: str
+    fund: str | None
+    amount: Decimal
+    printed: str
+    source_line: int
+    column_path: str = ""  # the header path of the column, e.g. 当年财政拨款安排/一般公共预算拨款/基本支出
+
+
+@dataclass(slots=True)
+class Project:
+    doc_id: str
+    table_id: str
+    unit_code: str | None
+    function_code: str | None
+    name: str
+    amount: Decimal | None
+    printed: str | None
+    source_line: int
+
+
+@dataclass(slots=True)
+class PerformanceGoal:
+    doc_id: str
+    goal_id: str
+    table_id: str | None
+    unit_name: str | None
+    project: str | None  # None for a unit's overall goals
+    amount: Decimal | None
+    annual_goal: str | None
+    medium_term_goal: str | None
+    source_line: int
+
+
+@dataclass(slots=True)
+class PerformanceIndicator:
+    doc_id: str
+    goal_id: str
+    seq: int
+    level1: str | None
+    level2: str | None
+    name: str
+    operator: str | None  # ≥ ≤ = > < or 定性
+    target: str | None
+    target_value: Decimal | None
+    target_unit: str | None
+    weight: Decimal | None
+    direction: str | None  # 正向指标 | 反向指标
+    half_year_target: str | None
+    source_line: int
+
+
+@dataclass(slots=True)
+class GlossaryTerm:
+    doc_id: str
+    seq: int
+    term: str
+    definition: str
+    source_line: int
+    function_code: str | None = None
+
+
+@dataclass(slots=True)
+class Check:
+    doc_id: str
+    check: str
+    table_id: str | None
+    passed: bool
+    severity: str
+    expected: Decimal | None
+    actual: Decimal | None
+    difference: Decimal | None
+    source_line: int | None
+    message: str
+
+
+@dataclass(slots=True)
+class UnparsedLine:
+    doc_id: str
+    table_id: str | None
+    source_line: int
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class DocumentResult:
+    """Everything read from one disclosure."""
+
+    document: Document
+    units: list[Unit] = field(default_factory=list)
+    tables: list[BudgetTable] = field(default_factory=list)
+    facts: list[BudgetFact] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    goals: list[PerformanceGoal] = field(default_factory=list)
+    indicators: list[PerformanceIndicator] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    unparsed: list[UnparsedLine] = field(default_factory=list)

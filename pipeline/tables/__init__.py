@@ -1,0 +1,1 @@
+"""Finding the standard tables of a disclosure and reading their rows into facts."""

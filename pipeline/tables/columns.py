@@ -1,0 +1,200 @@
+"""Amount columns of a table, read from its header.
+
+Headers are printed over several rows with merged cells, and extraction loses the merges (and, in
+collapsed layouts, even the row breaks). We therefore read the header as a stream of known column labels
+(matched on the whitespace-free key), in reading order, and rebuild the column tree breadth first:
+every group's children form a run that starts with a total (合计/小计), so
+
+    总计 | 当年财政拨款安排 上年结转安排 | 合计 一般公共预算拨款 … 合计 一般公共预算拨款 | 小计 基本支出 项目支出 …
+
+becomes 总计, 当年财政拨款安排(合计, 一般公共预算拨款(小计, 基本支出, 项目支出) …), 上年结转安排(…).
+The leaves, depth first, are the amount columns; every group gives an identity total = sum of parts.
+
+Add a new column label to `LABELS`. Labels that can head a group are in `GROUP_RE`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..identities import Identity
+
+TOTAL_RE = re.compile(r"^(合计|总计|小计|支出总计|收入总计|金额合计)$")
+
+# Column labels, longest alternatives first. Each is matched against the header's whitespace-free text.
+LABELS = [
+    r"其中[:：]面向中小企业政府采购项目",
+    r"其中[:：]面向小型、?微型企业政府采购项目",
+    r"\d{4}年政府采购项目",
+    r"(省级?|市级?|县级?|区级?|本级)?当年财政拨款(预算)?安排",
+    r"中央提前通知专项转移支付等",
+    r"上年应退还额度结转",
+    r"上年结转(安排|结余)?",
+    r"上年结余",
+    r"本年政府性基金预算支出",
+    r"本年国有资本经营预算支出",
+    r"一般公共预算拨款收入",
+    r"政府性基金预算拨款收入",
+    r"国有资本经营预算拨款收入",
+    r"财政专户管理资金收入",
+    r"事业单位经营收入",
+    r"附属单位上缴收入",
+    r"上级补助收入",
+    r"用事业基金弥补收支差额",
+    r"事业收入",
+    r"其他收入",
+    r"一般公共预算拨款",
+    r"一般公共预算",
+    r"政府性基金(预算)?安排",
+    r"政府性基金预算",
+    r"国有资本经营预算安排",
+    r"国有资本经营预算",
+    r"财政拨款",
+    r"因公出国[(（]境[)）]费用?",
+    r"公务用车购置及运行(维护)?费",
+    r"公务用车购置费",
+    r"公务用车运行(维护)?费",
+    r"公务接待费",
+    r"机关运行经费",
+    r"人员经费",
+    r"公用经费",
+    r"基本支出",
+    r"项目支出",
+    r"支出总计",
+    r"\d{4}年预算数",
+    r"预算数",
+    r"金额",
+    r"合计",
+    r"总计",
+    r"小计",
+]
+LABEL_RE = re.compile("|".join(f"(?:{p})" for p in LABELS))
+
+# Labels that head a group of columns when a run of columns starting with a total follows them.
+GROUP_RE = re.compile(
+    r"安排$|^中央提前通知|^本年.*支出$|^一般公共预算拨款$|^政府性基金(预算)?安排$|^国有资本经营预算安排$"
+    r"|^公务用车购置及运行|^基本支出$|政府采购项目$"
+)
+# A group takes a run of columns only if the run holds what such a group holds.
+GROUP_CHILD = (
+    (re.compile(r"^基本支出$"), re.compile(r"人员经费|公用经费")),
+    (re.compile(r"政府采购项目$"), re.compile(r"政府采购")),
+    (re.compile(r"^公务用车购置及运行"), re.compile(r"公务用车")),
+    (re.compile(r"^(一般公共预算拨款|政府性基金|国有资本经营)"), re.compile(r"基本支出|项目支出")),
+)
+# Columns that are a memo ("of which"), not a part of their siblings' total.
+MEMO_RE = re.compile(r"^其中|政府采购项目$")
+
+FUNDS = (
+    ("一般公共预算", re.compile(r"一般公共预算")),
+    ("政府性基金预算", re.compile(r"政府性基金")),
+    ("国有资本经营预算", re.compile(r"国有资本经营")),
+)
+
+
+@dataclass
+class Column:
+    label: str
+    children: list[Column] = field(default_factory=list)
+    parent: Column | None = None
+
+    @property
+    def is_total(self) -> bool:
+        return bool(TOTAL_RE.match(self.label))
+
+    @property
+    def path(self) -> str:
+        parts = []
+        node: Column | None = self
+        while node is not None and node.parent is not None:
+            parts.append(node.label)
+            node = node.parent
+        return "/".join(reversed(parts))
+
+    @property
+    def fund(self) -> str | None:
+        for name, pattern in FUNDS:
+            if pattern.search(self.path):
+                return name
+        return None
+
+
+@dataclass
+class ColumnModel:
+    leaves: list[Column]
+    identities: list[Identity]
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.label for c in self.leaves]
+
+
+def header_labels(header_key: str) -> list[str]:
+    """Known column labels in reading order from a header's whitespace-free text."""
+    return [m.group(0) for m in LABEL_RE.finditer(header_key)]
+
+
+def build_columns(labels: list[str]) -> ColumnModel:
+    root = Column("")
+    stream = list(labels)
+    queue = [root]
+    while queue and stream:
+        group = queue.pop(0)
+        if group is not root and (group.is_total or not GROUP_RE.search(group.label) or not _starts_run(stream)):
+            continue
+        size = 1
+        while size < len(stream) and not TOTAL_RE.match(stream[size]):
+            size += 1
+        if group is not root and not _accepts(group.label, stream[:size]):
+            continue
+        run, stream = stream[:size], stream[size:]
+        for label in run:
+            child = Column(label, parent=group)
+            group.children.append(child)
+            queue.append(child)
+    leaves = list(_leaves(root))
+    return ColumnModel(leaves, _identities(root, leaves))
+
+
+def _accepts(label: str, run: list[str]) -> bool:
+    for group_re, child_re in GROUP_CHILD:
+        if group_re.search(label):
+            return any(child_re.search(c) for c in run)
+    return True
+
+
+def _starts_run(stream: list[str]) -> bool:
+    return bool(stream) and bool(TOTAL_RE.match(stream[0]))
+
+
+def _leaves(node: Column):
+    for child in node.children:
+        if child.children:
+            yield from _leaves(child)
+        else:
+            yield child
+
+
+def _total_leaf(node: Column) -> Column:
+    """The leaf column that carries a node's amount: itself, or its group's total."""
+    while node.children:
+        node = node.children[0]
+    return node
+
+
+def _identities(root: Column, leaves: list[Column]) -> list[Identity]:
+    index = {id(c): i for i, c in enumerate(leaves)}
+    out: list[Identity] = []
+
+    def visit(node: Column) -> None:
+        kids = node.children
+        if len(kids) >= 2 and kids[0].is_total:
+            parts = [k for k in kids[1:] if not MEMO_RE.search(k.label)]
+            if parts:
+                out.append(Identity(index[id(_total_leaf(kids[0]))], tuple(index[id(_total_leaf(k))] for k in parts)))
+        for k in kids:
+            visit(k)
+
+    visit(root)
+    return out

@@ -1,0 +1,158 @@
+"""Find the parts of a disclosure and the regions of its standard tables.
+
+A title line is recognised by the registry in `kinds.py`; whether it starts a table or is only an entry
+of the contents (目录) or of an outline repeated at the end is decided by what follows it: a table is
+followed, before the next title, by a header, a unit line, rows of amounts or a 无数据 note, while a
+contents entry is followed by other entries. A title repeated after a page break with the same number
+continues the table it repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..amounts import is_amount
+from ..text.lines import Line, strip_markup
+from .kinds import TableKind, match_kind
+
+NUMBER_RE = re.compile(
+    r"(公开表\s*\d+(?:\s*[-－—]\s*\d+)?|附表\s*\d+(?:\s*[-－—]\s*\d+)?|表\s*\d+(?:\s*[-－—]\s*\d+)?|表[一二三四五六七八九十]+)"
+)
+ONLY_NUMBER_RE = re.compile(r"^(?:公开表|附表|表)(?:\d+(?:[-－—]\d+)?|[一二三四五六七八九十]+)$")
+PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三]、(?:文字|表格)部分")
+CONTENTS_RE = re.compile(r"^目录$")
+SENTENCE_RE = re.compile(r"[。；，,;]|情况说明|情况$")
+EMPTY_NOTE_RE = re.compile(r"无数据|无此项(内容|数据)?|无发生额|本表为空|没有.*(预算|支出)|无.*预算(拨款)?(收支|支出|安排)")
+UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
+BODY_HINT_RE = re.compile(r"项目|科目|合计|预算数|单位名称|部门名称|单位代码|单位编码|预算单位|金额单位|单位[:：]")
+
+
+@dataclass
+class TableRegion:
+    kind: TableKind
+    number: str | None
+    title: str  # as printed (markup removed, whitespace kept)
+    title_line: int  # index into the document's lines
+    start: int  # index of the first line of the region (title, or its number line)
+    end: int  # index after the last line
+    continuations: list[int] = field(default_factory=list)  # indexes of repeated title lines
+    empty_note: bool = False
+
+
+@dataclass
+class Layout:
+    tables: list[TableRegion]
+    listed: list[tuple[TableKind, str | None, str, int]]  # contents entries: kind, number, title, index
+    parts: list[tuple[str, int]]  # part headings: key, index
+
+
+def _title_candidate(line: Line) -> tuple[TableKind, str | None] | None:
+    key = line.key
+    if not key or len(key) > 70 or "表" not in key or SENTENCE_RE.search(key.replace("（", "(")):
+        return None
+    if key.startswith(("注", "说明", "备注")) or "《" in key:
+        return None
+    kind = match_kind(key)
+    if kind is None:
+        return None
+    m = NUMBER_RE.search(key)
+    return kind, (m.group(1) if m else None)
+
+
+def _is_number_only(line: Line) -> str | None:
+    key = line.key
+    return key if ONLY_NUMBER_RE.match(key) else None
+
+
+def _has_body(lines: list[Line], start: int, end: int) -> bool:
+    """Does what follows a title look like a table (not the next contents entry)?"""
+    for line in lines[start:end]:
+        key = line.key
+        if not key:
+            continue
+        if UNIT_RE.search(key) or EMPTY_NOTE_RE.search(key) or BODY_HINT_RE.search(key):
+            return True
+        if any(is_amount(t) for t in strip_markup(line.text).split()):
+            return True
+    return False
+
+
+def find_tables(lines: list[Line]) -> Layout:
+    candidates: list[tuple[int, TableKind, str | None]] = []
+    parts: list[tuple[str, int]] = []
+    for i, line in enumerate(lines):
+        key = line.key
+        if PART_RE.match(key) or CONTENTS_RE.match(key):
+            parts.append((key, i))
+            continue
+        found = _title_candidate(line)
+        if found:
+            candidates.append((i, found[0], found[1]))
+
+    boundaries = sorted({i for i, _, _ in candidates} | {i for _, i in parts} | {len(lines)})
+    tables: list[TableRegion] = []
+    listed: list[tuple[TableKind, str | None, str, int]] = []
+    carried: dict[int, tuple[str | None, int]] = {}
+    for i, kind, number in candidates:
+        nxt = next(b for b in boundaries if b > i)
+        title = strip_markup(lines[i].text).strip()
+        start = i
+        if number is None and i > 0:
+            number, start = _number_above(lines, i)
+        if not _has_body(lines, i + 1, nxt):
+            if nxt < len(lines) and _title_candidate(lines[nxt]) == (kind, None) and nxt - i <= 3:
+                carried[nxt] = (number, start)  # a numbered title line printed again just below
+            else:
+                listed.append((kind, number, title, i))
+            continue
+        if i in carried:
+            number, start = carried[i]
+        prev = tables[-1] if tables else None
+        if prev and prev.kind is kind and _continues(prev, number, start, kind):
+            prev.continuations.append(i)
+            prev.end = nxt
+            continue
+        tables.append(TableRegion(kind, number, title, i, start, nxt))
+    for t in tables:
+        t.end = _trim_end(lines, t)
+        t.empty_note = any(EMPTY_NOTE_RE.search(lines[j].key) for j in range(t.title_line + 1, t.end))
+    return Layout(tables, listed, parts)
+
+
+def _number_above(lines: list[Line], i: int) -> tuple[str | None, int]:
+    """A number printed on its own line just above the title (公开表1 / 表 1 …)."""
+    j = i - 1
+    while j >= 0 and not lines[j].key and i - j <= 3:
+        j -= 1
+    if j >= 0 and (num := _is_number_only(lines[j])):
+        return num, j
+    return None, i
+
+
+def _continues(prev: TableRegion, number: str | None, start: int, kind: TableKind) -> bool:
+    """A title printed again right after its own table (a page break) continues it.
+
+    Performance forms (one per project, usually unnumbered) are separate tables.
+    """
+    if prev.end < start - 3:
+        return False
+    if prev.number and number:
+        return re.sub(r"\s", "", prev.number) == re.sub(r"\s", "", number)
+    return prev.number is None and number is None and kind.shape != "performance"
+
+
+def _trim_end(lines: list[Line], t: TableRegion) -> int:
+    """Stop a region before a number line that belongs to the next title, and before trailing blanks."""
+    end = t.end
+    while end > t.title_line + 1 and (not lines[end - 1].key or _is_number_only(lines[end - 1])):
+        end -= 1
+    return end
+
+
+def unit_of(lines: list[Line], start: int, end: int) -> str | None:
+    for line in lines[start:end]:
+        m = UNIT_RE.search(line.key)
+        if m:
+            return m.group(1)
+    return None

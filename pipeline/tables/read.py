@@ -1,0 +1,432 @@
+"""Read one table region into facts.
+
+Stages, each a small function: classify the region's lines (title, meta, header, rows), build the
+column model from the header (`columns.py`), split rows into segments (`rows.py`), merge rows broken
+over lines, place every amount into a column (by position where the layout keeps positions, by the
+table's arithmetic where empty cells vanished: `placement.py`) and emit one fact per printed amount.
+Every line of the region is accounted for: used, or returned as an unparsed line with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..amounts import decimals_of, is_amount, parse_amount, to_wan
+from ..identities import holds, step_of
+from ..records import BudgetFact, Project, Unit, UnparsedLine
+from ..text.layout import Cell, Row, is_page_number, rows_of
+from ..text.lines import Line
+from .columns import ColumnModel, build_columns, header_labels
+from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
+from .placement import placements
+from .resolve import leaf_indexes, resolve
+from .rows import Segment, segments, split_codes
+
+META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
+TOTAL_LABEL_RE = re.compile(r"^(合计|总计|本年收入合计|本年支出合计|收入总计|支出总计)$")
+ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\d+\)|\d+[.、])")
+INCOME_SIDE_RE = re.compile(r"收入|拨款|上年结转|上年结余|资金|弥补|年初结转")
+DATA_ROW_RE = re.compile(r"^\d{3}(\d{2}){0,2}\s+(\d{2}\s+){0,2}(\d{3,7}\s+)?[^\d\s]")
+ORG_RE = re.compile(r"(中心|局|厅|委员会|委|院|办公室|部门|所|站|队|馆|学校|校|处|社|台|团|协会|会)$")
+EXPENDITURE_SIDE_RE = re.compile(r"支出|结转下年|年末结转")
+
+
+@dataclass
+class TableResult:
+    facts: list[BudgetFact] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    unparsed: list[UnparsedLine] = field(default_factory=list)
+    data_rows: int = 0
+
+
+@dataclass
+class Context:
+    doc_id: str
+    table_id: str
+    region: TableRegion
+    unit: str  # 万元 | 元
+    absent_funds: frozenset[str]
+    income_sources: frozenset[str] | None = None
+    result: TableResult = field(default_factory=TableResult)
+    row_no: int = 0
+    current_unit: tuple[str | None, str | None] = (None, None)
+
+    def unparsed(self, line: int, text: str, reason: str) -> None:
+        self.result.unparsed.append(UnparsedLine(self.region_doc(), self.table_id, line, text, reason))
+
+    def region_doc(self) -> str:
+        return self.doc_id
+
+
+def read_table(doc_id: str, table_id: str, lines: list[Line], region: TableRegion, unit: str,
+               absent_funds: frozenset[str], income_sources: frozenset[str] | None = None) -> TableResult:
+    """Read one table. `absent_funds`: funds the document says it has no money in (their empty tables);
+    `income_sources`: income items with money in the 收支总表, the only ones the 收入总表 can fill."""
+    ctx = Context(doc_id, table_id, region, unit, absent_funds, income_sources)
+    body = lines[region.start:region.end]
+    title_lines = {lines[i].number for i in [region.title_line, *region.continuations]}
+    title_lines |= {lines[i].number for i in range(region.start, region.title_line)}
+    content = [ln for ln in body if ln.number not in title_lines and _is_content(ln)]
+    header, data = _split_header(content, region)
+    rows, _markup = rows_of(data)
+    if region.kind.shape == "two_sided":
+        _read_two_sided(ctx, header, rows)
+    else:
+        _read_columns(ctx, header, rows)
+    return ctx.result
+
+
+def _is_content(line: Line) -> bool:
+    key = line.key
+    if not key or is_page_number(line.text) or ONLY_NUMBER_RE.match(key):
+        return False
+    return not (META_RE.search(key) or (UNIT_RE.search(key) and len(key) < 60) or EMPTY_NOTE_RE.search(key))
+
+
+def _has_amount(line: Line) -> bool:
+    rows, _ = rows_of([line])
+    return any(seg.amounts for row in rows for seg in segments(row))
+
+
+def _split_header(content: list[Line], region: TableRegion) -> tuple[list[Line], list[Line]]:
+    """Header lines: before the first row (a line with amounts, or with codes and a label; in a table
+    without amounts, its total row), and again after each repeat of the title, where the same header
+    lines are printed again."""
+    has_amounts = [_has_amount(line) for line in content]
+    any_amounts = any(has_amounts)
+    header: list[Line] = []
+    data: list[Line] = []
+    header_keys: set[str] = set()
+    in_header = True
+    for line, amounts in zip(content, has_amounts, strict=True):
+        key = line.key
+        starts_row = amounts or DATA_ROW_RE.match(line.text.strip()) or (
+            not any_amounts and TOTAL_LABEL_RE.match(key))
+        if in_header and not starts_row:
+            header.append(line)
+            header_keys.add(key)
+            continue
+        in_header = False
+        if key in header_keys:
+            continue  # the header printed again after a page break
+        data.append(line)
+    return header, data
+
+
+def _header_key(header: list[Line]) -> str:
+    return "".join(line.key for line in header)
+
+
+# ---------------------------------------------------------------------------------------------- rows
+
+
+def _row_segments(ctx: Context, rows: list[Row], two_sided: bool, split_at: int | None = None) -> list[Segment]:
+    """Segments of all rows, with rows broken over lines merged back.
+
+    `split_at`: in an exact two-sided row, the position where the 支出 side's cells start.
+    """
+    if split_at is not None:
+        rows = [part for row in rows for part in _split_exact(row, split_at)]
+    # One cell per line: lines holding amounts hold one amount and nothing else.
+    with_amounts = [r for r in rows if not r.exact and any(is_amount(c.text) for c in r.cells)]
+    if len(with_amounts) >= 3 and sum(len(r.cells) == 1 for r in with_amounts) >= 0.8 * len(with_amounts):
+        return _stream_segments(rows)
+    out: list[Segment] = []
+    pending: Segment | None = None
+    for row in rows:
+        segs = segments(row, codes_allowed=not two_sided)
+        if not segs:
+            continue
+        if not row.exact and pending is not None and len(segs) == 1:
+            seg = segs[0]
+            if not seg.codes and not seg.amounts:  # label continued on the next line
+                pending.labels.extend(seg.labels)
+                pending.lines.extend(row.lines)
+                continue
+            if not seg.codes and not seg.labels:  # the amounts of a broken row
+                pending.amounts.extend(seg.amounts)
+                pending.lines.extend(row.lines)
+                out.append(pending)
+                pending = None
+                continue
+        if pending is not None:
+            out.append(pending)
+            pending = None
+        last = segs[-1]
+        if not row.exact and last.codes and not last.amounts:
+            out.extend(segs[:-1])
+            pending = last
+        else:
+            out.extend(segs)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _split_exact(row: Row, at: int) -> list[Row]:
+    if not row.exact:
+        return [row]
+    left = [c for c in row.cells if c.pos is not None and c.pos < at]
+    right = [c for c in row.cells if c.pos is None or c.pos >= at]
+    return [Row(cells, True, row.lines) for cells in (left, right) if any(c.text for c in cells)]
+
+
+def _stream_segments(rows: list[Row]) -> list[Segment]:
+    """One cell per line: a new row starts at text after amounts, at codes after a label, or at a
+    numbered label after a label."""
+    cells: list[Cell] = [c for r in rows for c in r.cells]
+    out: list[Segment] = []
+    seg = Segment()
+    for cell in cells:
+        flat = Row([cell], exact=False, lines=[cell.line])
+        part = segments(flat)[0]
+        starts_new = (
+            (seg.amounts and not part.amounts)
+            or (part.codes and seg.labels)
+            or (part.labels and seg.labels and ORDINAL_RE.match(part.labels[0].text))
+        )
+        if starts_new:
+            out.append(seg)
+            seg = Segment()
+        seg.codes += part.codes
+        seg.labels += part.labels
+        seg.amounts += part.amounts
+        seg.lines.append(cell.line)
+    if seg.codes or seg.labels or seg.amounts:
+        out.append(seg)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ placing
+
+
+def _values(seg: Segment) -> list[Decimal]:
+    return [parse_amount(c.text) for c in seg.amounts]  # type: ignore[misc]
+
+
+def _step(segs: list[Segment]) -> Decimal:
+    decimals = [decimals_of(c.text) for s in segs for c in s.amounts]
+    return step_of(max(decimals) if decimals else 2)
+
+
+def _candidates(seg: Segment, model: ColumnModel, offset: int | None, allowed: list[int],
+                step: Decimal) -> list[tuple[int, ...]]:
+    """The possible columns of a segment's amounts: one placement when settled, several when
+    ambiguous, none when nothing fits."""
+    n = len(model.leaves)
+    values = _values(seg)
+    positional: tuple[int, ...] | None = None
+    if offset is not None and all(c.pos is not None for c in seg.amounts):
+        cols = tuple(c.pos - offset for c in seg.amounts)  # type: ignore[operator]
+        if all(0 <= c < n for c in cols):
+            positional = cols
+            row = _row_values(n, cols, values)
+            if all(holds(i, row, step) for i in model.identities):
+                return [cols]
+    found = placements(values, n, model.identities, allowed, step)
+    if len(found) == 1:
+        return found
+    if positional is not None:
+        return [positional]  # as printed; a failed identity is the document's, reported by the checks
+    if not found and len(values) == len(allowed):
+        return [tuple(allowed)]  # every column is filled: nothing to choose, the checks will report it
+    return found
+
+
+def _report(ctx: Context, seg: Segment, model: ColumnModel, found: list[tuple[int, ...]], allowed: list[int]) -> None:
+    values = seg.amounts
+    labels = model.labels
+    if len(values) > len(allowed):
+        reason = f"{len(values)} amounts but the header has {len(allowed)} amount columns ({'、'.join(labels)})"
+    elif not found:
+        reason = (f"no placement of the {len(values)} amounts into the columns ({'、'.join(labels)}) "
+                  "satisfies the table's identities")
+    else:
+        options = "; ".join("+".join(model.leaves[c].path for c in p) for p in found[:3])
+        more = " …" if len(found) > 3 else ""
+        count = f"{len(found)}{'+' if len(found) >= 8 else ''}"
+        reason = (f"ambiguous placement: {len(values)} amounts fit {count} ways ({options}{more}); "
+                  "neither the identities nor the column totals decide")
+    ctx.unparsed(seg.amounts[0].line, " ".join([*seg.codes, seg.label, *(c.text for c in values)]).strip(), reason)
+
+
+def _row_values(n: int, cols: tuple[int, ...], values: list[Decimal]) -> list[Decimal | None]:
+    row: list[Decimal | None] = [None] * n
+    for c, v in zip(cols, values, strict=True):
+        row[c] = v
+    return row
+
+
+def _allowed(ctx: Context, model: ColumnModel) -> list[int]:
+    allowed = [i for i, c in enumerate(model.leaves) if c.fund not in ctx.absent_funds]
+    if ctx.income_sources is not None and ctx.region.kind.kind == "income_summary":
+        allowed = [i for i in allowed if model.leaves[i].is_total or _match_key(model.leaves[i].label) in ctx.income_sources]
+    return allowed
+
+
+def _match_key(label: str) -> str:
+    return ORDINAL_RE.sub("", re.sub(r"\s", "", label))
+
+
+def income_sources(facts: list[BudgetFact]) -> frozenset[str]:
+    """Income items with money in a 收支总表: 一、一般公共预算拨款收入 6,138.20 → 一般公共预算拨款收入."""
+    return frozenset(_match_key(f.item) for f in facts if f.side == "收入" and f.amount)
+
+
+def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...], side: str | None,
+          code_kind: str) -> None:
+    klass, unit_code = split_codes(seg.codes)
+    label = seg.label
+    unit_name = ctx.current_unit[1] if unit_code and unit_code == ctx.current_unit[0] else None
+    cells = [c for c in seg.labels if c.text]
+    if len(cells) > 1 and all(c.pos is not None for c in cells) and ORG_RE.search(cells[0].text):
+        # a 预算单位 column before the row label (深圳市公共信用中心 | 2021 年)
+        unit_name, label = cells[0].text, " ".join(c.text for c in cells[1:])
+    if unit_code and not klass and ORG_RE.search(label):
+        ctx.current_unit = (unit_code, label)
+        unit_name = label
+        ctx.result.units.append(Unit(ctx.doc_id, unit_code, label))
+    ctx.row_no += 1
+    fallback_fund = ctx.region.kind.fund
+    for cell, col in zip(seg.amounts, cols, strict=True):
+        leaf = model.leaves[col]
+        value = parse_amount(cell.text)
+        assert value is not None
+        ctx.result.facts.append(BudgetFact(
+            doc_id=ctx.doc_id, table_id=ctx.table_id, row=ctx.row_no, unit_code=unit_code, unit_name=unit_name,
+            item=label, function_code=klass if code_kind == "function" else None,
+            economic_code=klass if code_kind == "economic" else None, side=side, measure=leaf.label,
+            fund=leaf.fund or fallback_fund, amount=to_wan(value, ctx.unit), printed=cell.text,
+            source_line=cell.line, column_path=leaf.path,
+        ))
+
+
+# ------------------------------------------------------------------------------------- column tables
+
+
+def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
+    kind = ctx.region.kind
+    model = build_columns(header_labels(_header_key(header)))
+    segs = _row_segments(ctx, rows, two_sided=False)
+    if not model.leaves:
+        for seg in segs:
+            if seg.amounts:
+                ctx.unparsed(seg.line, " ".join([*seg.codes, seg.label, *(c.text for c in seg.amounts)]),
+                             "no amount columns recognised in the table's header")
+        return
+    step = _step(segs)
+    offset = _offset(segs)
+    allowed = _allowed(ctx, model)
+    rows = [s for s in segs if s.amounts]
+    total = rows[0] if rows else None
+    if total is not None and not any(c.pos is not None for c in total.amounts):
+        cols = placements(_values(total), len(model.leaves), model.identities, allowed, step)
+        if len(cols) == 1 and all(v >= 0 for v in _values(total)):
+            allowed = list(cols[0])  # a column empty in the total row is empty in every row
+    plans = {id(s): _candidates(s, model, offset, allowed if s is not total else _allowed(ctx, model), step)
+             for s in rows}
+    _settle_by_column_totals(rows, plans, model, step)
+    for seg in segs:
+        if not seg.amounts:
+            if seg.labels or seg.codes:
+                ctx.row_no += 1  # a printed row without amounts
+            continue
+        ctx.result.data_rows += 1
+        found = plans[id(seg)]
+        if len(found) != 1:
+            _report(ctx, seg, model, found, allowed)
+            continue
+        _emit(ctx, seg, model, found[0], None, kind.code_kind)
+        if kind.kind == "general_budget_projects":
+            _project(ctx, seg)
+
+
+def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[int, ...]]], model: ColumnModel,
+                             step: Decimal) -> None:
+    """Ambiguous leaf rows: choose the one combination that makes every column add up to the total row."""
+    if not rows or len(plans[id(rows[0])]) != 1:
+        return
+    codes = [split_codes(s.codes)[0] for s in rows]
+    leaves = [rows[i] for i in leaf_indexes(codes)]
+    if not any(len(plans[id(s)]) > 1 for s in leaves) or any(not plans[id(s)] for s in leaves):
+        return
+    total = _row_values(len(model.leaves), plans[id(rows[0])][0], _values(rows[0]))
+    solved = resolve(total, [(_values(s), plans[id(s)]) for s in leaves], step)
+    if solved is not None:
+        for seg, cols in zip(leaves, solved, strict=True):
+            plans[id(seg)] = [cols]
+
+
+def _offset(segs: list[Segment]) -> int | None:
+    """Position of the first amount column in an exact layout: where the total row's first amount is."""
+    firsts = [s.amounts[0].pos for s in segs if s.amounts and s.amounts[0].pos is not None]
+    return min(firsts) if firsts else None
+
+
+def _project(ctx: Context, seg: Segment) -> None:
+    klass, unit_code = split_codes(seg.codes)
+    if not klass:
+        return  # totals and subtotals by function or unit are not projects
+    value = parse_amount(seg.amounts[-1].text)
+    ctx.result.projects.append(Project(
+        ctx.doc_id, ctx.table_id, unit_code, klass, seg.label,
+        to_wan(value, ctx.unit) if value is not None else None, seg.amounts[-1].text, seg.line,
+    ))
+
+
+# ---------------------------------------------------------------------------------- two-sided tables
+
+
+def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
+    left, right = _side_models(_header_key(header))
+    right_label_pos = 1 + len(left.leaves)
+    segs = _row_segments(ctx, rows, two_sided=True, split_at=right_label_pos)
+    step = _step(segs)
+    for seg in segs:
+        if not seg.amounts:
+            continue
+        ctx.result.data_rows += 1
+        label_pos = seg.labels[0].pos if seg.labels and seg.labels[0].pos is not None else None
+        if label_pos is not None:
+            side = "支出" if label_pos >= right_label_pos else "收入"
+            offset = label_pos + 1
+        else:
+            side = _side_of(seg, segs)
+            offset = None
+        model = right if side == "支出" else left
+        allowed = _allowed(ctx, model)
+        found = _candidates(seg, model, offset, allowed, step)
+        if len(found) == 1:
+            _emit(ctx, seg, model, found[0], side, "function")
+        else:
+            _report(ctx, seg, model, found, allowed)
+
+
+def _side_models(key: str) -> tuple[ColumnModel, ColumnModel]:
+    halves = [h for h in re.split(r"项目", key)]
+    if len(halves) >= 3:
+        left = build_columns(header_labels(halves[1]))
+        right = build_columns(header_labels("".join(halves[2:])))
+    else:
+        labels = header_labels(key)
+        left = build_columns(labels[:1])
+        right = build_columns(labels[1:] or labels[:1])
+    if not left.leaves:
+        left = build_columns(["预算数"])
+    if not right.leaves:
+        right = build_columns(["预算数"])
+    return left, right
+
+
+def _side_of(seg: Segment, segs: list[Segment]) -> str:
+    """收入 or 支出 for a segment of a collapsed row: its place in its line, else its words."""
+    same_line = [s for s in segs if s.line == seg.line]
+    if len(same_line) == 2:
+        return "收入" if same_line[0] is seg else "支出"
+    label = seg.label.replace(" ", "")
+    if EXPENDITURE_SIDE_RE.search(label):
+        return "支出"
+    return "收入" if INCOME_SIDE_RE.search(label) else "支出"

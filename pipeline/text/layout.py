@@ -1,0 +1,141 @@
+"""Lines of a table region → rows of cells, whatever tool extracted the text.
+
+Layouts and what survives of a table's cells in each:
+
+- tab-separated rows, markdown pipe tables, HTML ``<table>`` blocks: cell positions are reliable
+  (`Row.exact`), empty cells included;
+- space-aligned or space-collapsed rows (pdftotext with or without ``-layout``, pypdf): cells are
+  whitespace-separated tokens; empty cells vanished, so positions mean nothing;
+- one cell per line (PyMuPDF): a row's cells follow each other on separate lines.
+
+Non-exact rows are later placed into columns by the table's own arithmetic (`tables.placement`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from ..amounts import is_amount
+from .lines import Line, strip_markup
+
+PIPE_SEPARATOR_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+TR_RE = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+CELL_RE = re.compile(r"<t([dh])\b([^>]*)>(.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+COLSPAN_RE = re.compile(r"colspan\s*=\s*[\"']?(\d+)", re.IGNORECASE)
+ANY_TAG_RE = re.compile(r"<[^>]+>")
+# A number glued to a unit or a date word is text, not an amount: "2025 年", "15 楼", "30 TB".
+NUMBER_IN_TEXT_RE = re.compile(r"^(?:年|月|日|楼|层|号|个|次|期|人|万|元|TB|GB|G|M|%|％)")
+PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int  # 1-based source line
+    pos: int | None = None  # column position, for exact layouts
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    exact: bool
+    lines: list[int] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.lines[0] if self.lines else self.cells[0].line
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+def is_page_number(text: str) -> bool:
+    return bool(PAGE_NUMBER_RE.match(text))
+
+
+def rows_of(lines: list[Line]) -> tuple[list[Row], list[int]]:
+    """Rows of a region's lines, and the line numbers consumed as pure markup (table tags, separators)."""
+    if any("<tr" in line.text.lower() for line in lines):
+        return _html_rows(lines)
+    rows: list[Row] = []
+    markup: list[int] = []
+    for line in lines:
+        text = line.text
+        stripped = text.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            if PIPE_SEPARATOR_RE.match(stripped):
+                markup.append(line.number)
+                continue
+            inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+            parts = re.split(r"(?<!\\)\|", inner)
+            rows.append(_exact_row(line.number, [p.replace("\\|", "|") for p in parts]))
+        elif "\t" in text:
+            rows.append(_exact_row(line.number, text.split("\t")))
+        else:
+            cells = [Cell(t, line.number) for t in tokens(text)]
+            if cells:
+                rows.append(Row(cells, exact=False, lines=[line.number]))
+    return rows, markup
+
+
+def _exact_row(number: int, parts: list[str]) -> Row:
+    cells = [Cell(strip_markup(p).strip(), number, i) for i, p in enumerate(parts)]
+    return Row(cells, exact=True, lines=[number])
+
+
+def tokens(text: str) -> list[str]:
+    """Whitespace tokens of a collapsed row, with numbers that belong to words kept in the words."""
+    raw = strip_markup(text).split()
+    out: list[str] = []
+    for tok in raw:
+        if out and is_amount(out[-1]) and NUMBER_IN_TEXT_RE.match(tok) and "," not in out[-1]:
+            out[-1] = f"{out[-1]} {tok}"
+        else:
+            out.append(tok)
+    return out
+
+
+def _html_rows(lines: list[Line]) -> tuple[list[Row], list[int]]:
+    text = "\n".join(line.text for line in lines)
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line.text) + 1)
+
+    def line_at(offset: int) -> int:
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lines[lo].number
+
+    rows: list[Row] = []
+    covered: set[int] = set()
+    for tr in TR_RE.finditer(text):
+        number = line_at(tr.start())
+        cells: list[Cell] = []
+        for cell in CELL_RE.finditer(tr.group(1)):
+            content = html.unescape(ANY_TAG_RE.sub("", cell.group(3))).strip()
+            cells.append(Cell(content, number, len(cells)))
+            span = COLSPAN_RE.search(cell.group(2))
+            for _ in range(int(span.group(1)) - 1 if span else 0):
+                cells.append(Cell("", number, len(cells)))
+        rows.append(Row(cells, exact=True, lines=[number]))
+        covered.update(range(number, line_at(tr.end()) + 1))
+    markup = []
+    # Lines outside any <tr> (text around the table) are read as ordinary lines.
+    outside = [line for line in lines if line.number not in covered]
+    for line in outside:
+        if ANY_TAG_RE.fullmatch(line.text.strip() or "x") or re.fullmatch(r"\s*(</?(table|tbody|thead)[^>]*>\s*)+", line.text):
+            markup.append(line.number)
+    plain = [line for line in outside if line.number not in markup]
+    more, more_markup = rows_of(plain) if plain else ([], [])
+    rows = sorted(rows + more, key=lambda r: r.line)
+    return rows, markup + more_markup

@@ -1,0 +1,120 @@
+"""A document's own metadata, read from the sample disclosures and from small inline texts.
+
+Expected values were read by hand from the cover, the 机构设置 paragraph and the tables of each sample.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.metadata import derive_doc_id, read_metadata, region_of
+from pipeline.text.lines import split_lines
+
+DISCLOSURES = Path(__file__).parent.parent / "disclosures"
+
+
+def _meta(name: str) -> dict:
+    return read_metadata(split_lines((DISCLOSURES / name).read_text(encoding="utf-8")))
+
+
+def test_sichuan_samr_data_center():
+    m = _meta("sichuan-samr-data-center-2025.txt")
+    # cover lines 3–5, before `# 目录` at line 7
+    assert m["title"] == "四川省市场监督管理局数据应用中心2025 年单位预算"
+    assert m["title_line"] == 3
+    assert m["fiscal_year"] == 2025
+    assert m["kind"] == "单位预算"
+    assert m["publisher"] == "四川省市场监督管理局数据应用中心"
+    # line 101: 本单位是隶属于四川省市场监督管理局的二级预算单位
+    assert m["supervisor"] == "四川省市场监督管理局"
+    assert (m["region"], m["admin_level"]) == ("四川省", "province")
+    assert m["units"] == ["四川省市场监督管理局数据应用中心"]
+
+
+def test_sichuan_gov_office_cover_after_glossary():
+    m = _meta("sichuan-gov-office-it-center-2025.txt")
+    # the cover is printed at lines 1420–1422, before the 目录 at line 1423
+    assert m["title"] == "四川省人民政府办公厅信息技术服务中心2025年单位预算"
+    assert m["title_line"] == 1420
+    assert m["fiscal_year"] == 2025
+    assert m["kind"] == "单位预算"
+    assert m["publisher"] == "四川省人民政府办公厅信息技术服务中心"
+    # 隶属于四川省人民政府办公厅的二级预算单 / 位 (lines 51–53)
+    assert m["supervisor"] == "四川省人民政府办公厅"
+    assert (m["region"], m["admin_level"]) == ("四川省", "province")
+
+
+def test_shenzhen_public_credit_center():
+    m = _meta("shenzhen-public-credit-center-2022.txt")
+    assert m["title"] == "2022 年深圳市公共信用中心 部门预算"
+    assert m["title_line"] == 3
+    assert m["fiscal_year"] == 2022
+    assert m["kind"] == "部门预算"
+    assert m["publisher"] == "深圳市公共信用中心"
+    # line 445: 单位名称 S 深圳市公共信用中心 主管部门 S 深圳市市场监督管理局
+    assert m["supervisor"] == "深圳市市场监督管理局"
+    assert m["units"] == ["深圳市公共信用中心"]
+    assert (m["region"], m["admin_level"]) == ("深圳市", "city")
+
+
+def test_nantong_project_goals():
+    m = _meta("nantong-samr-projects-2024.txt")
+    assert m["title"] == "南通市本级项目预算绩效目标表2024年度"
+    assert m["fiscal_year"] == 2024
+    assert m["kind"] == "项目绩效目标"
+    assert m["publisher"] == "南通市市场监督管理局"  # 主管部门
+    assert m["supervisor"] == "南通市市场监督管理局"
+    assert m["units"] == ["南通市市场监管局网络受理中心"]  # 实施单位, printed once per project
+    assert (m["region"], m["admin_level"]) == ("南通市", "city")
+
+
+def test_department_phrase_in_brackets_and_county():
+    m = read_metadata(split_lines("\n四川省教育厅（部门）\n2025年预算\n\n目 录\n第一部分 概况\n"))
+    assert (m["publisher"], m["kind"], m["fiscal_year"]) == ("四川省教育厅", "部门预算", 2025)
+    assert m["title"] == "四川省教育厅（部门）2025年预算"
+    m = read_metadata(split_lines("成都市武侯区财政局\n2024年度部门决算\n目录\n"))
+    assert (m["region"], m["admin_level"], m["fiscal_year"]) == ("成都市武侯区", "county", 2024)
+    assert m["kind"] == "部门决算"
+
+
+def test_supervisor_label_with_colon():
+    text = "某某县农业农村局2023年单位预算\n目录\n单位名称：某某县农技站\n主管部门：某某县农业农村局\n"
+    m = read_metadata(split_lines(text))
+    assert m["supervisor"] == "某某县农业农村局"
+    assert m["publisher"] == "某某县农业农村局"
+    assert m["units"] == ["某某县农技站"]
+    assert (m["region"], m["admin_level"]) == ("某某县", "county")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("四川省市场监督管理局", ("四川省", "province")),
+        ("广西壮族自治区财政厅", ("广西壮族自治区", "province")),
+        ("上海市财政局", ("上海市", "province")),
+        ("北京市海淀区教育委员会", ("北京市海淀区", "county")),
+        ("凉山彝族自治州财政局", ("凉山彝族自治州", "city")),
+        ("南通市市场监督管理局", ("南通市", "city")),
+        ("深圳市社区服务中心", ("深圳市", "city")),
+        ("中共成都市委组织部", ("成都市", "city")),
+        ("江苏省农产品市场中心", ("江苏省", "province")),
+        ("国家统计局", (None, None)),
+    ],
+)
+def test_region_of(name, expected):
+    assert region_of(name) == expected
+
+
+def test_derive_doc_id_is_stable_ascii():
+    a = _meta("sichuan-samr-data-center-2025.txt")
+    b = _meta("sichuan-gov-office-it-center-2025.txt")
+    ida, idb = derive_doc_id(a), derive_doc_id(b)
+    assert ida == derive_doc_id(dict(a))
+    assert ida != idb
+    assert re.fullmatch(r"[a-z0-9-]+", ida)
+    assert ida.startswith("province-2025-unit-budget-")
+    assert derive_doc_id(_meta("nantong-samr-projects-2024.txt")).startswith("city-2024-project-goals-")
+    assert derive_doc_id({}).startswith("unknown-unknown-unknown-")
