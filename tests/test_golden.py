@@ -1,6 +1,7 @@
 """The reader against expectations written by hand from the text (tests/golden/<doc_id>/)."""
 
 import csv
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -94,3 +95,37 @@ def test_glossary(doc_id, read_sample):
     for e in expected["terms"]:
         t = by_seq[e["seq"]]
         assert (t.term, t.definition, t.source_line) == (e["term"], e["definition"], e["source_line"])
+
+
+def _rendered(target):
+    """LaTeX from the extraction tool is published as the characters the PDF prints: $\\geq 95\\%$ → ≥95%."""
+    if target is None:
+        return None
+    for latex, char in ((r"\geq", "≥"), (r"\leq", "≤"), (r"\%", "%"), ("$", ""), (" ", "")):
+        target = target.replace(latex, char)
+    return target
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+@pytest.mark.parametrize("doc_id", SAMPLES)
+def test_performance_goals_and_indicators(doc_id, read_sample):
+    expected = yaml.safe_load((GOLDEN / doc_id / "performance.yml").read_text(encoding="utf-8"))
+    result = read_sample(doc_id)
+    assert len(result.goals) == expected["goals"]
+    assert len(result.indicators) == expected["indicators"]
+    goals = {g.goal_id: g for g in result.goals}
+    by_line = {i.source_line: i for i in result.indicators}
+    for e in expected["examples"]:
+        ind = by_line[e["source_line"]]
+        goal = goals[ind.goal_id]
+        assert match_key(goal.project or "") == match_key(e["project"] or "")
+        assert goal.amount == Decimal(e["amount"].replace(",", ""))
+        got = (ind.level1, ind.level2, match_key(ind.name), ind.operator, _rendered(ind.target),
+               _text(ind.target_value), ind.target_unit, _text(ind.weight), ind.direction, ind.half_year_target)
+        want = (e["level1"], e["level2"], match_key(e["name"]), e["operator"], _rendered(e["target"]),
+                _text(e["target_value"]), e["target_unit"], _text(e["weight"]), e["direction"],
+                e["half_year_target"])
+        assert got == want

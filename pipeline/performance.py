@@ -1,0 +1,766 @@
+"""Performance-target tables (绩效目标表) → `PerformanceGoal` and `PerformanceIndicator` records.
+
+The standard forms are the same everywhere, the extraction tools are not: cells arrive tab-separated
+(empty cells sometimes vanish, so cells shift left), space-collapsed on one line, or one character group
+per line; rows and cells break over page breaks. Column positions are therefore only a hint. The parser
+anchors on what the forms print from closed vocabularies:
+
+* 一级指标 (产出指标, 效益指标, 满意度指标, 成本指标, 决策, 过程) and 二级指标 (数量指标, 社会效益指标,
+  项目立项, …) start an indicator row; rows that print neither inherit them from the rows above
+  (merged cells). 成本指标 is a 一级指标 when a 二级指标 follows it, otherwise a 二级指标 of the current
+  一级指标 (older forms file 成本指标 under 产出指标).
+* Two row grammars, chosen by the column header:
+  - *split* (Sichuan 公开表6: 指标性质 / 指标值 / 度量单位 / 权重 / 指标方向性): the operator sits in its
+    own cell (≥ ≤ = > < 定性, and variants such as ＝ >= \\geq), followed by the value, the unit, the
+    weight and the direction. The first operator cell that a well-formed tail follows ends the 三级指标.
+    Cells before the 一级指标 are goal cells: the budget amount anchors them (unit and project before
+    it, the annual goal after it). A row with a unit code and an amount but no indicator is a
+    department/unit summary row.
+  - *combined* (Nantong 项目预算绩效目标表, Shenzhen 整体支出绩效目标表: 指标值 / 目标值 cells such as
+    `≥90%`, `27 个`, `$\\geq 95\\%$`): the last one or two cells are the targets (半年 / 全年 when the
+    header prints both), the cells between the levels and the targets are the 三级指标.
+* Key–value form lines (项目名称, 实施单位, 单位名称, 资金总额, 金额合计, 中长期目标, 年度目标, …) fill the
+  goal; the 项目资金 / 年度主要任务 breakdowns are read as used lines and not published.
+* Continuations: a tab row that prints no indicator continues the goal (a cell left of the 一级指标
+  column: the project name when it sits in the first columns, else the annual goal) and the last
+  indicator (三级指标, a 定性 target or the unit, by column). In space-collapsed tables an indicator whose
+  operator has not appeared yet is open: following lines extend its name until the tail arrives
+  (a lone `指标` line start completes a 二级指标 broken as `服务对象满意度` / `指标`). Text lines between
+  indicator rows gather into a goal header (blank lines separate its cells: 序号, 单位, 项目) that the
+  amount line closes; the lines after the amount are the annual goal.
+
+Targets: `target` is the printed 指标值 (LaTeX math from the extractor is turned back into what was
+printed: `$\\geq 95\\%$` → `≥95%`). In the combined grammar the operator, value and unit come from the
+target text: an operator prefix gives the operator (`≤预算金额` → ≤ with no value); a bare quantity
+(`27 个`, `100%`) is an exact target, operator `=`; words, and quantities qualified in words
+(`1个工作日内`, `4小时内`, `2025年6月30日前`), are `定性` with no value — words are not turned into
+operators.
+
+Every non-blank line is either used (title, number, unit note, header, form field, goal or indicator
+cell, structure row) or returned as an `UnparsedLine` with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipeline.amounts import is_amount, parse_amount, to_wan
+from pipeline.records import PerformanceGoal, PerformanceIndicator, UnparsedLine
+from pipeline.text.lines import Line, match_key, strip_markup
+
+# ---------------------------------------------------------------------------------------------------
+# Vocabularies (match keys: NFKC, no whitespace)
+
+LEVEL1 = frozenset({"产出指标", "效益指标", "满意度指标", "成本指标", "决策", "过程"})
+LEVEL2 = frozenset(
+    {
+        "数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标",
+        "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "可持续发展指标",
+        "服务对象满意度指标", "满意度指标",
+        "项目立项", "绩效目标", "资金投入", "资金管理", "组织实施",
+        "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度",
+    }
+)  # fmt: skip
+# Words that are a 一级指标 in some forms and a 二级指标 in others.
+LEVEL1_OR_LEVEL2 = frozenset({"成本指标"})
+# Any short "…指标" right after a 一级指标 cell is its 二级指标.
+_LEVEL2_SHAPE = re.compile(r"^[\u4e00-\u9fff]{1,10}指标$")
+
+DIRECTIONS = frozenset({"正向指标", "反向指标"})
+
+OPERATORS = {
+    "≥": "≥", ">=": "≥", "=>": "≥", "≧": "≥",
+    "≤": "≤", "<=": "≤", "=<": "≤", "≦": "≤",
+    "=": "=", "==": "=", ">": ">", "<": "<", "定性": "定性",
+}  # fmt: skip
+
+HEADER_WORDS = frozenset(
+    {
+        "序号", "单位名称", "单位", "名称", "项目名称", "项目", "预算数", "预算金额", "年度目标",
+        "一级指标", "二级指标", "三级指标", "指标性质", "指标性", "质", "指标值", "目标值",
+        "度量单位", "计量单位", "权重", "指标方向性", "指标方向", "年度绩效指标", "备注",
+    }
+)  # fmt: skip
+_TARGET_HEADER = re.compile(r"^(?:半年|全年|年度)?(?:\(程\))?(?:指标值|目标值)$")
+_STRONG_HEADER = ("一级指标", "三级指标", "指标值", "目标值")
+
+# Form labels → the goal field they fill ("" = printed but not published; "funds" opens a breakdown).
+FORM_LABELS = {
+    "项目名称": "project", "单位名称": "unit", "实施单位": "unit",
+    "中长期目标": "medium", "年度总体目标": "annual", "年度目标": "annual", "总体目标": "annual",
+    "项目资金": "funds", "年度主要任务": "funds", "资金总额": "amount", "金额合计": "amount",
+    "主管部门": "", "项目类型": "", "项目级次": "", "开始时间": "", "完成时间": "", "项目负责人": "",
+    "联系电话": "", "立项必要性": "", "实施可行性": "", "项目实施内容": "", "项目概况": "", "项目期限": "",
+}  # fmt: skip
+
+_TITLE = re.compile(r"绩效目标表")
+_TABLE_NUMBER = re.compile(r"^(?:公开表|附表|表)[0-9一二三四五六七八九十]+(?:-\d+)?$")
+_PAGE_NUMBER = re.compile(r"^(?:[-—–]\d{1,4}[-—–]|第\d{1,4}页(?:共\d{1,4}页)?)$")
+_UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]")
+_YEAR_LINE = re.compile(r"^\d{4}年度?$")
+_NOTE = re.compile(r"^(?:注|备注|说明)\d*[:]")
+_SEQ = re.compile(r"^\d{1,3}$")
+_UNIT_CODE = re.compile(r"^(\d{3,})\s*[-－—–]\s*(\S.*)$", re.S)
+_MATH = re.compile(r"\$([^$]*)\$")
+_LATEX = (
+    (re.compile(r"\\geq?(?![A-Za-z])"), "≥"),
+    (re.compile(r"\\leq?(?![A-Za-z])"), "≤"),
+    (re.compile(r"\\gt(?![A-Za-z])"), ">"),
+    (re.compile(r"\\lt(?![A-Za-z])"), "<"),
+    (re.compile(r"\\%"), "%"),
+)
+_TARGET = re.compile(
+    r"^(?P<op>>=|<=|=>|=<|==|≥|≤|≧|≦|=|>|<)?\s*(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)?\s*(?P<rest>.*)$", re.S
+)
+# A quantity qualified in words (…内, …以上, …前) states its comparison in words: 定性.
+_QUALIFIED = re.compile(r"(?:内|以上|以下|前|后|左右|起|止)$")
+
+REASON_OPEN_INDICATOR = "indicator row without an operator and target"
+REASON_NO_AMOUNT = "goal header text without an amount line"
+REASON_NO_TARGET = "indicator row without a target"
+REASON_NO_GOAL = "continuation text before any goal"
+REASON_NO_INDICATOR = "continuation text for an indicator column, but no indicator precedes it"
+REASON_COLUMN = "continuation text in a column that holds no text (weight or direction)"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Small pure helpers
+
+
+def plain_latex(text: str) -> str:
+    """LaTeX math from the extractor back to what was printed: `$\\geq 95\\%$` → `≥95%`."""
+
+    def commands(s: str) -> str:
+        for pattern, symbol in _LATEX:
+            s = pattern.sub(symbol, s)
+        return s
+
+    if "\\" not in text and "$" not in text:
+        return text
+    text = _MATH.sub(lambda m: re.sub(r"\s+", "", commands(m.group(1))), text)
+    return commands(text)
+
+
+def operator_of(text: str) -> str | None:
+    """The normalised operator of an operator cell (≥ ≤ = > < 定性), or None."""
+    return OPERATORS.get(match_key(plain_latex(text)))
+
+
+def number_of(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    return parse_amount(unicodedata.normalize("NFKC", text).strip().replace("−", "-"))
+
+
+def parse_target(text: str) -> tuple[str, Decimal | None, str | None]:
+    """Operator, value and unit of a combined target such as `≥800 万页`, `27 个`, `充分`."""
+    m = _TARGET.match(unicodedata.normalize("NFKC", plain_latex(text)).strip())
+    assert m is not None  # every group is optional
+    op = OPERATORS.get(m["op"]) if m["op"] else None
+    value = parse_amount(m["num"]) if m["num"] else None
+    rest = m["rest"].strip()
+    if op is not None:
+        return (op, value, rest or None) if value is not None else (op, None, None)
+    if value is not None and not re.search(r"\d", rest) and not _QUALIFIED.search(rest):
+        return "=", value, rest or None
+    return "定性", None, None
+
+
+def unit_name_of(text: str) -> str:
+    """`332901-四川省…中心` → `四川省…中心` (the code is the unit's, not part of its name)."""
+    m = _UNIT_CODE.match(text.strip())
+    return m.group(2).strip() if m else text.strip()
+
+
+def is_level2(key: str, after_level1: bool) -> bool:
+    return key in LEVEL2 or (after_level1 and bool(_LEVEL2_SHAPE.match(key)))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rows of cells
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str  # markup removed, surrounding whitespace stripped
+    col: int | None  # column index in a tab-separated line; None in a space-separated line
+    start: int = 0  # offsets in the row text (space-separated lines)
+    end: int = 0
+
+    @property
+    def key(self) -> str:
+        return match_key(self.text)
+
+
+@dataclass(slots=True)
+class Row:
+    line: Line
+    text: str
+    cells: list[Cell]
+    spaced: bool  # cells are whitespace-separated tokens, not tab-separated columns
+
+    def join(self, cells: list[Cell]) -> str:
+        """The text of consecutive cells of this row, as printed."""
+        if not cells:
+            return ""
+        if self.spaced:
+            return self.text[cells[0].start : cells[-1].end]
+        return "".join(c.text for c in cells)
+
+
+def to_row(line: Line) -> Row:
+    if "\t" in line.text:
+        cells = []
+        for col, piece in enumerate(line.text.split("\t")):
+            text = strip_markup(piece).strip()
+            if text:
+                cells.append(Cell(text, col))
+        return Row(line, line.text, cells, spaced=False)
+    text = strip_markup(line.text)
+    cells = [Cell(m.group(), None, m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    return Row(line, text, cells, spaced=True)
+
+
+def read_levels(cells: list[Cell], level1: str | None) -> tuple[str | None, str | None, int]:
+    """The 一级/二级指标 printed at the start of `cells`, and where the rest begins."""
+    first = second = None
+    i = 0
+    if cells and is_level1_cell(cells, 0, level1):
+        first, i = cells[0].text, 1
+    if i < len(cells) and is_level2(cells[i].key, after_level1=first is not None):
+        second, i = cells[i].text, i + 1
+    return first, second, i
+
+
+def is_level1_cell(cells: list[Cell], i: int, level1: str | None) -> bool:
+    key = cells[i].key
+    if key not in LEVEL1:
+        return False
+    if key not in LEVEL1_OR_LEVEL2:
+        return True
+    followed_by_level2 = i + 1 < len(cells) and is_level2(cells[i + 1].key, after_level1=True)
+    under_other_level1 = level1 is not None and match_key(level1) != key
+    return followed_by_level2 or not under_other_level1
+
+
+@dataclass(slots=True)
+class Tail:
+    """指标性质 … 指标方向性 of a split row."""
+
+    operator: str
+    target: str
+    unit: str | None
+    weight: Decimal | None
+    direction: str | None
+
+
+def parse_tail(cells: list[Cell], row: Row) -> Tail | None:
+    """`op target [unit] [weight] [direction]` covering all of `cells`, or None."""
+    op = operator_of(cells[0].text)
+    rest = list(cells[1:])
+    if op is None or not rest or any(operator_of(c.text) for c in rest):
+        return None
+    direction = rest.pop().text if rest[-1].key in DIRECTIONS else None
+    if not rest:
+        return None
+    target, middle = rest[0], rest[1:]
+    weight = None
+    if middle and number_of(middle[-1].text) is not None:
+        weight = number_of(middle.pop().text)
+    if len(middle) > 2:
+        return None
+    return Tail(op, plain_latex(target.text), row.join(middle) or None, weight, direction)
+
+
+def find_tail(cells: list[Cell], row: Row) -> tuple[int, Tail | None]:
+    """Index of the first operator cell that a well-formed tail starts at (len(cells) if none)."""
+    for j, cell in enumerate(cells):
+        if operator_of(cell.text) is not None:
+            tail = parse_tail(cells[j:], row)
+            if tail is not None:
+                return j, tail
+    return len(cells), None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Drafts
+
+
+@dataclass(slots=True)
+class IndicatorDraft:
+    source_line: int
+    level1: str | None
+    level2: str | None
+    lines: list[Line]
+    name: str = ""
+    operator: str | None = None
+    target: str | None = None
+    target_value: Decimal | None = None
+    target_unit: str | None = None
+    weight: Decimal | None = None
+    direction: str | None = None
+    half_year_target: str | None = None
+
+
+@dataclass(slots=True)
+class GoalDraft:
+    source_line: int
+    unit_name: str | None = None
+    project: str = ""
+    amount: Decimal | None = None
+    annual: str = ""
+    medium: str = ""
+    indicators: list[IndicatorDraft] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The parser
+
+
+class PerformanceParser:
+    """Reads one table region line by line (see the module docstring)."""
+
+    def __init__(self, doc_id: str, table_id: str, kind: str):
+        self.doc_id, self.table_id, self.kind = doc_id, table_id, kind
+        self.goals: list[GoalDraft] = []
+        self.unparsed: list[UnparsedLine] = []
+        self.grammar = "split"  # until a header says "combined"
+        self.header_text = ""
+        self.columns: dict[str, int] = {}
+        self.targets: list[str] = ["full"]  # combined grammar: "half" / "full" per target column
+        self.has_unit_column = False
+        self.in_header_zone = True
+        self.amount_unit = "万元"
+        self.current_unit: str | None = None
+        self.level1: str | None = None
+        self.level2: str | None = None
+        self.open: IndicatorDraft | None = None  # waiting for its operator and target
+        self.last: IndicatorDraft | None = None
+        self.in_funds = False
+        self.pending: list[list[tuple[Line, str]]] = []  # goal header fragments, grouped
+        self.pending_break = True
+        self.collecting_annual = False
+
+    @property
+    def goal(self) -> GoalDraft | None:
+        return self.goals[-1] if self.goals else None
+
+    # -- entry points ------------------------------------------------------------------------------
+
+    def feed(self, line: Line) -> None:
+        row = to_row(line)
+        if not row.cells:
+            self.pending_break = True
+            return
+        if self.structural(row) or self.header(row):
+            return
+        self.in_header_zone = False
+        if self.form(row):
+            return
+        if self.grammar == "combined":
+            self.combined_row(row)
+        else:
+            self.split_row(row)
+
+    def finish(self) -> tuple[list[PerformanceGoal], list[PerformanceIndicator], list[UnparsedLine]]:
+        if self.open is not None:
+            self.abandon_open()
+        self.report_pending()
+        goals: list[PerformanceGoal] = []
+        indicators: list[PerformanceIndicator] = []
+        for n, draft in enumerate(self.goals, 1):
+            goal_id = f"{self.table_id}-g{n:02d}"
+            goals.append(self.goal_record(goal_id, draft))
+            for ind in draft.indicators:
+                indicators.append(self.indicator_record(goal_id, len(indicators) + 1, ind))
+        self.unparsed.sort(key=lambda u: u.source_line)
+        return goals, indicators, self.unparsed
+
+    def goal_record(self, goal_id: str, g: GoalDraft) -> PerformanceGoal:
+        project = None if self.kind == "overall_performance" else (g.project.strip() or None)
+        return PerformanceGoal(
+            doc_id=self.doc_id,
+            goal_id=goal_id,
+            table_id=self.table_id,
+            unit_name=(g.unit_name or "").strip() or None,
+            project=project,
+            amount=g.amount,
+            annual_goal=g.annual.strip() or None,
+            medium_term_goal=g.medium.strip() or None,
+            source_line=g.source_line,
+        )
+
+    def indicator_record(self, goal_id: str, seq: int, d: IndicatorDraft) -> PerformanceIndicator:
+        return PerformanceIndicator(
+            doc_id=self.doc_id,
+            goal_id=goal_id,
+            seq=seq,
+            level1=d.level1,
+            level2=d.level2,
+            name=d.name.strip(),
+            operator=d.operator,
+            target=d.target.strip() if d.target is not None else None,
+            target_value=d.target_value,
+            target_unit=d.target_unit.strip() if d.target_unit else None,
+            weight=d.weight,
+            direction=d.direction,
+            half_year_target=d.half_year_target,
+            source_line=d.source_line,
+        )
+
+    def reject(self, line: Line, reason: str) -> None:
+        self.unparsed.append(UnparsedLine(self.doc_id, self.table_id, line.number, line.text, reason))
+
+    # -- lines that carry no data ------------------------------------------------------------------
+
+    def structural(self, row: Row) -> bool:
+        """Title, table number, page number, unit note, note, year line."""
+        if not row.spaced and len(row.cells) > 1:
+            return False
+        key = match_key(row.text)
+        if _UNIT_NOTE.search(key):
+            self.amount_unit = "元" if key.endswith("元") and not key.endswith("万元") else "万元"
+            return True
+        if _TITLE.search(key) or _TABLE_NUMBER.match(key) or _PAGE_NUMBER.match(key) or _NOTE.match(key):
+            return True
+        return self.in_header_zone and bool(_YEAR_LINE.match(key))
+
+    def header(self, row: Row) -> bool:
+        keys = [c.key for c in row.cells]
+        if not all(k in HEADER_WORDS or _TARGET_HEADER.match(k) for k in keys):
+            return False
+        strong = len(keys) >= 3 and any(k in _STRONG_HEADER or _TARGET_HEADER.match(k) for k in keys)
+        if not (self.in_header_zone or strong):
+            return False
+        self.header_text += "".join(keys)
+        self.in_funds = False
+        if "权重" in self.header_text or "指标性质" in self.header_text:
+            self.grammar = "split"
+        elif "指标值" in self.header_text or "目标值" in self.header_text:
+            self.grammar = "combined"
+            targets = ["half" if "半年" in k else "full" for k in keys if _TARGET_HEADER.match(k)]
+            self.targets = targets or ["full"]
+        self.has_unit_column = "单位名称" in self.header_text
+        if not row.spaced:
+            self.columns.update({c.key: c.col for c in row.cells if c.col is not None})
+        return True
+
+    # -- key–value form lines ----------------------------------------------------------------------
+
+    def form(self, row: Row) -> bool:
+        role = form_role(row.cells[0].key)
+        if role is None:
+            return self.in_funds  # a line of the 项目资金 / 年度主要任务 breakdown
+        pairs: list[tuple[str, list[Cell]]] = []
+        for cell in row.cells:
+            r = form_role(cell.key)
+            if r is not None:
+                pairs.append((r, []))
+                if r == "funds" and "元" in cell.key:
+                    self.amount_unit = "万元" if "万元" in cell.key else "元"
+            else:
+                pairs[-1][1].append(cell)
+        for r, values in pairs:
+            self.form_field(row, r, values)
+        return True
+
+    def form_field(self, row: Row, role: str, values: list[Cell]) -> None:
+        goal = self.goal
+        if goal is None or goal.indicators or (role == "project" and goal.project):
+            goal = self.start_goal(row.line, None, "", None, "")
+        text = row.join(values)
+        if role == "funds":
+            self.in_funds = True
+        elif role == "amount":
+            amounts = [c for c in values if is_amount(c.text)]
+            if amounts and goal.amount is None:
+                goal.amount = self.amount(amounts[0].text)
+            return
+        else:
+            self.in_funds = False
+        if role == "project":
+            goal.project += text
+        elif role == "unit" and goal.unit_name is None:
+            goal.unit_name = unit_name_of(text) if text else None
+        elif role == "medium":
+            goal.medium += text
+        elif role == "annual":
+            goal.annual += text
+
+    # -- goals -------------------------------------------------------------------------------------
+
+    def amount(self, printed: str) -> Decimal | None:
+        value = parse_amount(printed)
+        return None if value is None else to_wan(value, self.amount_unit)
+
+    def start_goal(
+        self, line: Line, unit: str | None, project: str, amount: Decimal | None, annual: str
+    ) -> GoalDraft:
+        if self.open is not None:
+            self.abandon_open()
+        if unit:
+            self.current_unit = unit
+        goal = GoalDraft(line.number, unit or self.current_unit, project, amount, annual)
+        self.goals.append(goal)
+        self.last = None
+        self.level1 = self.level2 = None
+        self.pending_break = True
+        return goal
+
+    def goal_cells(self, row: Row, cells: list[Cell], has_indicator: bool) -> None:
+        """Cells left of the 一级指标 in a tab row: a new goal (with its amount) or a continuation."""
+        i = self.amount_index(cells)
+        if i is None:
+            self.continue_goal(row, cells)
+            return
+        before, after = cells[:i], cells[i + 1 :]
+        if len(before) >= 2 and _SEQ.match(before[0].text):
+            before = before[1:]
+        if not has_indicator and not after and len(before) == 1:
+            code = _UNIT_CODE.match(before[0].text)
+            if code:  # a department / unit summary row
+                if len(code.group(1)) > 3:
+                    self.current_unit = code.group(2).strip()
+                return
+        unit = unit_name_of(before[0].text) if len(before) >= 2 else None
+        project = row.join(before[1:] if len(before) >= 2 else before)
+        self.start_goal(row.line, unit, project, self.amount(cells[i].text), row.join(after))
+
+    def amount_index(self, cells: list[Cell]) -> int | None:
+        limit = self.columns.get("预算数")
+        found = None
+        for i, cell in enumerate(cells):
+            in_zone = limit is None or cell.col is None or cell.col <= limit
+            if in_zone and is_amount(cell.text):
+                found = i
+        return found
+
+    def continue_goal(self, row: Row, cells: list[Cell]) -> None:
+        """Project name or annual goal text broken over lines (a page break)."""
+        goal = self.goal
+        if goal is None:
+            self.reject(row.line, REASON_NO_GOAL)
+            return
+        project_col = self.columns.get("项目名称", 1)
+        first = cells[0]
+        if first.col is not None and first.col <= project_col:
+            goal.project += first.text
+            cells = cells[1:]
+        goal.annual += "".join(c.text for c in cells)
+
+    # -- split grammar (operator in its own cell) ---------------------------------------------------
+
+    def split_row(self, row: Row) -> None:
+        k = self.anchor(row)
+        if self.open is not None:
+            if k is None:
+                self.continue_open(row)
+                return
+            self.abandon_open()
+        if k is None:
+            self.row_without_levels(row)
+            return
+        head, body = row.cells[:k], row.cells[k:]
+        if head:
+            self.goal_cells(row, head, has_indicator=True)
+        self.indicator_row(row, body)
+
+    def anchor(self, row: Row) -> int | None:
+        """Index of the cell that starts the indicator part of the row (a 一级 or 二级指标)."""
+        for i, cell in enumerate(row.cells):
+            if cell.key in LEVEL1 or is_level2(cell.key, after_level1=False):
+                return i
+            if row.spaced:  # in running text only the first token may start an indicator
+                return None
+        return None
+
+    def row_without_levels(self, row: Row) -> None:
+        goal_zone, rest = self.split_zones(row)
+        j, tail = find_tail(rest, row)
+        if tail is not None:  # an indicator under the levels of the rows above
+            if goal_zone:
+                self.goal_cells(row, goal_zone, has_indicator=True)
+            self.indicator_row(row, rest)
+            return
+        if row.spaced:
+            self.fragment(row)
+            return
+        if self.amount_index(row.cells) is not None:
+            self.goal_cells(row, row.cells, has_indicator=False)
+            return
+        if goal_zone:
+            self.continue_goal(row, goal_zone)
+        if rest:
+            self.continue_indicator(row, rest)
+
+    def split_zones(self, row: Row) -> tuple[list[Cell], list[Cell]]:
+        """Cells left of the 一级指标 column (goal cells) and the others."""
+        level1_col = self.columns.get("一级指标")
+        if row.spaced or level1_col is None:
+            return ([], row.cells) if row.spaced else (row.cells, [])
+        goal_zone = [c for c in row.cells if c.col is not None and c.col < level1_col]
+        return goal_zone, [c for c in row.cells if c not in goal_zone]
+
+    def indicator_row(self, row: Row, body: list[Cell]) -> None:
+        self.report_pending()
+        self.collecting_annual = False
+        level1, level2, i = read_levels(body, self.level1)
+        if level1 is not None:
+            self.level1, self.level2 = level1, level2
+        elif level2 is not None:
+            self.level2 = level2
+        if self.goal is None:
+            self.start_goal(row.line, None, "", None, "")
+        ind = IndicatorDraft(row.line.number, self.level1, self.level2, [row.line])
+        rest = body[i:]
+        j, tail = find_tail(rest, row)
+        ind.name = row.join(rest[:j])
+        if tail is None:
+            self.open = ind
+        else:
+            self.complete(ind, tail)
+
+    def continue_open(self, row: Row) -> None:
+        ind = self.open
+        assert ind is not None
+        ind.lines.append(row.line)
+        goal_zone, cells = self.split_zones(row)
+        if goal_zone:
+            self.continue_goal(row, goal_zone)
+        level2 = ind.level2 or ""
+        if cells and cells[0].key == "指标" and level2 and not match_key(level2).endswith("指标"):
+            ind.level2 = self.level2 = level2 + cells[0].text
+            cells = cells[1:]
+        j, tail = find_tail(cells, row)
+        ind.name += row.join(cells[:j])
+        if tail is not None:
+            self.complete(ind, tail)
+
+    def complete(self, ind: IndicatorDraft, tail: Tail) -> None:
+        ind.operator = tail.operator
+        ind.target = tail.target
+        ind.target_value = number_of(tail.target)
+        ind.target_unit = tail.unit
+        ind.weight = tail.weight
+        ind.direction = tail.direction
+        self.add_indicator(ind)
+
+    def add_indicator(self, ind: IndicatorDraft) -> None:
+        assert self.goal is not None
+        self.goal.indicators.append(ind)
+        self.last = ind
+        self.open = None
+        self.pending_break = True
+
+    def abandon_open(self) -> None:
+        assert self.open is not None
+        for line in self.open.lines:
+            self.reject(line, REASON_OPEN_INDICATOR)
+        self.open = None
+
+    def continue_indicator(self, row: Row, cells: list[Cell]) -> None:
+        """三级指标, 定性 target or unit text of the last indicator, broken over lines."""
+        ind = self.last
+        if ind is None:
+            self.reject(row.line, REASON_NO_INDICATOR)
+            return
+        name_col, unit_col = self.columns.get("三级指标"), self.columns.get("度量单位")
+        for cell in cells:
+            if cell.col is None or name_col is None or cell.col <= name_col:
+                ind.name += cell.text
+            elif unit_col is not None and cell.col > unit_col:
+                self.reject(row.line, REASON_COLUMN)
+            elif ind.operator == "定性" and not ind.target_unit:
+                ind.target = (ind.target or "") + cell.text
+            else:
+                ind.target_unit = (ind.target_unit or "") + cell.text
+
+    # -- goal headers printed as text fragments (space-collapsed tables) ----------------------------
+
+    def fragment(self, row: Row) -> None:
+        text = row.text.strip()
+        if self.collecting_annual and self.goal is not None:
+            self.goal.annual += text
+            return
+        if is_amount(text) and self.pending_has_text():
+            self.goal_from_pending(text)
+            return
+        if self.pending_break or not self.pending:
+            self.pending.append([])
+        self.pending[-1].append((row.line, text))
+        self.pending_break = False
+
+    def pending_has_text(self) -> bool:
+        return any(not is_amount("".join(t for _, t in group)) for group in self.pending)
+
+    def goal_from_pending(self, printed: str) -> None:
+        groups = ["".join(t for _, t in group) for group in self.pending]
+        first_line = self.pending[0][0][0]
+        self.pending = []
+        if len(groups) >= 2 and _SEQ.match(groups[0]):
+            groups = groups[1:]
+        unit = None
+        if len(groups) >= 2 and (self.has_unit_column or _UNIT_CODE.match(groups[0])):
+            unit, groups = unit_name_of(groups[0]), groups[1:]
+        self.start_goal(first_line, unit, "".join(groups), self.amount(printed), "")
+        self.collecting_annual = True
+
+    def report_pending(self) -> None:
+        for group in self.pending:
+            for line, _ in group:
+                self.reject(line, REASON_NO_AMOUNT)
+        self.pending = []
+
+    # -- combined grammar (operator inside the target text) ----------------------------------------
+
+    def combined_row(self, row: Row) -> None:
+        level1, level2, i = read_levels(row.cells, self.level1)
+        if level1 is not None:
+            self.level1, self.level2 = level1, level2
+        elif level2 is not None:
+            self.level2 = level2
+        rest = row.cells[i:]
+        if not rest:
+            return  # a 一级/二级指标 printed without any 三级指标 under it
+        if len(rest) < 2:
+            self.reject(row.line, REASON_NO_TARGET)
+            return
+        count = min(len(self.targets), len(rest) - 1)
+        names, targets = rest[:-count], rest[-count:]
+        if self.goal is None:
+            self.start_goal(row.line, None, "", None, "")
+        ind = IndicatorDraft(row.line.number, self.level1, self.level2, [row.line], row.join(names))
+        full = targets[-1].text
+        for role, cell in zip(self.targets[-count:], targets, strict=True):
+            if role == "half":
+                ind.half_year_target = plain_latex(cell.text)
+            else:
+                full = cell.text
+        ind.target = plain_latex(full)
+        ind.operator, ind.target_value, ind.target_unit = parse_target(full)
+        self.add_indicator(ind)
+
+
+def form_role(key: str) -> str | None:
+    """The goal field a form label fills, "" for labels not published, None if not a label."""
+    for label, role in FORM_LABELS.items():
+        if key == label or (key.startswith(label) and key[len(label)] in "(/"):
+            return role
+    return None
+
+
+def parse_performance(
+    doc_id: str, table_id: str, kind: str, lines: list[Line]
+) -> tuple[list[PerformanceGoal], list[PerformanceIndicator], list[UnparsedLine]]:
+    """Goals, indicators and unparsed lines of one performance-target table region.
+
+    `lines` run from the table's title to the line before the next table or part; `kind` is
+    `project_performance` or `overall_performance` (whose goal has no project).
+    """
+    parser = PerformanceParser(doc_id, table_id, kind)
+    for line in lines:
+        parser.feed(line)
+    return parser.finish()
