@@ -21,7 +21,7 @@ from ..text.lines import Line
 from .columns import ColumnModel, build_columns, header_labels
 from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
 from .placement import placements
-from .resolve import leaf_indexes, resolve
+from .resolve import leaf_indexes, parents, reachable, resolve
 from .rows import Segment, segments, split_codes
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
@@ -346,18 +346,57 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
 
 def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[int, ...]]], model: ColumnModel,
                              step: Decimal) -> None:
-    """Ambiguous leaf rows: choose the one combination that makes every column add up to the total row."""
+    """Settle ambiguous rows with the table's column totals, from the top of the classification down:
+    the 类 rows add up to the total row, each 类 row's 款 rows to it, and so on; then the leaf rows
+    together to the total row; then a row printed without a code (a 类 or 款 name) can only use a column
+    in which the leaf rows hold amounts that add up to its value."""
     if not rows or len(plans[id(rows[0])]) != 1:
         return
+    n = len(model.leaves)
     codes = [split_codes(s.codes)[0] for s in rows]
+    parent_of = parents(codes)
+    children: dict[int, list[int]] = {}
+    for i, p in enumerate(parent_of):
+        if i == 0:
+            continue
+        if p is None and codes[i] and not codes[0]:
+            p = 0  # a top-level class row adds up to the total row
+        if p is not None:
+            children.setdefault(p, []).append(i)
+    queue = [0]
+    while queue:
+        p = queue.pop(0)
+        kids = children.get(p, [])
+        if len(plans[id(rows[p])]) != 1 or not kids or any(not plans[id(rows[k])] for k in kids):
+            continue
+        if any(len(plans[id(rows[k])]) > 1 for k in kids):
+            total = _row_values(n, plans[id(rows[p])][0], _values(rows[p]))
+            solved = resolve(total, [(_values(rows[k]), plans[id(rows[k])]) for k in kids], step)
+            if solved is not None:
+                for k, cols in zip(kids, solved, strict=True):
+                    plans[id(rows[k])] = [cols]
+        queue.extend(kids)
     leaves = [rows[i] for i in leaf_indexes(codes)]
-    if not any(len(plans[id(s)]) > 1 for s in leaves) or any(not plans[id(s)] for s in leaves):
+    if any(len(plans[id(s)]) > 1 for s in leaves) and all(plans[id(s)] for s in leaves):
+        total = _row_values(n, plans[id(rows[0])][0], _values(rows[0]))
+        solved = resolve(total, [(_values(s), plans[id(s)]) for s in leaves], step)
+        if solved is not None:
+            for seg, cols in zip(leaves, solved, strict=True):
+                plans[id(seg)] = [cols]
+    if not leaves or any(len(plans[id(s)]) != 1 for s in leaves):
         return
-    total = _row_values(len(model.leaves), plans[id(rows[0])][0], _values(rows[0]))
-    solved = resolve(total, [(_values(s), plans[id(s)]) for s in leaves], step)
-    if solved is not None:
-        for seg, cols in zip(leaves, solved, strict=True):
-            plans[id(seg)] = [cols]
+    by_column: dict[int, list[Decimal]] = {}
+    for seg in leaves:
+        for v, c in zip(_values(seg), plans[id(seg)][0], strict=True):
+            by_column.setdefault(c, []).append(v)
+    for i, seg in enumerate(rows):
+        if codes[i] or len(plans[id(seg)]) < 2:
+            continue
+        feasible = [cand for cand in plans[id(seg)]
+                    if all(reachable(v, by_column.get(c, []), step) is not False
+                           for v, c in zip(_values(seg), cand, strict=True))]
+        if feasible:
+            plans[id(seg)] = feasible
 
 
 def _offset(segs: list[Segment]) -> int | None:

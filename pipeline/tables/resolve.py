@@ -97,3 +97,40 @@ def resolve(
         return None
     settled = {i: cand for (i, _, _), cand in zip(open_rows, solutions[0], strict=True)}
     return [settled.get(i, cands[0]) for i, (_, cands) in enumerate(rows)]
+
+
+def parents(codes: Sequence[str | None]) -> list[int | None]:
+    """For each row, the row whose classification it refines (its 类 or 款 row), else None.
+
+    The parent is the nearest earlier row whose code is a proper prefix, or the first row of a run that
+    prints the same code again (a 款 row followed by its 项 rows when the 项 code is not printed).
+    """
+    out: list[int | None] = []
+    first_of: dict[str, int] = {}
+    for i, code in enumerate(codes):
+        parent = None
+        if code:
+            if code in first_of:
+                parent = first_of[code]
+            else:
+                best = -1
+                for j in range(i - 1, -1, -1):
+                    other = codes[j]
+                    if other and other != code and code.startswith(other) and len(other) > best:
+                        parent, best = j, len(other)
+                first_of[code] = i
+        out.append(parent)
+    return out
+
+
+def reachable(value: Decimal, parts: Sequence[Decimal], step: Decimal, limit: int = 50_000) -> bool | None:
+    """Is `value` the sum of some of `parts` (within half a step)? None when too many sums to tell."""
+    unit = step
+    target = int((value / unit).to_integral_value())
+    sums = {0}
+    for p in parts:
+        q = int((p / unit).to_integral_value())
+        sums |= {s + q for s in sums if s + q <= target}
+        if len(sums) > limit:
+            return None
+    return target in sums
