@@ -32,22 +32,48 @@ def tab_facts():
     return facts_of(SAMPLE.read_text(encoding="utf-8"))
 
 
-# Layouts whose rows lose their empty cells are not all read back yet (see the issue note).
-NOT_YET = {"space_aligned", "space_collapsed", "cell_per_line"}
+EXACT = ["markdown", "html"]  # cells keep their positions
+COLLAPSED = ["space_aligned", "space_collapsed"]  # empty cells vanish; numbers placed by arithmetic
 
 
-@pytest.mark.parametrize("layout", [
-    pytest.param(name, marks=pytest.mark.xfail(reason="collapsed rows not fully placed yet", strict=True))
-    if name in NOT_YET else name
-    for name in LAYOUTS if name != "tab"
-])
-def test_every_layout_gives_the_same_facts(layout, tab_facts):
+@pytest.mark.parametrize("layout", EXACT)
+def test_exact_layouts_give_the_same_facts(layout, tab_facts):
     expected, _ = tab_facts
     got, result = facts_of(LAYOUTS[layout](SAMPLE.read_text(encoding="utf-8")))
-    assert len(got) == len(expected)
     assert got == expected
-    table_reasons = [u for u in result.unparsed if u.table_id and not u.table_id.startswith("t13")]
-    assert table_reasons == []
+    kinds = {t.table_id: t.kind for t in result.tables}
+    # (the performance table reader does not read pipe or HTML rows yet: see the issue note)
+    assert [u for u in result.unparsed if kinds.get(u.table_id) != "project_performance"] == []
+
+
+@pytest.mark.parametrize("layout", COLLAPSED)
+def test_collapsed_layouts_never_publish_a_wrong_fact(layout, tab_facts):
+    """Every fact read from a collapsed layout is one of the tab layout's; what is not placed is reported.
+
+    Two tables cannot be settled from the collapsed text alone: the 财政拨款支出预算表 whose 上年结转 columns
+    the extraction did not print (its rows no longer add up, so no placement satisfies its identities) and
+    the 三公 table, where 7.01 fits 公务用车购置费 as well as 公务用车运行费.
+    """
+    expected, tab_result = tab_facts
+    got, result = facts_of(LAYOUTS[layout](SAMPLE.read_text(encoding="utf-8")))
+    assert set(got) <= set(expected)
+    kinds = {t.table_id: t.kind for t in result.tables}
+    unsettled = {kinds[u.table_id] for u in result.unparsed if u.table_id} - {"project_performance"}
+    assert unsettled == {"fiscal_grant_by_economic", "three_public"}
+    missing_kinds = {f[0] for f in set(expected) - set(got)}
+    assert missing_kinds <= unsettled
+    # the other tables are read completely
+    for kind in ("income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_grant_summary",
+                 "general_budget_expenditure", "general_budget_basic", "general_budget_projects"):
+        assert [f for f in got if f[0] == kind] == [f for f in expected if f[0] == kind], kind
+
+
+@pytest.mark.xfail(reason="one cell per line: rows without a label and split codes are not regrouped yet",
+                   strict=True)
+def test_cell_per_line_layout_gives_the_same_facts(tab_facts):
+    expected, _ = tab_facts
+    got, _ = facts_of(LAYOUTS["cell_per_line"](SAMPLE.read_text(encoding="utf-8")))
+    assert set(got) <= set(expected) and len(got) == len(expected)
 
 
 def test_tab_sample_has_no_unparsed_lines(tab_facts):

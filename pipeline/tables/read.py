@@ -101,10 +101,13 @@ def _split_header(content: list[Line], region: TableRegion) -> tuple[list[Line],
     data: list[Line] = []
     header_keys: set[str] = set()
     in_header = True
-    for line, amounts in zip(content, has_amounts, strict=True):
+    for i, (line, amounts) in enumerate(zip(content, has_amounts, strict=True)):
         key = line.key
-        starts_row = amounts or DATA_ROW_RE.match(line.text.strip()) or (
-            not any_amounts and TOTAL_LABEL_RE.match(key))
+        # a total label starts the rows when its amounts follow on the next line (one cell per line),
+        # or when the table has no amounts at all; alone it may be a header cell (合计 over 小计 …)
+        next_is_amounts = i + 1 < len(content) and has_amounts[i + 1] and not content[i + 1].key.strip("0123456789.,-")
+        starts_row = amounts or DATA_ROW_RE.match(line.text.strip()) or ORDINAL_RE.match(key) or (
+            TOTAL_LABEL_RE.match(key) and (next_is_amounts or not any_amounts))
         if in_header and not starts_row:
             header.append(line)
             header_keys.add(key)
@@ -137,7 +140,7 @@ def _row_segments(ctx: Context, rows: list[Row], two_sided: bool, split_at: int 
     out: list[Segment] = []
     pending: Segment | None = None
     for row in rows:
-        segs = segments(row, codes_allowed=not two_sided)
+        segs = segments(row, codes_allowed=not two_sided, two_sided=two_sided)
         if not segs:
             continue
         if not row.exact and pending is not None and len(segs) == 1:

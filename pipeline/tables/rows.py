@@ -37,8 +37,14 @@ def is_code(text: str) -> bool:
     return bool(CODE_RE.match(text))
 
 
-def segments(row: Row, codes_allowed: bool = True) -> list[Segment]:
-    """Split a row into segments: [codes] [label] [amounts], repeated."""
+ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\d+\)|\d+[.、](?!\d))")
+
+
+def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False) -> list[Segment]:
+    """Split a row into segments: [codes] [label] [amounts], repeated.
+
+    In a two-sided row whose left side printed no amount, a numbered label (五、教育支出) after a label
+    starts the right side."""
     out: list[Segment] = []
     seg = Segment(lines=list(row.lines))
     for cell in row.cells:
@@ -48,8 +54,8 @@ def segments(row: Row, codes_allowed: bool = True) -> list[Segment]:
         if is_amount(text) and (seg.labels or seg.amounts or not (codes_allowed and is_code(text))):
             seg.amounts.append(Cell(text, cell.line, cell.pos))
             continue
-        if seg.amounts:  # text after amounts starts the next segment
-            out.append(seg)
+        if seg.amounts or (two_sided and seg.labels and ORDINAL_RE.match(text)):
+            out.append(seg)  # text after amounts (or a numbered label after a label) starts the next segment
             seg = Segment(lines=[cell.line])
         if codes_allowed and not seg.labels and is_code(text):
             seg.codes.append(text)

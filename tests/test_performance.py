@@ -1,0 +1,514 @@
+"""Performance-target tables (绩效目标表): goals and indicators, checked against values read by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.performance import (
+    REASON_NO_AMOUNT,
+    REASON_NO_TARGET,
+    REASON_OPEN_INDICATOR,
+    parse_performance,
+    parse_target,
+    plain_latex,
+)
+from pipeline.records import PerformanceGoal, PerformanceIndicator
+from pipeline.text.lines import Line, split_lines
+
+DISCLOSURES = Path(__file__).resolve().parent.parent / "disclosures"
+DOC = "doc"
+TABLE = "t13"
+
+
+def read(name: str) -> list[Line]:
+    return split_lines((DISCLOSURES / name).read_text(encoding="utf-8"))
+
+
+def cut(lines: list[Line], is_start: Callable[[str], bool], is_end: Callable[[str], bool]) -> list[Line]:
+    """From the first line that starts the region to the line before the one that ends it."""
+    start = next(i for i, line in enumerate(lines) if is_start(line.text))
+    end = next((i for i in range(start + 1, len(lines)) if is_end(lines[i].text)), len(lines))
+    return lines[start:end]
+
+
+def inline(*texts: str) -> list[Line]:
+    return split_lines("\n".join(texts) + "\n")
+
+
+def ind(goal: str, seq: int, line: int, row: str, half: str | None = None) -> PerformanceIndicator:
+    """An expected indicator; `row` is 一级|二级|三级|operator|target|value|unit|weight|direction, empty = None."""
+    level1, level2, name, op, target, value, unit, weight, direction = (f or None for f in row.split("|"))
+    return PerformanceIndicator(
+        doc_id=DOC,
+        goal_id=f"{TABLE}-{goal}",
+        seq=seq,
+        level1=level1,
+        level2=level2,
+        name=name,
+        operator=op,
+        target=target,
+        target_value=None if value is None else Decimal(value),
+        target_unit=unit,
+        weight=None if weight is None else Decimal(weight),
+        direction=direction,
+        half_year_target=half,
+        source_line=line,
+    )
+
+
+def at(indicators: list[PerformanceIndicator], line: int) -> PerformanceIndicator:
+    (found,) = [i for i in indicators if i.source_line == line]
+    return found
+
+
+def goal_at(goals: list[PerformanceGoal], line: int) -> PerformanceGoal:
+    (found,) = [g for g in goals if g.source_line == line]
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sichuan, tab-separated (四川省市场监督管理局数据应用中心 公开表6)
+
+
+@pytest.fixture(scope="module")
+def samr():
+    lines = cut(
+        read("sichuan-samr-data-center-2025.txt"),
+        lambda t: "绩效目标表（公开表6）" in t,
+        lambda t: t.startswith("第三部分"),
+    )
+    return parse_performance(DOC, TABLE, "project_performance", lines)
+
+
+def test_samr_counts_and_nothing_unparsed(samr):
+    goals, indicators, unparsed = samr
+    assert len(goals) == 55  # 56 rows print an amount; one is the department row 332
+    assert len(indicators) == 465
+    assert unparsed == []
+    assert [i.seq for i in indicators] == list(range(1, 466))
+    assert all(g.unit_name == "四川省 市场监督管理局 数据应用中 心" for g in goals)
+    # the projects add up to the department row (6,063.04) within the rounding of 55 amounts
+    assert abs(sum(g.amount for g in goals) - Decimal("6063.04")) <= Decimal("0.01") * len(goals)
+
+
+def test_samr_first_goal_and_indicator(samr):
+    goals, indicators, _ = samr
+    assert goals[0] == PerformanceGoal(
+        doc_id=DOC,
+        goal_id="t13-g01",
+        table_id=TABLE,
+        unit_name="四川省 市场监督管理局 数据应用中 心",
+        project="离退休 公用",
+        amount=Decimal("7.21"),
+        annual_goal="提高预算编制质量，严格执行预算，保障单位正常运转。",
+        medium_term_goal=None,
+        source_line=406,
+    )
+    assert indicators[0] == ind("g01", 1, 406, "效益指标|社会效益指标|运转保障率|=|100|100|%|20|正向指标")
+    assert sum(1 for i in indicators if i.goal_id == "t13-g01") == 4
+
+
+def test_samr_name_continued_after_page_break(samr):
+    _, indicators, _ = samr
+    # line 416 starts with 效益指标 in the first cell; the name goes on at line 418, after a blank line
+    assert at(indicators, 416) == ind(
+        "g03",
+        11,
+        416,
+        "效益指标|经济效益指标|“三公经费”控制率[计算方法为：(三公经费实际支出数/预算安排数]×100%)|≤|100|100|%|20|反向指标",
+    )
+
+
+def test_samr_project_name_split_over_page(samr):
+    goals, indicators, _ = samr
+    goal = goal_at(goals, 461)
+    assert goal.goal_id == "t13-g09"
+    assert goal.project == "网络传销行政执法与刑事司法联合监测及处置系统运维服务项目 (2024-2025)"
+    assert goal.amount == Decimal("21.88")
+    assert goal.annual_goal.endswith("营造良好的网络生态环境，全面提升市场智慧监管水平。")
+    assert at(indicators, 467) == ind(
+        "g09", 55, 467, "产出指标|时效指标|项目整体完成时效|定性|2025年6月30日之前|||5|"
+    )
+    assert sum(1 for i in indicators if i.goal_id == "t13-g09") == 12
+
+
+def test_samr_unit_continued_with_project_and_goal(samr):
+    goals, indicators, _ = samr
+    goal = goal_at(goals, 733)
+    assert goal.goal_id == "t13-g39"
+    assert goal.project == "四川省市场监督管理局 2025 年综合 监管运 维服务 项目"
+    assert goal.amount == Decimal("139.00")
+    assert "实现信息资源的整合和共享" in goal.annual_goal
+    # the unit 人/ of line 734 ends with 次 on line 736, beside the project and goal continuations
+    assert at(indicators, 734) == ind(
+        "g39", 301, 734, "产出指标|数量指标|平均每日办理签名数|≥|13000|13000|人/次|5|正向指标"
+    )
+
+
+def test_samr_qualitative_and_shifted_rows(samr):
+    goals, indicators, _ = samr
+    assert goal_at(goals, 420).project == "数据中心机房租赁及运维服务"  # project in column 1
+    assert at(indicators, 426) == ind(
+        "g04", 19, 426, "效益指标|社会效益指标|市场监管系统信息化应用水平整体提升度|定性|高|||10|"
+    )
+    last = goal_at(goals, 906)
+    assert (last.goal_id, last.project, last.amount) == (
+        "t13-g55",
+        "四川省市场监管局部署应用全国市场监管行政执法办案系统",
+        Decimal("32.00"),
+    )
+    # lines 913–914 start with 成本指标 / 产出指标 in the first cell
+    assert at(indicators, 913) == ind(
+        "g55", 464, 913, "成本指标|经济成本指标|费用成本控制数|≤|32|32|万元|20|反向指标"
+    )
+    assert at(indicators, 914) == ind(
+        "g55", 465, 914, "产出指标|数量指标|完成跨部门和跨平台对接|≥|2|2|个|10|"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sichuan, space-collapsed with one character group per line (四川省人民政府办公厅信息技术服务中心)
+
+
+@pytest.fixture(scope="module")
+def gov_office():
+    lines = cut(
+        read("sichuan-gov-office-it-center-2025.txt"),
+        lambda t: t.strip() == "公开表6",
+        lambda t: t.startswith("第三部分"),
+    )
+    return parse_performance(DOC, TABLE, "project_performance", lines)
+
+
+def test_gov_office_counts(gov_office):
+    goals, indicators, unparsed = gov_office
+    assert len(goals) == 8
+    assert len(indicators) == 80
+    assert unparsed == []
+    assert [g.amount for g in goals] == [
+        Decimal(a)
+        for a in ("1496.68", "885.00", "640.00", "458.00", "402.50", "189.30", "14829.85", "339.00")
+    ]
+    assert all(g.unit_name == "四川省人民政府办公厅信息技术服务中心" for g in goals)
+
+
+def test_gov_office_first_goal(gov_office):
+    goals, indicators, _ = gov_office
+    goal = goals[0]
+    assert (goal.goal_id, goal.source_line, goal.project) == (
+        "t13-g01",
+        586,
+        "四川省电子政务外网线路租用及日常运维项目",
+    )
+    assert goal.annual_goal == (
+        "持续为省直部门、21个市（州）提供电子政务外网接入服务，为政务部门部署各类政务应用系统提供基础网络环境，"
+        "保障省级政务外网核心网、城域网及省到市（州）广域网安全平稳运行，并做好网络重保、故障处置、安全联防等服务。"
+    )
+    assert indicators[0] == ind("g01", 1, 625, "产出指标|数量指标|应急演练次数|≥|1|1|次|5|正向指标")
+    assert at(indicators, 631).operator == "="  # printed ＝
+    # 三级指标 over five lines and a blank one, the operator on a line of its own
+    assert at(indicators, 639) == ind(
+        "g01",
+        8,
+        639,
+        "效益指标|社会效益指标|"
+        "支撑网上政务服务需求（高：接入单位访问政务服务应用，全年连通率90%-100%；中：接入单位访问政务服务应用，"
+        "全年连通率80%-89%；低：接入单位访问政务服务应用，全年连通率低于80%）"
+        "|定性|高|||10|正向指标",
+    )
+
+
+def test_gov_office_broken_cells(gov_office):
+    goals, indicators, _ = gov_office
+    assert at(indicators, 739) == ind(
+        "g02", 20, 739, "满意度指标|服务对象满意度指标|公众投诉省政府网站数|≤|10|10|次|10|反向指标"
+    )
+    # the sixth project prints no 序号: its header starts right after the last indicator of the fifth
+    goal = goal_at(goals, 889)
+    assert (goal.goal_id, goal.project, goal.amount) == (
+        "t13-g06",
+        "四川省级政务云监管平台项目",
+        Decimal("189.30"),
+    )
+    assert at(indicators, 873) == ind(
+        "g05", 41, 873, "产出指标|数量指标|提供省级政务云平台到灾备平台的链路数量链路|=|3|3|条|8|正向指标"
+    )
+    assert at(indicators, 938) == ind(
+        "g06", 56, 938, "产出指标|时效指标|服务失效时间|≤|262.8|262.8|分钟|5|反向指标"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Nantong, one 项目预算绩效目标表 form per project
+
+
+@pytest.fixture(scope="module")
+def nantong():
+    lines = read("nantong-samr-projects-2024.txt")
+    starts = [i for i, line in enumerate(lines) if "南通市本级项目预算绩效目标表" in line.text]
+    regions = [lines[s:e] for s, e in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    return [parse_performance(DOC, TABLE, "project_performance", region) for region in regions]
+
+
+def test_nantong_counts(nantong):
+    assert len(nantong) == 4
+    assert [len(goals) for goals, _, _ in nantong] == [1, 1, 1, 1]
+    assert [len(indicators) for _, indicators, _ in nantong] == [17, 17, 17, 17]
+    assert all(unparsed == [] for _, _, unparsed in nantong)
+    assert [goals[0].amount for goals, _, _ in nantong] == [Decimal(a) for a in ("18", "27", "22", "18")]
+    assert [goals[0].project for goals, _, _ in nantong] == [
+        "信息化管理专项经费",
+        "消费者权益保护工作经费",
+        "网络及广告监测经费",
+        "网络设备设施运行与维护费",
+    ]
+
+
+def test_nantong_first_form(nantong):
+    goals, indicators, _ = nantong[0]
+    goal = goals[0]
+    assert (goal.goal_id, goal.source_line, goal.unit_name) == ("t13-g01", 7, "南通市市场监管局网络受理中心")
+    assert goal.annual_goal.startswith(
+        "1、根据安全服务公司每月提供的网络安全监测报告及时处置市局机关的客户端"
+    )
+    assert goal.medium_term_goal.endswith("确保了全市市场监管系统视频会议的正常运行。")
+    assert indicators[0] == ind("g01", 1, 33, "决策|项目立项|立项依据充分性|定性|充分||||", "充分")
+    assert at(indicators, 39) == ind("g01", 7, 39, "过程|资金管理|资金到位率|=|100%|100|%||", "序时进度")
+    assert at(indicators, 46) == ind(
+        "g01", 14, 46, "产出指标|质量指标|共享数据质量情况|≥|≥90%|90|%||", "≥90%"
+    )
+    # 成本指标 / 经济效益 / 生态效益 / 可持续影响 print no 三级指标: structure, not indicators
+    assert [i.source_line for i in indicators][-3:] == [47, 50, 53]
+
+
+def test_nantong_second_form(nantong):
+    goals, indicators, _ = nantong[1]
+    assert goals[0].annual_goal.startswith("1. 通过举办消费维权咨询服务活动")  # <p> tags removed
+    assert at(indicators, 97) == ind(
+        "g01", 12, 97, "产出指标|数量指标|发布消费提示警示|=|40期|40|期||", "及时"
+    )
+    assert at(indicators, 106) == ind(
+        "g01", 17, 106, "满意度指标|服务对象满意度|消费者满意度|≥|≥80%|80|%||", "≥80%"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Shenzhen, 单位整体支出绩效目标表
+
+
+@pytest.fixture(scope="module")
+def shenzhen():
+    lines = cut(
+        read("shenzhen-public-credit-center-2022.txt"),
+        lambda t: t.startswith("表 11"),
+        lambda t: False,
+    )
+    return parse_performance(DOC, TABLE, "overall_performance", lines)
+
+
+def test_shenzhen_goal(shenzhen):
+    goals, indicators, unparsed = shenzhen
+    assert unparsed == []
+    assert len(goals) == 1
+    assert len(indicators) == 48
+    goal = goals[0]
+    assert (goal.goal_id, goal.source_line, goal.project, goal.amount) == (
+        "t13-g01",
+        445,
+        None,
+        Decimal("5855"),
+    )
+    assert goal.unit_name == "S 深圳市公共信用中心"  # as printed
+    assert goal.annual_goal.startswith("1. 提升站位，自加压力")
+    assert goal.annual_goal.endswith("时刻将安全理念牢记于心、落实于行。")
+
+
+def test_shenzhen_indicators(shenzhen):
+    _, indicators, _ = shenzhen
+    assert indicators[0] == ind("g01", 1, 457, "产出指标|数量指标|全年档案扫描页数|≥|≥800 万页|800|万页||")
+    assert at(indicators, 458).operator == "="  # 27 个
+    assert at(indicators, 474) == ind("g01", 17, 474, "产出指标|质量指标|企信惠软件运行正常率|≥|≥95%|95|%||")
+    assert at(indicators, 480).level2 == "质量指标"  # shifted a column after the page break
+    assert at(indicators, 483) == ind(
+        "g01", 25, 483, "产出指标|质量指标|企信惠软件问题处理时间|定性|1个工作日内||||"
+    )
+    assert at(indicators, 490) == ind("g01", 32, 490, "产出指标|成本指标|项目支出金额|≤|≤预算金额||||")
+    assert at(indicators, 501) == ind(
+        "g01", 41, 501, "满意度指标|服务对象满意度指标|窗口对外服务有效投诉率|≤|≤0.1%|0.1|%||"
+    )
+    assert at(indicators, 504) == ind(
+        "g01",
+        44,
+        504,
+        "满意度指标|服务对象满意度指标|(非话务业务处理服务项目)属实市民月均投诉量|≤|≤ 6 个|6|个||",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Edge cases on inline text
+
+SPLIT_HEADER = "单位名称\t项目名称\t预算数\t年度目标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重\t指标方向性"
+
+
+def test_tab_row_broken_over_a_page():
+    lines = inline(
+        "十三、单位预算项目支出绩效目标表（公开表6）",
+        SPLIT_HEADER,
+        "101-某部门\t\t100.00\t\t\t\t\t\t\t\t\t",
+        "101001-某中心\t运维\t100.00\t保障系统\t产出指标\t数量指标\t巡检次数\t≥\t12\t次\t10\t正向指标",
+        "\t\t\t\t效益指标\t社会效益指标\t平均每日办理\t>=\t5\t人/\t10\t",
+        "",
+        "-7-",
+        "服务项目\t\t稳定运行。\t\t\t\t签名数\t\t次\t\t\t",
+        "成本指标\t\t\t\t经济成本指标\t成本控制率\t$\\leq$\t100\t%\t20\t反向指标\t",
+    )
+    goals, indicators, unparsed = parse_performance(DOC, TABLE, "project_performance", lines)
+    assert unparsed == []
+    assert goals == [
+        PerformanceGoal(
+            DOC, "t13-g01", TABLE, "某中心", "运维服务项目", Decimal("100.00"), "保障系统稳定运行。", None, 4
+        )
+    ]
+    assert indicators == [
+        ind("g01", 1, 4, "产出指标|数量指标|巡检次数|≥|12|12|次|10|正向指标"),
+        ind("g01", 2, 5, "效益指标|社会效益指标|平均每日办理签名数|≥|5|5|人/次|10|"),
+        ind("g01", 3, 9, "成本指标|经济成本指标|成本控制率|≤|100|100|%|20|反向指标"),
+    ]
+
+
+def test_spaced_table_with_fragmented_goal_header():
+    lines = inline(
+        " 公开表6",
+        "金额单位：万元",
+        "序号 单位",
+        "名称 项目名称 预算数 年度目标 一级指标 二级指标 三级指标 指标性",
+        "质 指标值 度量单位 权重 指标方向性",
+        "1",
+        "",
+        "1001",
+        "23-某",
+        "中心",
+        "",
+        "某系",
+        "统运维",
+        "",
+        "12.00",
+        "保障系统",
+        "稳定运行。",
+        "",
+        "产出指标 数量指标 巡检次数 ＝ 12 次 10 正向指标",
+        "满意度指标 服务对象满意度",
+        "指标 用户满意度 ≥ 90 % 10 正向指标",
+        "效益指标 社会效益指标",
+        "提升水平（高：有效",
+        "",
+        "提升）",
+        "定性 高 10 正向指标",
+        "-2-",
+    )
+    goals, indicators, unparsed = parse_performance(DOC, TABLE, "project_performance", lines)
+    assert unparsed == []
+    assert goals == [
+        PerformanceGoal(
+            DOC, "t13-g01", TABLE, "某中心", "某系统运维", Decimal("12.00"), "保障系统稳定运行。", None, 6
+        )
+    ]
+    assert indicators == [
+        ind("g01", 1, 19, "产出指标|数量指标|巡检次数|=|12|12|次|10|正向指标"),
+        ind("g01", 2, 20, "满意度指标|服务对象满意度指标|用户满意度|≥|90|90|%|10|正向指标"),
+        ind("g01", 3, 22, "效益指标|社会效益指标|提升水平（高：有效提升）|定性|高|||10|正向指标"),
+    ]
+
+
+def test_lines_that_cannot_be_read_are_reported():
+    lines = inline(
+        "序号 单位名称 项目名称 预算数 年度目标 一级指标 二级指标 三级指标 指标性质 指标值 度量单位 权重 指标方向性",
+        "某项目",
+        "产出指标 数量指标 巡检次数 ≥ 12 次 10 正向指标",
+        "效益指标 社会效益指标 没有",
+        "目标值的指标",
+    )
+    goals, indicators, unparsed = parse_performance(DOC, TABLE, "project_performance", lines)
+    assert len(goals) == 1 and goals[0].project is None  # the indicator keeps a goal of its own
+    assert [i.name for i in indicators] == ["巡检次数"]
+    assert [(u.source_line, u.text, u.reason) for u in unparsed] == [
+        (2, "某项目", REASON_NO_AMOUNT),
+        (4, "效益指标 社会效益指标 没有", REASON_OPEN_INDICATOR),
+        (5, "目标值的指标", REASON_OPEN_INDICATOR),
+    ]
+
+
+def test_combined_form_with_latex_targets():
+    lines = inline(
+        "单位整体支出绩效目标表",
+        "单位：万元",
+        "单位名称\t\t某中心\t主管部门\t某局\t",
+        "年度主要任务\t任务名称\t主要内容\t预算金额（万元）\t\t",
+        "\t基本支出\t人员经费\t1,000\t1,000\t",
+        "",
+        "\t金额合计\t\t1,200\t1,200\t",
+        "年度总体目标\t完成任务。\t\t\t\t",
+        "年度绩效指标\t一级指标\t二级指标\t三级指标\t目标值\t",
+        "\t产出指标\t数量指标\t扫描页数\t≥800 万页\t",
+        "\t质量指标\t\t正常率\t$\\geq 95\\%$",
+        "\t\t响应时间\t1个工作日内",
+        "\t成本指标\t项目支出金额\t≤预算金额",
+        "效益指标\t社会效益指标\t查询服务数量\t27 个",
+        "\t\t可持续影响指标\t\t",
+        "\t\t\t只有名称\t",
+    )
+    goals, indicators, unparsed = parse_performance(DOC, TABLE, "overall_performance", lines)
+    assert goals == [
+        PerformanceGoal(DOC, "t13-g01", TABLE, "某中心", None, Decimal("1200"), "完成任务。", None, 3)
+    ]
+    assert indicators == [
+        ind("g01", 1, 10, "产出指标|数量指标|扫描页数|≥|≥800 万页|800|万页||"),
+        ind("g01", 2, 11, "产出指标|质量指标|正常率|≥|≥95%|95|%||"),
+        ind("g01", 3, 12, "产出指标|质量指标|响应时间|定性|1个工作日内||||"),
+        ind("g01", 4, 13, "产出指标|成本指标|项目支出金额|≤|≤预算金额||||"),
+        ind("g01", 5, 14, "效益指标|社会效益指标|查询服务数量|=|27 个|27|个||"),
+    ]
+    assert [(u.source_line, u.reason) for u in unparsed] == [(16, REASON_NO_TARGET)]
+
+
+def test_amounts_printed_in_yuan_are_converted():
+    lines = inline(
+        "项目支出绩效目标表",
+        "金额单位：元",
+        SPLIT_HEADER,
+        "\t某项目\t123,456.00\t目标\t产出指标\t数量指标\t次数\t≥\t1\t次\t10\t正向指标",
+    )
+    goals, _, _ = parse_performance(DOC, TABLE, "project_performance", lines)
+    assert goals[0].amount == Decimal("12.3456")
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("≥800 万页", ("≥", Decimal("800"), "万页")),
+        ("$\\geq 95\\%$", ("≥", Decimal("95"), "%")),
+        ("$< 0.1\\%$", ("<", Decimal("0.1"), "%")),
+        ("$\\leq 1\\%$", ("≤", Decimal("1"), "%")),
+        ("＝100％", ("=", Decimal("100"), "%")),
+        (">=90%", ("≥", Decimal("90"), "%")),
+        ("≤预算金额", ("≤", None, None)),
+        ("27 个", ("=", Decimal("27"), "个")),
+        ("100%", ("=", Decimal("100"), "%")),
+        ("1个工作日内", ("定性", None, None)),
+        ("4小时内", ("定性", None, None)),
+        ("2025年6月30日前", ("定性", None, None)),
+        ("充分", ("定性", None, None)),
+    ],
+)
+def test_parse_target(printed, expected):
+    assert parse_target(printed) == expected
+
+
+def test_plain_latex():
+    assert plain_latex("$\\geq 95\\%$") == "≥95%"
+    assert plain_latex("$> 95\\%$") == ">95%"
+    assert plain_latex("≥ 10 家") == "≥ 10 家"
