@@ -29,6 +29,14 @@ anchors on what the forms print from closed vocabularies:
   indicator rows gather into a goal header (blank lines separate its cells: 序号, 单位, 项目) that the
   amount line closes; the lines after the amount are the annual goal.
 
+Rows come as cells with columns (tab-separated, markdown pipe tables, one-line HTML `<tr>` rows) or as
+running text (whitespace tokens; LaTeX `$…$` stays one token). In running text a goal and its first
+indicator may share a line: the amount is then the first token printed with two decimals (years and
+counts in goal texts are not), and everything before it is the project, as cell boundaries are lost.
+Unit names lose their code (`332901-四川省…` → `四川省…`); a row with a unit code and an amount but no
+indicator is a department/unit summary row (a unit's name then applies to the goals below it). Not
+handled: a whole table printed one cell per line (only goal headers are read that way).
+
 Targets: `target` is the printed 指标值 (LaTeX math from the extractor is turned back into what was
 printed: `$\\geq 95\\%$` → `≥95%`). In the combined grammar the operator, value and unit come from the
 target text: an operator prefix gives the operator (`≤预算金额` → ≤ with no value); a bare quantity
@@ -42,6 +50,7 @@ cell, structure row) or returned as an `UnparsedLine` with the reason.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -85,6 +94,7 @@ HEADER_WORDS = frozenset(
     }
 )  # fmt: skip
 _TARGET_HEADER = re.compile(r"^(?:半年|全年|年度)?(?:\(程\))?(?:指标值|目标值)$")
+_TARGET_HEADER_PART = re.compile(r"^(?:半年|全年|年度)(?:\(程\))?$")  # 半年（程） / 指标值 split by a space
 _STRONG_HEADER = ("一级指标", "三级指标", "指标值", "目标值")
 
 # Form labels → the goal field they fill ("" = printed but not published; "funds" opens a breakdown).
@@ -102,8 +112,16 @@ _PAGE_NUMBER = re.compile(r"^(?:[-—–]\d{1,4}[-—–]|第\d{1,4}页(?:共\d{
 _UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]")
 _YEAR_LINE = re.compile(r"^\d{4}年度?$")
 _NOTE = re.compile(r"^(?:注|备注|说明)\d*[:]")
+_TWO_DECIMALS = re.compile(r"\.\d\d$")
 _SEQ = re.compile(r"^\d{1,3}$")
 _UNIT_CODE = re.compile(r"^(\d{3,})\s*[-－—–]\s*(\S.*)$", re.S)
+_PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_HTML_ROW = re.compile(r"<tr\b[^>]*>.*</tr\s*>", re.IGNORECASE)
+_HTML_CELL = re.compile(r"<t[dh]\b([^>]*)>(.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+_COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d+)", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]+>")
+_TABLE_TAG = re.compile(r"</?(?:table|thead|tbody|tr|th|td)\b[^>]*>", re.IGNORECASE)
+_TOKEN = re.compile(r"\$[^$\n]*\$|\S+")  # LaTeX math such as `$\geq 95\%$` is one token
 _MATH = re.compile(r"\$([^$]*)\$")
 _LATEX = (
     (re.compile(r"\\geq?(?![A-Za-z])"), "≥"),
@@ -115,14 +133,16 @@ _LATEX = (
 _TARGET = re.compile(
     r"^(?P<op>>=|<=|=>|=<|==|≥|≤|≧|≦|=|>|<)?\s*(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)?\s*(?P<rest>.*)$", re.S
 )
+_QUANTITY = re.compile(r"^(?:>=|<=|≥|≤|=|>|<)?[-−]?\d[\d,]*(?:\.\d+)?%?$")  # a token of running text
 # A quantity qualified in words (…内, …以上, …前) states its comparison in words: 定性.
 _QUALIFIED = re.compile(r"(?:内|以上|以下|前|后|左右|起|止)$")
 
 REASON_OPEN_INDICATOR = "indicator row without an operator and target"
-REASON_NO_AMOUNT = "goal header text without an amount line"
+REASON_NO_AMOUNT = "text that is no indicator and heads no goal (no amount line follows it)"
 REASON_NO_TARGET = "indicator row without a target"
 REASON_NO_GOAL = "continuation text before any goal"
 REASON_NO_INDICATOR = "continuation text for an indicator column, but no indicator precedes it"
+REASON_MIXED_TEXT = "goal text continued in running text: project and annual goal cannot be told apart"
 REASON_COLUMN = "continuation text in a column that holds no text (weight or direction)"
 
 
@@ -212,19 +232,42 @@ class Row:
 
 
 def to_row(line: Line) -> Row:
-    if "\t" in line.text:
+    """Cells with their columns (tab, markdown pipe and one-line HTML rows) or whitespace tokens."""
+    pieces = column_pieces(line.text)
+    if pieces is not None:
         cells = []
-        for col, piece in enumerate(line.text.split("\t")):
+        for col, piece in enumerate(pieces):
             text = strip_markup(piece).strip()
             if text:
                 cells.append(Cell(text, col))
         return Row(line, line.text, cells, spaced=False)
-    text = strip_markup(line.text)
-    cells = [Cell(m.group(), None, m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    text = _TABLE_TAG.sub("", strip_markup(line.text))
+    cells = [Cell(m.group(), None, m.start(), m.end()) for m in _TOKEN.finditer(text)]
     return Row(line, text, cells, spaced=True)
 
 
-def read_levels(cells: list[Cell], level1: str | None) -> tuple[str | None, str | None, int]:
+def column_pieces(text: str) -> list[str] | None:
+    """The cells of a row whose extractor kept the columns, None for running text."""
+    stripped = text.strip()
+    if "\t" in text:
+        return text.split("\t")
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        if _PIPE_SEPARATOR.match(stripped):
+            return []
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return [p.replace("\\|", "|") for p in re.split(r"(?<!\\)\|", inner)]
+    if _HTML_ROW.search(stripped):
+        pieces: list[str] = []
+        for attributes, content in _HTML_CELL.findall(stripped):
+            span = _COLSPAN.search(attributes)
+            pieces += [html.unescape(_ANY_TAG.sub("", content))] + [""] * (
+                int(span.group(1)) - 1 if span else 0
+            )
+        return pieces
+    return None
+
+
+def read_levels(row: Row, cells: list[Cell], level1: str | None) -> tuple[str | None, str | None, int]:
     """The 一级/二级指标 printed at the start of `cells`, and where the rest begins."""
     first = second = None
     i = 0
@@ -232,6 +275,8 @@ def read_levels(cells: list[Cell], level1: str | None) -> tuple[str | None, str 
         first, i = cells[0].text, 1
     if i < len(cells) and is_level2(cells[i].key, after_level1=first is not None):
         second, i = cells[i].text, i + 1
+        if i < len(cells) and cells[i].key == "指标" and not match_key(second).endswith("指标"):
+            second, i = row.join(cells[i - 1 : i + 1]), i + 1  # 服务对象满意度 / 指标, a broken cell
     return first, second, i
 
 
@@ -264,15 +309,15 @@ def parse_tail(cells: list[Cell], row: Row) -> Tail | None:
     if op is None or not rest or any(operator_of(c.text) for c in rest):
         return None
     direction = rest.pop().text if rest[-1].key in DIRECTIONS else None
+    weight = number_of(rest.pop().text) if len(rest) >= 2 and number_of(rest[-1].text) is not None else None
     if not rest:
         return None
-    target, middle = rest[0], rest[1:]
-    weight = None
-    if middle and number_of(middle[-1].text) is not None:
-        weight = number_of(middle.pop().text)
-    if len(middle) > 2:
+    if op == "定性" and row.spaced:  # a worded target may hold spaces: 2025 年 12 月 31 日前
+        return Tail(op, plain_latex(row.join(rest)), None, weight, direction)
+    target, unit = rest[0], rest[1:]
+    if len(unit) > 2:
         return None
-    return Tail(op, plain_latex(target.text), row.join(middle) or None, weight, direction)
+    return Tail(op, plain_latex(target.text), row.join(unit) or None, weight, direction)
 
 
 def find_tail(cells: list[Cell], row: Row) -> tuple[int, Tail | None]:
@@ -424,13 +469,18 @@ class PerformanceParser:
         if _UNIT_NOTE.search(key):
             self.amount_unit = "元" if key.endswith("元") and not key.endswith("万元") else "万元"
             return True
-        if _TITLE.search(key) or _TABLE_NUMBER.match(key) or _PAGE_NUMBER.match(key) or _NOTE.match(key):
+        if _TITLE.search(key):
+            self.in_header_zone = True  # a new form may follow in the same region
+            return True
+        if _TABLE_NUMBER.match(key) or _PAGE_NUMBER.match(key) or _NOTE.match(key):
             return True
         return self.in_header_zone and bool(_YEAR_LINE.match(key))
 
     def header(self, row: Row) -> bool:
         keys = [c.key for c in row.cells]
-        if not all(k in HEADER_WORDS or _TARGET_HEADER.match(k) for k in keys):
+        if not all(
+            k in HEADER_WORDS or _TARGET_HEADER.match(k) or _TARGET_HEADER_PART.match(k) for k in keys
+        ):
             return False
         strong = len(keys) >= 3 and any(k in _STRONG_HEADER or _TARGET_HEADER.match(k) for k in keys)
         if not (self.in_header_zone or strong):
@@ -441,8 +491,7 @@ class PerformanceParser:
             self.grammar = "split"
         elif "指标值" in self.header_text or "目标值" in self.header_text:
             self.grammar = "combined"
-            targets = ["half" if "半年" in k else "full" for k in keys if _TARGET_HEADER.match(k)]
-            self.targets = targets or ["full"]
+            self.targets = target_roles(keys) or ["full"]
         self.has_unit_column = "单位名称" in self.header_text
         if not row.spaced:
             self.columns.update({c.key: c.col for c in row.cells if c.col is not None})
@@ -511,7 +560,7 @@ class PerformanceParser:
         return goal
 
     def goal_cells(self, row: Row, cells: list[Cell], has_indicator: bool) -> None:
-        """Cells left of the 一级指标 in a tab row: a new goal (with its amount) or a continuation."""
+        """Cells before the 一级指标: a new goal (they hold its amount), a summary row or a continuation."""
         i = self.amount_index(cells)
         if i is None:
             self.continue_goal(row, cells)
@@ -519,30 +568,36 @@ class PerformanceParser:
         before, after = cells[:i], cells[i + 1 :]
         if len(before) >= 2 and _SEQ.match(before[0].text):
             before = before[1:]
-        if not has_indicator and not after and len(before) == 1:
-            code = _UNIT_CODE.match(before[0].text)
+        if not has_indicator and not after and (len(before) == 1 or (before and row.spaced)):
+            code = _UNIT_CODE.match(row.join(before))
             if code:  # a department / unit summary row
                 if len(code.group(1)) > 3:
                     self.current_unit = code.group(2).strip()
                 return
-        unit = unit_name_of(before[0].text) if len(before) >= 2 else None
-        project = row.join(before[1:] if len(before) >= 2 else before)
-        self.start_goal(row.line, unit, project, self.amount(cells[i].text), row.join(after))
+        unit = None
+        if len(before) >= 2 and not row.spaced:  # tokens of running text are not cells: all is project
+            unit, before = unit_name_of(before[0].text), before[1:]
+        self.start_goal(row.line, unit, row.join(before), self.amount(cells[i].text), row.join(after))
 
     def amount_index(self, cells: list[Cell]) -> int | None:
+        """The 预算数 among goal cells: the last amount in its column zone; in running text, where
+        numbers also occur in names and goals, the first token printed with two decimals."""
+        if cells and cells[0].col is None:
+            return next(
+                (i for i, c in enumerate(cells) if is_amount(c.text) and _TWO_DECIMALS.search(c.text)), None
+            )
         limit = self.columns.get("预算数")
         found = None
         for i, cell in enumerate(cells):
-            in_zone = limit is None or cell.col is None or cell.col <= limit
-            if in_zone and is_amount(cell.text):
+            if (limit is None or cell.col is None or cell.col <= limit) and is_amount(cell.text):
                 found = i
         return found
 
     def continue_goal(self, row: Row, cells: list[Cell]) -> None:
         """Project name or annual goal text broken over lines (a page break)."""
         goal = self.goal
-        if goal is None:
-            self.reject(row.line, REASON_NO_GOAL)
+        if goal is None or row.spaced:
+            self.reject(row.line, REASON_NO_GOAL if goal is None else REASON_MIXED_TEXT)
             return
         project_col = self.columns.get("项目名称", 1)
         first = cells[0]
@@ -569,12 +624,15 @@ class PerformanceParser:
         self.indicator_row(row, body)
 
     def anchor(self, row: Row) -> int | None:
-        """Index of the cell that starts the indicator part of the row (a 一级 or 二级指标)."""
+        """Index of the cell that starts the indicator part of the row (a 一级 or 二级指标).
+
+        In running text a level word after the first token starts an indicator only when an operator
+        tail follows it (goal cells and an indicator collapsed onto one line).
+        """
         for i, cell in enumerate(row.cells):
             if cell.key in LEVEL1 or is_level2(cell.key, after_level1=False):
-                return i
-            if row.spaced:  # in running text only the first token may start an indicator
-                return None
+                if not row.spaced or i == 0 or find_tail(row.cells[i:], row)[1] is not None:
+                    return i
         return None
 
     def row_without_levels(self, row: Row) -> None:
@@ -586,7 +644,10 @@ class PerformanceParser:
             self.indicator_row(row, rest)
             return
         if row.spaced:
-            self.fragment(row)
+            if len(row.cells) > 1 and is_amount(row.cells[-1].text) and _UNIT_CODE.match(row.cells[0].text):
+                self.goal_cells(row, row.cells, has_indicator=False)  # unit code, name, amount
+            else:
+                self.fragment(row)
             return
         if self.amount_index(row.cells) is not None:
             self.goal_cells(row, row.cells, has_indicator=False)
@@ -607,7 +668,7 @@ class PerformanceParser:
     def indicator_row(self, row: Row, body: list[Cell]) -> None:
         self.report_pending()
         self.collecting_annual = False
-        level1, level2, i = read_levels(body, self.level1)
+        level1, level2, i = read_levels(row, body, self.level1)
         if level1 is not None:
             self.level1, self.level2 = level1, level2
         elif level2 is not None:
@@ -668,11 +729,13 @@ class PerformanceParser:
             self.reject(row.line, REASON_NO_INDICATOR)
             return
         name_col, unit_col = self.columns.get("三级指标"), self.columns.get("度量单位")
+        if unit_col is not None and any(c.col is not None and c.col > unit_col for c in cells):
+            self.reject(row.line, REASON_COLUMN)
         for cell in cells:
             if cell.col is None or name_col is None or cell.col <= name_col:
                 ind.name += cell.text
             elif unit_col is not None and cell.col > unit_col:
-                self.reject(row.line, REASON_COLUMN)
+                continue
             elif ind.operator == "定性" and not ind.target_unit:
                 ind.target = (ind.target or "") + cell.text
             else:
@@ -716,8 +779,19 @@ class PerformanceParser:
 
     # -- combined grammar (operator inside the target text) ----------------------------------------
 
+    def target_cells(self, row: Row, rest: list[Cell]) -> list[list[Cell]]:
+        """The target cells of a combined row, rightmost last, leaving at least one name cell."""
+        groups: list[list[Cell]] = []
+        end = len(rest)
+        while len(groups) < len(self.targets) and end > 1:
+            width = target_width(rest[:end]) if row.spaced else 1
+            width = min(width, end - 1)
+            groups.insert(0, rest[end - width : end])
+            end -= width
+        return groups
+
     def combined_row(self, row: Row) -> None:
-        level1, level2, i = read_levels(row.cells, self.level1)
+        level1, level2, i = read_levels(row, row.cells, self.level1)
         if level1 is not None:
             self.level1, self.level2 = level1, level2
         elif level2 is not None:
@@ -728,20 +802,45 @@ class PerformanceParser:
         if len(rest) < 2:
             self.reject(row.line, REASON_NO_TARGET)
             return
-        count = min(len(self.targets), len(rest) - 1)
-        names, targets = rest[:-count], rest[-count:]
+        targets = self.target_cells(row, rest)
+        count = len(targets)
+        names = rest[: len(rest) - sum(len(t) for t in targets)]
         if self.goal is None:
             self.start_goal(row.line, None, "", None, "")
         ind = IndicatorDraft(row.line.number, self.level1, self.level2, [row.line], row.join(names))
-        full = targets[-1].text
-        for role, cell in zip(self.targets[-count:], targets, strict=True):
+        full = row.join(targets[-1])
+        for role, cells in zip(self.targets[-count:], targets, strict=True):
             if role == "half":
-                ind.half_year_target = plain_latex(cell.text)
+                ind.half_year_target = plain_latex(row.join(cells))
             else:
-                full = cell.text
+                full = row.join(cells)
         ind.target = plain_latex(full)
         ind.operator, ind.target_value, ind.target_unit = parse_target(full)
         self.add_indicator(ind)
+
+
+def target_roles(keys: list[str]) -> list[str]:
+    """The role, half or full year, of each target column of a header (`半年（程） 指标值` may be 2 tokens)."""
+    roles, prefix = [], ""
+    for key in keys:
+        if _TARGET_HEADER_PART.match(key):
+            prefix = key
+        elif _TARGET_HEADER.match(key):
+            roles.append("half" if "半年" in prefix + key else "full")
+            prefix = ""
+    return roles
+
+
+def target_width(cells: list[Cell]) -> int:
+    """How many trailing tokens of running text form one target: `≥ 10 家`, `≥800 万页`, `27 个`, `较高`."""
+    last = cells[-1].key
+    prev = cells[-2].key if len(cells) >= 2 else ""
+    before = cells[-3].key if len(cells) >= 3 else ""
+    if _QUANTITY.match(last):
+        return 2 if prev in OPERATORS and prev != "定性" else 1
+    if _QUANTITY.match(prev) and not re.search(r"\d", last) and len(last) <= 4:
+        return 3 if before in OPERATORS and before != "定性" and prev[:1].isdigit() else 2
+    return 1
 
 
 def form_role(key: str) -> str | None:
