@@ -32,14 +32,24 @@ def build(input_dir: Path, output_dir: Path, say: Callable[[str], None] = print)
     for pdf in sorted(input_dir.glob("*.pdf")):
         report.skipped.append((pdf, "PDF inputs are not extracted yet; extract the text to a .txt file"))
         say(f"skip   {pdf.name}: PDF inputs are not extracted yet")
+    written: dict[str, Path] = {}  # doc_id -> the file its folder was written from
     for path in input_files(input_dir):
         timings = Timings()
         try:
             result = read_document(path, catalog.get(path.name), timings)
+            doc_id = result.document.doc_id
+            if doc_id in written:
+                # two files, one folder: writing would silently replace the first document's CSVs
+                raise PipelineError(
+                    str(path), None,
+                    f"doc_id {doc_id} is also the doc_id of {written[doc_id].name}; "
+                    "give one of them a catalog entry with its own doc_id",
+                )
         except PipelineError as e:
             report.failed.append(e)
             say(f"FAILED {e.describe()}")
             continue
+        written[doc_id] = path
         t0 = time.perf_counter()
         write_document(result, output_dir)
         timings.add("write", time.perf_counter() - t0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from ..identities import Identity, holds
 
@@ -26,7 +27,19 @@ def placements(
 ) -> list[tuple[int, ...]]:
     """All increasing assignments of `values` to `allowed` columns that satisfy every identity
     (at most `limit`)."""
-    allowed = sorted(allowed)
+    # Rows repeat the same pattern (合计 = 小计 = 基本支出 …) across a corpus: cache by content.
+    return list(_placements(tuple(values), n_columns, tuple(identities), tuple(sorted(allowed)), step, limit))
+
+
+@lru_cache(maxsize=8192)
+def _placements(
+    values: tuple[Decimal, ...],
+    n_columns: int,
+    identities: tuple[Identity, ...],
+    allowed: tuple[int, ...],
+    step: Decimal,
+    limit: int,
+) -> tuple[tuple[int, ...], ...]:
     k = len(values)
     if k == 0:
         return [()]
@@ -67,4 +80,4 @@ def placements(
             row[col] = None
 
     search(0, 0, 0)
-    return found
+    return tuple(found)

@@ -17,11 +17,11 @@ BINARY_SAMPLE = 8192
 def read_text(path: Path) -> str:
     data = path.read_bytes()
     name = str(path)
-    if not data.strip():
-        raise UnreadableInput(name, None, "the file is empty")
     if b"\x00" in data[:BINARY_SAMPLE]:
         raise UnreadableInput(name, None, "the file is binary (NUL bytes), not extracted text")
     text = _decode(name, data)
+    if not text.strip():  # after the BOM is removed: a BOM and blank lines are an empty file too
+        raise UnreadableInput(name, None, "the file is empty")
     _check_lines(name, text)
     return text
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 _TAG = re.compile(r"</?(?:b|p|strong|em|i|u|span|br|div|font)\b[^>]*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -19,10 +20,11 @@ _MARKDOWN_MARK = re.compile(r"^\s*(?:#{1,6}\s+|[-*]\s+(?=\S))|\*\*|__")
 class Line:
     number: int  # 1-based line number in the input file
     text: str  # the line as printed (without the newline)
+    key: str = field(default="", compare=False)  # match_key(text), computed once
 
-    @property
-    def key(self) -> str:
-        return match_key(self.text)
+    def __post_init__(self) -> None:
+        if not self.key and self.text:
+            object.__setattr__(self, "key", match_key(self.text))
 
 
 def split_lines(text: str) -> list[Line]:
@@ -33,6 +35,7 @@ def split_lines(text: str) -> list[Line]:
     return [Line(i + 1, p[:-1] if p.endswith("\r") else p) for i, p in enumerate(parts)]
 
 
+@lru_cache(maxsize=65536)
 def strip_markup(text: str) -> str:
     """Remove inline HTML tags and markdown emphasis/heading marks, keep the words as printed."""
     text = _TAG.sub("", text)
@@ -40,6 +43,7 @@ def strip_markup(text: str) -> str:
     return text.replace("\f", " ")
 
 
+@lru_cache(maxsize=65536)
 def match_key(text: str) -> str:
     """The text normalised for matching only: markup removed, NFKC, no whitespace.
 
