@@ -6,7 +6,6 @@ function of the previous step's output; nothing reaches back.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +34,10 @@ def read_document(path: Path, catalog_entry: dict | None = None, timings: Timing
     """Read one disclosure. Raises `UnreadableInput` when the file is not readable text."""
     timings = timings or Timings()
     t0 = time.perf_counter()
-    raw = path.read_bytes()
-    text = read_text(path)
+    text, sha256 = read_text(path)
     lines = split_lines(text)
     timings.add("decode", time.perf_counter() - t0)
-    return read_lines(lines, path, hashlib.sha256(raw).hexdigest(), catalog_entry or {}, timings)
+    return read_lines(lines, path, sha256, catalog_entry or {}, timings)
 
 
 def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings: Timings) -> DocumentResult:

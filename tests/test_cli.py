@@ -228,7 +228,7 @@ def test_md_file_and_file_without_catalog_entry_get_a_derived_doc_id(tmp_path):
     folders = folders_by_source(tmp_path / "out")
     assert sorted(folders) == ["nantong.md", "shenzhen-unlisted.txt"]
     for name, folder in folders.items():
-        expected = derive_doc_id(read_metadata(split_lines(read_text(inp / name))))
+        expected = derive_doc_id(read_metadata(split_lines(read_text(inp / name)[0])))
         assert folder.name == expected
         assert DERIVED_ID.match(expected), expected
     assert folders["nantong.md"].name.startswith("city-2024-project-goals-")

@@ -22,11 +22,10 @@ from .columns import ColumnModel, build_columns, header_labels
 from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
-from .rows import Segment, segments, split_codes
+from .rows import ORDINAL_RE, Segment, segments, split_codes
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
 TOTAL_LABEL_RE = re.compile(r"^(合计|总计|本年收入合计|本年支出合计|收入总计|支出总计)$")
-ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\d+\)|\d+[.、])")
 INCOME_SIDE_RE = re.compile(r"收入|拨款|上年结转|上年结余|资金|弥补|年初结转")
 DATA_ROW_RE = re.compile(r"^\d{3}(\d{2}){0,2}\s+(\d{2}\s+){0,2}(\d{3,7}\s+)?[^\d\s]")
 ORG_RE = re.compile(r"(中心|局|厅|委员会|委|院|办公室|部门|所|站|队|馆|学校|校|处|社|台|团|协会|会)$")
@@ -55,10 +54,7 @@ class Context:
     current_unit: tuple[str | None, str | None] = (None, None)
 
     def unparsed(self, line: int, text: str, reason: str) -> None:
-        self.result.unparsed.append(UnparsedLine(self.region_doc(), self.table_id, line, text, reason))
-
-    def region_doc(self) -> str:
-        return self.doc_id
+        self.result.unparsed.append(UnparsedLine(self.doc_id, self.table_id, line, text, reason))
 
 
 def read_table(doc_id: str, table_id: str, lines: list[Line], region: TableRegion, unit: str,
@@ -126,7 +122,7 @@ def _header_key(header: list[Line]) -> str:
 # ---------------------------------------------------------------------------------------------- rows
 
 
-def _row_segments(ctx: Context, rows: list[Row], two_sided: bool, split_at: int | None = None) -> list[Segment]:
+def _row_segments(rows: list[Row], two_sided: bool, split_at: int | None = None) -> list[Segment]:
     """Segments of all rows, with rows broken over lines merged back.
 
     `split_at`: in an exact two-sided row, the position where the 支出 side's cells start.
@@ -313,7 +309,7 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
 def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     kind = ctx.region.kind
     model = build_columns(header_labels(_header_key(header)))
-    segs = _row_segments(ctx, rows, two_sided=False)
+    segs = _row_segments(rows, two_sided=False)
     if not model.leaves:
         for seg in segs:
             if seg.amounts:
@@ -425,7 +421,7 @@ def _project(ctx: Context, seg: Segment) -> None:
 def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     left, right = _side_models(_header_key(header))
     right_label_pos = 1 + len(left.leaves)
-    segs = _row_segments(ctx, rows, two_sided=True, split_at=right_label_pos)
+    segs = _row_segments(rows, two_sided=True, split_at=right_label_pos)
     step = _step(segs)
     for seg in segs:
         if not seg.amounts:

@@ -6,6 +6,7 @@ extraction tools write.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..errors import UnreadableInput
@@ -14,7 +15,8 @@ MAX_LINE_CHARS = 100_000  # a real extracted line is a paragraph at most; megaby
 BINARY_SAMPLE = 8192
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path) -> tuple[str, str]:
+    """The file's text and the sha256 of its bytes (read once)."""
     data = path.read_bytes()
     name = str(path)
     if b"\x00" in data[:BINARY_SAMPLE]:
@@ -23,7 +25,7 @@ def read_text(path: Path) -> str:
     if not text.strip():  # after the BOM is removed: a BOM and blank lines are an empty file too
         raise UnreadableInput(name, None, "the file is empty")
     _check_lines(name, text)
-    return text
+    return text, hashlib.sha256(data).hexdigest()
 
 
 def _decode(name: str, data: bytes) -> str:
