@@ -27,6 +27,9 @@ class Document:
     status: str = "ok"
     tables_found: int = 0
     tables_missing: int = 0
+    facts_confirmed: int = 0  # facts that take part in at least one passing check
+    facts_confirmed_share: Decimal | None = None  # facts_confirmed / facts, 4 decimals
+    pipeline_version: str | None = None
 
 
 @dataclass(slots=True)
@@ -66,6 +69,7 @@ class BudgetFact:
     printed: str
     source_line: int
     column_path: str = ""  # the header path of the column, e.g. 当年财政拨款安排/一般公共预算拨款/基本支出
+    source_page: int | None = None  # PDF inputs: the page of source_line
 
 
 @dataclass(slots=True)
@@ -78,6 +82,7 @@ class Project:
     amount: Decimal | None
     printed: str | None
     source_line: int
+    source_page: int | None = None  # PDF inputs: the page of source_line
 
 
 @dataclass(slots=True)
@@ -91,6 +96,7 @@ class PerformanceGoal:
     annual_goal: str | None
     medium_term_goal: str | None
     source_line: int
+    source_page: int | None = None  # PDF inputs: the page of source_line
 
 
 @dataclass(slots=True)
@@ -109,6 +115,7 @@ class PerformanceIndicator:
     direction: str | None  # 正向指标 | 反向指标
     half_year_target: str | None
     source_line: int
+    source_page: int | None = None  # PDF inputs: the page of source_line
 
 
 @dataclass(slots=True)
@@ -119,6 +126,7 @@ class GlossaryTerm:
     definition: str
     source_line: int
     function_code: str | None = None
+    source_page: int | None = None  # PDF inputs: the page of source_line
 
 
 @dataclass(slots=True)
@@ -133,6 +141,7 @@ class Check:
     difference: Decimal | None
     source_line: int | None
     message: str
+    source_page: int | None = None  # PDF inputs: the page of source_line
 
 
 @dataclass(slots=True)
@@ -142,6 +151,7 @@ class UnparsedLine:
     source_line: int
     text: str
     reason: str
+    source_page: int | None = None  # PDF inputs: the page of source_line
 
 
 @dataclass(slots=True)

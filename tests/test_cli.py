@@ -39,7 +39,8 @@ def yusuan(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def build(input_dir: Path, output_dir: Path, cwd: Path) -> tuple[int, str]:
-    done = yusuan("build", "--input", str(input_dir), "--output", str(output_dir), cwd=cwd)
+    done = yusuan("build", "--input", str(input_dir), "--packages", str(output_dir),
+                  "--build-dir", str(output_dir.parent / f"{output_dir.name}-build"), "--no-site", cwd=cwd)
     return done.returncode, done.stdout + done.stderr
 
 
@@ -205,7 +206,7 @@ def test_help(tmp_path):
     assert "Usage:" in top.stdout and "build" in top.stdout
     sub = yusuan("build", "--help", cwd=tmp_path)
     assert sub.returncode == 0, sub.stderr
-    assert "--input" in sub.stdout and "--output" in sub.stdout
+    assert "--input" in sub.stdout and "--packages" in sub.stdout and "--build-dir" in sub.stdout
     version = yusuan("--version", cwd=tmp_path)
     assert version.returncode == 0 and "yusuan" in version.stdout
 
