@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import glossary, metadata, performance
+from . import glossary, metadata, narrative, performance
 from .amounts import is_amount
 from .records import BudgetTable, Document, DocumentResult
 from .tables.find import TableRegion, find_tables, unit_of
@@ -87,6 +87,11 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
         result.unparsed.extend(unparsed)
     timings.add("glossary", time.perf_counter() - t0)
 
+    t0 = time.perf_counter()
+    inside = [(r.start, r.end) for r in layout.tables] + ([span] if span else [])
+    result.statements = narrative.read_statements(_outside(lines, inside))
+    timings.add("narrative", time.perf_counter() - t0)
+
     found = [t for t in result.tables if t.status != "missing"]
     doc.tables_found = len(found)
     doc.tables_missing = sum(t.status == "missing" for t in result.tables)
@@ -108,12 +113,23 @@ def _read_region(result: DocumentResult, doc_id: str, table_id: str, lines: list
         return ("empty" if region.empty_note or not unparsed else "unparsed"), []
     table = read_table(doc_id, table_id, lines, region, unit, absent, sources)
     result.facts.extend(table.facts)
+    result.column_identities[table_id] = table.identities
     result.projects.extend(table.projects)
     result.units.extend(table.units)
     result.unparsed.extend(table.unparsed)
     if region.empty_note or table.data_rows == 0:
         return "empty", table.facts
     return ("parsed" if table.facts else "unparsed"), table.facts
+
+
+def _outside(lines: list[Line], spans: list[tuple[int, int]]):
+    """The lines outside the given [start, end) index ranges (the narrative, for a document's text)."""
+    skip = sorted(spans)
+    i = 0
+    for start, end in skip:
+        yield from lines[i:max(i, start)]
+        i = max(i, end)
+    yield from lines[i:]
 
 
 def _is_empty(lines: list[Line], region: TableRegion) -> bool:

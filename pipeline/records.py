@@ -55,6 +55,7 @@ class BudgetTable:
 @dataclass(slots=True)
 class BudgetFact:
     doc_id: str
+    seq: int = field(default=0, kw_only=True)  # 1, 2, … in the document: set by output.rows_by_resource
     table_id: str
     row: int
     unit_code: str | None
@@ -132,6 +133,7 @@ class GlossaryTerm:
 @dataclass(slots=True)
 class Check:
     doc_id: str
+    seq: int = field(default=0, kw_only=True)  # 1, 2, … in the document: set by output.rows_by_resource
     check: str
     table_id: str | None
     passed: bool
@@ -147,11 +149,25 @@ class Check:
 @dataclass(slots=True)
 class UnparsedLine:
     doc_id: str
+    seq: int = field(default=0, kw_only=True)  # 1, 2, … in the document: set by output.rows_by_resource
     table_id: str | None
     source_line: int
     text: str
     reason: str
     source_page: int | None = None  # PDF inputs: the page of source_line
+
+
+@dataclass(slots=True)
+class Statement:
+    """A figure the narrative (情况说明) states: `subject` is one of narrative.SUBJECTS."""
+
+    subject: str
+    amount: Decimal  # 万元
+    printed: str  # the number as printed
+    unit: str  # 万元 | 元, as printed after the number
+    sentence: str
+    source_line: int
+    change: str | None = None  # 增加 | 减少 when the figure is a change on the previous year
 
 
 @dataclass(slots=True)
@@ -168,3 +184,7 @@ class DocumentResult:
     glossary: list[GlossaryTerm] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     unparsed: list[UnparsedLine] = field(default_factory=list)
+    # not published, read by the checks: each table's column identities (total path, part paths) and the
+    # figures the narrative (情况说明) states
+    column_identities: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)

@@ -39,6 +39,8 @@ class TableResult:
     units: list[Unit] = field(default_factory=list)
     unparsed: list[UnparsedLine] = field(default_factory=list)
     data_rows: int = 0
+    # the header's column identities, as column paths: (total, parts); the checks re-test them on every row
+    identities: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -316,6 +318,8 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
                 ctx.unparsed(seg.line, " ".join([*seg.codes, seg.label, *(c.text for c in seg.amounts)]),
                              "no amount columns recognised in the table's header")
         return
+    ctx.result.identities = [(model.leaves[i.total].path, tuple(model.leaves[p].path for p in i.parts))
+                             for i in model.identities]
     step = _step(segs)
     offset = _offset(segs)
     allowed = _allowed(ctx, model)

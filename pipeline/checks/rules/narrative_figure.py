@@ -1,0 +1,93 @@
+"""Figures the narrative (情况说明) states agree with the tables: 收入/支出总计, 财政拨款收支总数,
+一般公共预算拨款收入, 基本支出, 项目支出, 人员经费, 公用经费, 三公经费 and its parts.
+
+A warning: the tables are the published budget, the narrative restates them. Statements of a change on
+the previous year (比上年增加 X 万元) are compared only where the tables print both years, which the
+samples do not (none is written then). The tolerance is the coarser of the two roundings (the text often
+rounds: 12.4 万元 for 12.40)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ...amounts import decimals_of
+from ...identities import step_of
+from ..base import WAN_PER_YUAN, Ledger, Rule, key
+from .summary_balance import grand_total
+
+Finder = Callable[[Ledger], object]
+
+
+def _column_of_total(kind: str, pattern: str) -> Finder:
+    def find(ledger: Ledger):
+        table = ledger.first(kind)
+        return ledger.column(ledger.total_row(table.table_id), pattern) if table else None
+    return find
+
+
+def _summary(side: str, kind: str = "income_expenditure_summary") -> Finder:
+    def find(ledger: Ledger):
+        table = ledger.first(kind)
+        return grand_total(ledger, table.table_id, side) if table else None
+    return find
+
+
+def _income_row(ledger: Ledger):
+    table = ledger.first("income_expenditure_summary")
+    if table is None:
+        return None
+    for row in ledger.rows(table.table_id, "收入"):
+        first = next(iter(row.values()))
+        if "一般公共预算拨款" in key(first.item):
+            return first
+    return None
+
+
+THREE = "three_public"
+# subject (narrative.SUBJECTS) → where the tables print it
+FIGURES: dict[str, Finder] = {
+    "income_total": _summary("收入"),
+    "expenditure_total": _summary("支出"),
+    "fiscal_grant_total": _summary("收入", "fiscal_grant_summary"),
+    "general_budget_total": _column_of_total("general_budget_expenditure", r"^(合计|总计|支出总计)$"),
+    "general_grant_income": _income_row,
+    "basic": _column_of_total("expenditure_summary", r"^基本支出$"),
+    "projects": _column_of_total("expenditure_summary", r"^项目支出$"),
+    "basic_general": _column_of_total("general_budget_basic", r"^(合计|总计)$"),
+    "personnel": _column_of_total("general_budget_basic", r"^人员经费$"),
+    "public_use": _column_of_total("general_budget_basic", r"^公用经费$"),
+    "three_public": _column_of_total(THREE, r"^(合计|总计)$"),
+    "reception": _column_of_total(THREE, r"^公务接待费$"),
+    "vehicles": _column_of_total(THREE, r"^公务用车购置及运行"),
+    "vehicle_running": _column_of_total(THREE, r"^公务用车运行"),
+    "vehicle_purchase": _column_of_total(THREE, r"^公务用车购置费$"),
+    "overseas": _column_of_total(THREE, r"^因公出国"),
+}
+
+
+def run(ledger: Ledger) -> None:
+    for s in ledger.result.statements:
+        find = FIGURES.get(s.subject)
+        if find is None or s.change:
+            continue
+        fact = find(ledger)
+        if fact is None:
+            continue
+        text_step = step_of(decimals_of(s.printed)) * (WAN_PER_YUAN if s.unit == "元" else 1)
+        ledger.compare(
+            fact.table_id, s.amount, [fact],
+            f"情况说明 line {s.source_line} states {s.printed}{s.unit} ({s.subject}) — the table prints "
+            f"{fact.printed} at line {fact.source_line}; sentence: {s.sentence}",
+            source_line=s.source_line, step=max(text_step, ledger.step(fact)),
+        )
+
+
+RULE = Rule(
+    id="narrative-figure-mismatch",
+    title="情况说明中的数字与表格不符 / a figure stated in the narrative differs from the tables",
+    identity="each 收入/支出总计, 财政拨款收支总数, 一般公共预算拨款收入, 基本支出, 项目支出, 人员经费, 公用经费, "
+             "三公经费 and its parts stated in the 情况说明 = the same figure in its table",
+    severity="warning",
+    kinds=("narrative",),
+    run=run,
+)

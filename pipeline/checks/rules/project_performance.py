@@ -1,0 +1,47 @@
+"""A project's amount in the performance table agrees with the project expenditure table.
+
+A warning: performance tables often state a project's total funds (all sources, or several years)
+where the project table gives one year's 一般公共预算 money."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+
+from ..base import Ledger, Rule, key
+
+
+def name_key(name: str | None) -> str:
+    return key(unicodedata.normalize("NFKC", name or ""))
+
+
+def run(ledger: Ledger) -> None:
+    projects = defaultdict(list)
+    for p in ledger.result.projects:
+        if p.amount is not None:
+            projects[name_key(p.name)].append(p)
+    if not projects:
+        return
+    facts = {(f.table_id, f.source_line): f for f in ledger.result.facts}
+    for goal in ledger.result.goals:
+        rows = projects.get(name_key(goal.project))
+        if goal.amount is None or not rows:
+            continue
+        same = [p for p in rows if p.amount == goal.amount]
+        if len(rows) > 1 and same:
+            rows = same[:1]  # the project table prints the name twice (e.g. this year's and carried-over money)
+        parts = [facts.get((p.table_id, p.source_line)) or p.amount for p in rows]
+        ledger.compare(goal.table_id, goal.amount, parts,
+                       f"performance goal {goal.goal_id} {goal.project} (line {goal.source_line}) amount = "
+                       f"项目支出表 line {', '.join(str(p.source_line) for p in rows)}",
+                       source_line=goal.source_line)
+
+
+RULE = Rule(
+    id="project-amount-mismatch",
+    title="绩效目标表与项目支出表的项目金额不符 / project amount differs between performance and project tables",
+    identity="绩效目标表 project amount = sum of that project's rows in the 项目支出表",
+    severity="warning",
+    kinds=("project_performance", "general_budget_projects"),
+    run=run,
+)

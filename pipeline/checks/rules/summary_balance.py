@@ -1,0 +1,34 @@
+"""A two-sided summary balances: 收入总计 = 支出总计."""
+
+from __future__ import annotations
+
+from ..base import Ledger, Rule, key, where
+from .summary_parts import GRAND_TOTAL_RE
+
+
+def grand_total(ledger: Ledger, table_id: str, side: str):
+    for row in ledger.rows(table_id, side):
+        first = next(iter(row.values()))
+        if GRAND_TOTAL_RE.match(key(first.item)):
+            return ledger.column(row, r"合计|总计") or first
+    return None
+
+
+def run(ledger: Ledger) -> None:
+    for table in ledger.tables_of("income_expenditure_summary", "fiscal_grant_summary"):
+        income = grand_total(ledger, table.table_id, "收入")
+        spending = grand_total(ledger, table.table_id, "支出")
+        if income is None or spending is None:
+            continue
+        ledger.compare(table.table_id, spending, [income],
+                       f"{where(ledger, table.table_id, spending.source_line)} 支出总计 = 收入总计")
+
+
+RULE = Rule(
+    id="summary-unbalanced",
+    title="收入总计与支出总计不等 / income and expenditure totals differ",
+    identity="收支总表 and 财政拨款收支总表: 支出总计 = 收入总计",
+    severity="error",
+    kinds=("income_expenditure_summary", "fiscal_grant_summary"),
+    run=run,
+)

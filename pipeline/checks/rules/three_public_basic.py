@@ -1,0 +1,39 @@
+"""The “三公” table's 公务接待费 and 公务用车运行维护费 agree with the economic lines 30217 公务接待费 and
+30231 公务用车运行维护费 of the 基本支出 table (both 一般公共预算 money).
+
+A warning, not an error: “三公” spending paid from project money appears in the first and not in the
+second."""
+
+from __future__ import annotations
+
+from ..base import Ledger, Rule, where
+
+LINES = (("30217", r"^公务接待费$"), ("30231", r"^公务用车运行(维护)?费$"))
+
+
+def run(ledger: Ledger) -> None:
+    three, basic = ledger.first("three_public"), ledger.first("general_budget_basic")
+    if three is None or basic is None:
+        return
+    total_row = ledger.total_row(three.table_id) or (ledger.rows(three.table_id) or [None])[0]
+    rows = {next(iter(r.values())).economic_code: r for r in ledger.rows(basic.table_id)}
+    for code, pattern in LINES:
+        figure = ledger.column(total_row, pattern)
+        line = ledger.column(rows.get(code), r"合计|总计") if code in rows else None
+        if figure is None:
+            continue
+        parts = [line] if line is not None else []
+        ledger.compare(three.table_id, figure, parts,
+                       f"{where(ledger, three.table_id, figure.source_line)} {figure.measure} = line {code} of "
+                       f"{where(ledger, basic.table_id, line.source_line if line else None)}"
+                       + ("" if line else " (not printed there: 0)"))
+
+
+RULE = Rule(
+    id="three-public-basic-mismatch",
+    title="“三公”经费表与基本支出表的公务接待费、公务用车运行维护费不符 / “三公” table disagrees with the basic table",
+    identity="“三公”表 公务接待费 = 基本支出表 30217; 公务用车运行维护费 = 基本支出表 30231",
+    severity="warning",
+    kinds=("three_public", "general_budget_basic"),
+    run=run,
+)

@@ -1,0 +1,101 @@
+"""Figures the narrative (情况说明) states: 收入/支出总计, 基本支出, 项目支出, 三公经费 and its parts, 人员经费,
+公用经费, 一般公共预算拨款收入 …, each with its sentence and line, for the checks to compare with the tables.
+
+The narrative is every line outside the tables and the glossary. Extraction breaks its sentences over
+lines (and blank lines), so the lines are joined into one text with a map back to line numbers; a
+figure is a known subject followed, within the same clause, by an amount in 万元 or 元.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+
+from .amounts import parse_amount, to_wan
+from .records import Statement
+from .text.lines import Line
+
+# subject → pattern; where two overlap (一般公共预算基本支出 / 基本支出), the match that starts first wins,
+# so the longer wording is found before the shorter one inside it.
+SUBJECTS: dict[str, str] = {
+    "fiscal_grant_total": r"财政拨款收支(?:预算)?(?:总数|总额|总预算|预算)",
+    "general_budget_total": r"一般公共预算(?:财政拨款)?支出(?:预算)?",
+    "basic_general": r"一般公共预算基本支出",
+    "general_grant_income": r"一般公共预算拨款收入",
+    "other_fund": r"(?:政府性基金|国有资本经营)预算(?:拨款)?(?:安排的)?(?:收入|支出)",
+    "income_total": r"收入预算(?:总数|总额)?|预算收入|收入总计|收入合计|收支预算总数|收支预算总额|收支总预算",
+    "expenditure_total": r"支出预算(?:总数|总额)?|预算支出|支出总计|支出合计",
+    "basic": r"基本支出",
+    "projects": r"项目支出",
+    "personnel": r"人员经费",
+    "public_use": r"公用经费",
+    "three_public": r"[“\"‘]?三公[”\"’]?经费",
+    "reception": r"公务接待费",
+    "vehicles": r"公务用车购置及运行(?:维护)?费",
+    "vehicle_running": r"公务用车运行(?:维护)?费",
+    "vehicle_purchase": r"公务用车购置费",
+    "overseas": r"因公出国[（(]境[）)](?:经)?费(?:用)?",
+}
+SUBJECT_RE = re.compile("|".join(f"(?P<{name}>{p})" for name, p in SUBJECTS.items()))
+# after the subject, within one clause (no ，。；：), up to 30 characters, then the amount
+FIGURE_RE = re.compile(r"(?P<gap>(?:[^，,。；;：:、\d]|\d{4}\s*年)*?)(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
+NOT_THE_SUBJECT_RE = re.compile(r"部分|工作|项目[）)]")
+CHANGE_RE = re.compile(r"比|增加|减少|增长|下降|增减")
+SENTENCE_END = "。；;"
+MAX_GAP = 30
+
+
+def joined(lines: Iterable[Line]) -> tuple[str, list[int], list[int]]:
+    """The non-blank lines as one text; starts[i] is where line numbers[i] begins in it."""
+    parts, starts, numbers = [], [], []
+    size = 0
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalnum() and text[:1].isascii() \
+                and text[:1].isalnum():
+            parts.append(" ")  # keep 2025 | 年 or two numbers apart
+            size += 1
+        starts.append(size)
+        numbers.append(line.number)
+        parts.append(text)
+        size += len(text)
+    return "".join(parts), starts, numbers
+
+
+def read_statements(lines: Iterable[Line]) -> list[Statement]:
+    text, starts, numbers = joined(lines)
+    out: list[Statement] = []
+    taken: set[int] = set()  # a figure belongs to the first subject before it (a heading repeats a subject)
+    for m in SUBJECT_RE.finditer(text):
+        figure = FIGURE_RE.match(text, m.end())
+        if figure is None or len(figure.group("gap")) > MAX_GAP or figure.start("number") in taken:
+            continue
+        if text[m.start() - 1:m.start()] == "非" or NOT_THE_SUBJECT_RE.search(figure.group("gap")):
+            continue  # 非公用经费部分: a negated subject; 部分）工作: the amount of something else
+        taken.add(figure.start("number"))
+        value = parse_amount(figure.group("number"))
+        if value is None:
+            continue
+        subject = m.lastgroup
+        change = CHANGE_RE.search(figure.group("gap"))
+        gap_change = None
+        if change:
+            gap_change = "减少" if re.search(r"减少|下降", figure.group("gap")) else "增加"
+        at = figure.start("number")
+        line = numbers[bisect.bisect_right(starts, at) - 1]
+        out.append(Statement(
+            subject=subject, amount=to_wan(value, figure.group("unit")), printed=figure.group("number"),
+            unit=figure.group("unit"), sentence=_sentence(text, m.start(), figure.end()), source_line=line,
+            change=gap_change,
+        ))
+    return out
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in SENTENCE_END) + 1
+    rights = [i for i in (text.find(c, end) for c in SENTENCE_END) if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    return text[max(left, start - 150):min(right, end + 150)].strip()

@@ -1,0 +1,180 @@
+"""Accounting checks on the samples: which identities hold, which fail, and the numbers of each failure.
+
+Every failure asserted here was verified by hand against the text (see the comments): they are the
+documents' own discrepancies, published as data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks import RULES, rule, run_checks
+from pipeline.narrative import read_statements
+from pipeline.read import read_document
+from pipeline.text.lines import split_lines
+
+SAMR = "sichuan-samr-data-center-2025"
+GOV = "sichuan-gov-office-it-center-2025"
+SHENZHEN = "shenzhen-public-credit-center-2022"
+NANTONG = "nantong-samr-projects-2024"
+
+
+@pytest.fixture(scope="module")
+def checked(read_sample):
+    def get(doc_id):
+        result = read_sample(doc_id)
+        run_checks(result)
+        return result
+    return get
+
+
+def failures(result):
+    return [c for c in result.checks if not c.passed]
+
+
+def test_rules_are_registered_once_with_kebab_ids_and_a_stated_identity():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids)) >= 10
+    for r in RULES:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)+", r.id), r.id
+        assert r.severity in ("error", "warning")
+        assert r.identity and r.title and r.kinds
+    with pytest.raises(KeyError, match="unknown check 'no-such-check'; known: classification-sum-mismatch"):
+        rule("no-such-check")
+
+
+def test_every_rule_applies_to_the_samr_sample(checked):
+    result = checked(SAMR)
+    assert {c.check for c in result.checks} == {r.id for r in RULES}
+
+
+def test_checks_are_deterministic_and_rerunnable(checked):
+    result = checked(SAMR)
+    first = list(result.checks)
+    run_checks(result)
+    assert result.checks == first
+
+
+def test_shenzhen_tables_add_up(checked):
+    result = checked(SHENZHEN)
+    assert failures(result) == []
+    counts = Counter(c.check for c in result.checks)
+    assert counts["summary-unbalanced"] == 2  # 收支总表 and 财政拨款收支总表: 5,855 = 5,855
+    assert counts["classification-sum-mismatch"] == 33
+    # the narrative's 三公 figure (12.4 万元, line 117) against the 2022 row of the 三公 table (line 406)
+    three = [c for c in result.checks if c.check == "narrative-figure-mismatch" and c.source_line == 117]
+    assert len(three) == 1 and three[0].passed and three[0].actual == Decimal("12.4")
+
+
+def test_gov_office_narrative_contradicts_its_tables(checked):
+    result = checked(GOV)
+    failed = {(c.check, c.source_line): c for c in failures(result)}
+    assert sorted(failed) == [("narrative-figure-mismatch", n) for n in (1123, 1129, 1141, 1207)]
+    # line 1129: 基本支出 537.88万元 in the text, 537.38 in the 支出总表 (line 191) and the 基本支出表
+    c = failed[("narrative-figure-mismatch", 1129)]
+    assert (c.actual, c.expected, c.difference) == (Decimal("537.88"), Decimal("537.38"), Decimal("0.50"))
+    assert "537.88万元" in c.message and "line 191" in c.message
+    # line 1123: 一般公共预算拨款收入 21,749.66万元, the 收支总表 prints 20,047.51 (+ 1,702.15 上年结转)
+    c = failed[("narrative-figure-mismatch", 1123)]
+    assert (c.actual, c.expected, c.difference) == (Decimal("21749.66"), Decimal("20047.51"), Decimal("1702.15"))
+    # line 1207: 人员经费 437.12元 — printed in 元, i.e. 0.043712 万元, against 437.12 万元
+    c = failed[("narrative-figure-mismatch", 1207)]
+    assert c.actual == Decimal("0.043712") and c.expected == Decimal("437.12")
+    assert c.severity == "warning"
+
+
+def test_samr_failures_are_the_documents_own(checked):
+    result = checked(SAMR)
+    failed = failures(result)
+    counts = Counter(c.check for c in failed)
+    assert counts == {"column-sum-mismatch": 8, "project-amount-mismatch": 3}
+    # 公开表2-1 prints 总计 6,276.39 but no 上年结转 cell (138.19): 总计 ≠ 当年 6,138.20 + 上年结转
+    total = next(c for c in failed if c.check == "column-sum-mismatch" and c.source_line == 208)
+    assert (total.actual, total.expected, total.difference) == (
+        Decimal("6276.39"), Decimal("6138.20"), Decimal("138.19"))
+    # performance table amounts (113 at line 488, 103 at 530, 110 at 760) vs the 项目支出表
+    projects = {c.source_line: (c.actual, c.expected) for c in failed if c.check == "project-amount-mismatch"}
+    assert projects == {488: (Decimal("113.00"), Decimal("111.30")), 530: (Decimal("103.00"), Decimal("102.65")),
+                        760: (Decimal("110.00"), Decimal("88.55"))}
+
+
+def test_narrative_figures_that_agree_pass(checked):
+    result = checked(SAMR)
+    narrative = {c.source_line: c for c in result.checks if c.check == "narrative-figure-mismatch"}
+    assert narrative[930].passed  # 支出预算7052.28万元，其中：基本支出1546.20万元 (one of three at line 930)
+    assert narrative[984].passed  # “三公”经费财政拨款预算数7.31万元
+    assert all(c.passed for c in narrative.values())
+    # 934 (财政拨款收支预算总数) is not checked: this extraction of 公开表2 stops before its 总计 rows;
+    # 994 (公务用车购置费 0 万元): the 三公 table prints no 购置费 column
+    lines = sorted(c.source_line for c in result.checks if c.check == "narrative-figure-mismatch")
+    assert lines == [922, 926, 926, 930, 930, 930, 938, 976, 978, 980, 984, 984, 996]
+
+
+def test_cross_table_identities_on_samr(checked):
+    result = checked(SAMR)
+    by_id = {c.check: c for c in result.checks if c.check in (
+        "general-budget-split-mismatch", "fiscal-grant-mismatch", "summary-unbalanced")}
+    split = by_id["general-budget-split-mismatch"]
+    # 一般公共预算支出表 合计 6,276.39 = 基本支出表 775.45 + 项目支出表 5,500.94
+    assert split.passed and split.actual == Decimal("6276.39") and split.expected == Decimal("6276.39")
+    assert by_id["summary-unbalanced"].actual == Decimal("7052.28")
+
+
+def test_confirmed_share(checked):
+    assert checked(SAMR).document.facts_confirmed == 347
+    assert checked(SAMR).document.facts_confirmed_share == Decimal("0.8966")
+    assert checked(SHENZHEN).document.facts_confirmed_share == Decimal("0.7152")
+    nantong = checked(NANTONG)  # performance forms only: no facts to confirm
+    assert nantong.facts == [] and nantong.document.facts_confirmed_share is None
+
+
+# ------------------------------------------------------------------------------ small inline documents
+
+WRONG_TOTAL = """\
+2025年部门预算
+支出总表
+单位：万元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+\t合计\t100.00\t60.00\t40.00
+201\t一般公共服务支出\t90.00\t50.00\t40.00
+20101\t人大事务\t90.00\t50.00\t40.00
+2010101\t行政运行\t85.00\t50.00\t35.00
+205\t教育支出\t10.00\t10.00\t0.00
+"""
+
+
+def test_a_table_that_does_not_add_up_is_published_with_its_failed_check(tmp_path: Path):
+    path = tmp_path / "wrong-total.txt"
+    path.write_text(WRONG_TOTAL, encoding="utf-8")
+    result = read_document(path)
+    run_checks(result)
+    printed = {(f.source_line, f.measure): f.printed for f in result.facts}
+    assert printed[(8, "项目支出")] == "35.00"  # kept as printed, not "fixed" to 40.00
+    failed = [(c.check, c.source_line, c.expected, c.actual, c.difference) for c in failures(result)]
+    assert failed == [
+        # 20101 prints 90.00 / 40.00, its only 项 2010101 85.00 / 35.00
+        ("classification-sum-mismatch", 7, Decimal("85.00"), Decimal("90.00"), Decimal("5.00")),
+        ("classification-sum-mismatch", 7, Decimal("35.00"), Decimal("40.00"), Decimal("5.00")),
+    ]
+    assert sum(c.check == "column-sum-mismatch" for c in result.checks) == 5  # one per row, all pass
+
+
+def test_narrative_sentences_broken_over_lines_negations_and_yuan():
+    text = (
+        "（二）支出预算情况\n\n某中心 2025 年支出预算\n\n21,749.66万元，其中：基本支出 537.88万元，占 2.47%；项\n\n"
+        "目支出 21,212.28万元。\n物业维修维护（非公用经费部分）工作 51 万元。\n人员经费 437.12元，主要包括：工资。\n"
+        "2022 年“三公”经费预算 12.4 万元，比 2021 年预算减少 8.7 万元。\n"
+    )
+    got = [(s.subject, s.printed, s.unit, s.source_line, s.change) for s in read_statements(split_lines(text))]
+    assert got == [
+        ("expenditure_total", "21,749.66", "万元", 5, None),
+        ("basic", "537.88", "万元", 5, None),
+        ("projects", "21,212.28", "万元", 7, None),
+        ("personnel", "437.12", "元", 9, None),
+        ("three_public", "12.4", "万元", 10, None),
+    ]
