@@ -6,6 +6,7 @@ function of the previous step's output; nothing reaches back.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,7 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
             doc_id, table_id, region.kind.kind, region.number, region.title, status, unit,
             lines[region.start].number, lines[region.end - 1].number,
         ))
+    _reread_with_known_totals(result, lines, layout, absent)
     _add_missing(result, layout, lines)
     timings.add("tables", time.perf_counter() - t0)
 
@@ -120,6 +122,64 @@ def _read_region(result: DocumentResult, doc_id: str, table_id: str, lines: list
     if region.empty_note or table.data_rows == 0:
         return "empty", table.facts
     return ("parsed" if table.facts else "unparsed"), table.facts
+
+
+# Tables whose ambiguous rows another table can settle: (kind of the other table, column label, economic
+# code of the line to take, or None for its total). The 一般公共预算 基本支出 / 项目支出 totals fix which
+# columns of the 财政拨款支出表 (经济分类) hold 基本 and 项目 money; the basic table's 30217 公务接待费 and
+# 30231 公务用车运行维护费 lines which 三公 column an amount is in (used only when one placement agrees).
+KNOWN_TOTALS_FOR = {
+    "fiscal_grant_by_economic": (("general_budget_basic", "基本支出", None),
+                                 ("general_budget_projects", "项目支出", None)),
+    "three_public": (("general_budget_basic", "公务接待费", "30217"),
+                     ("general_budget_basic", "公务用车运行维护费", "30231"),
+                     ("general_budget_basic", "公务用车运行费", "30231")),
+}
+
+
+def _reread_with_known_totals(result: DocumentResult, lines: list[Line], layout, absent: frozenset[str]) -> None:
+    """Read again, with the totals printed by later tables, a table left with ambiguous rows."""
+    by_kind = {t.kind: t for t in result.tables if t.status == "parsed"}
+    for n, region in enumerate(layout.tables, start=1):
+        table_id = f"t{n:02d}"
+        wanted = KNOWN_TOTALS_FOR.get(region.kind.kind)
+        if not wanted or not any(u.table_id == table_id for u in result.unparsed):
+            continue
+        known = {}
+        for kind, label, code in wanted:
+            table = by_kind.get(kind)
+            total = _table_total(result, table.table_id, code) if table else None
+            if total is not None:
+                known[label] = total
+        if not known:
+            continue
+        unit = next(t.amount_unit for t in result.tables if t.table_id == table_id)
+        table = read_table(result.document.doc_id, table_id, lines, region, unit, absent, None, known)
+        if len(table.unparsed) >= sum(u.table_id == table_id for u in result.unparsed):
+            continue
+        result.facts = sorted([f for f in result.facts if f.table_id != table_id] + table.facts,
+                              key=lambda f: f.table_id)
+        result.unparsed = [u for u in result.unparsed if u.table_id != table_id] + table.unparsed
+        result.projects = [p for p in result.projects if p.table_id != table_id] + table.projects
+        result.units.extend(table.units)
+        result.column_identities[table_id] = table.identities
+        for t in result.tables:
+            if t.table_id == table_id:
+                t.status = "parsed" if table.facts else t.status
+
+
+def _table_total(result: DocumentResult, table_id: str, economic_code: str | None = None):
+    """The first amount of a table's 合计 row, or of its first row with that economic code, in 万元."""
+    facts = [f for f in result.facts if f.table_id == table_id]
+    if economic_code:
+        facts = [f for f in facts if f.economic_code == economic_code]
+    if not facts:
+        return None
+    first_row = min(f.row for f in facts)
+    row = [f for f in facts if f.row == first_row]
+    if economic_code or re.sub(r"\s", "", row[0].item) in ("合计", "总计"):
+        return row[0].amount
+    return None
 
 
 def _outside(lines: list[Line], spans: list[tuple[int, int]]):

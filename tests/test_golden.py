@@ -12,12 +12,12 @@ from pipeline.text.lines import match_key
 FACT_KINDS = {"income_expenditure_summary", "expenditure_summary", "general_budget_basic",
               "general_budget_projects", "three_public"}
 
-# Lines the reader reports as ambiguous instead of guessing (see the issue note): the collapsed
-# gov-office tables print 合计 and one part with the same value, and only the 类/款 hierarchy would tell
-# which part. They must be reported in unparsed_lines, never published with a guessed column.
+# Lines the reader may report as ambiguous instead of guessing (None: not counted). The collapsed
+# gov-office tables print 合计 and one part with the same value; the 类/款 hierarchy, the basic and project
+# tables' totals (公开表2-1) and the basic table's 30217 line (公开表3-3) now settle every one of them.
 REPORTED_AMBIGUOUS = {
     "sichuan-samr-data-center-2025": 0,
-    "sichuan-gov-office-it-center-2025": None,  # counted below, must match the unparsed lines exactly
+    "sichuan-gov-office-it-center-2025": 0,
     "shenzhen-public-credit-center-2022": 0,
     "nantong-samr-projects-2024": 0,
 }
@@ -59,10 +59,15 @@ def test_facts_match_hand_checked_expectations(doc_id, read_sample):
         assert missing == []
 
 
-def test_gov_office_reports_only_ambiguity_it_cannot_settle(read_sample):
+def test_gov_office_ambiguity_is_settled_by_other_tables(read_sample):
     result = read_sample("sichuan-gov-office-it-center-2025")
-    reasons = {u.reason.split(":")[0] for u in result.unparsed}
-    assert reasons <= {"ambiguous placement"}
+    assert result.unparsed == []
+    # 公开表2-1 line 293: 上年结转 1,702.15 fits 基本支出 and 项目支出 in its own arithmetic; the 基本支出表
+    # total (537.38 = 当年 基本支出 alone) puts it under 项目支出
+    row = {f.column_path: f.printed for f in result.facts if f.source_line == 293}
+    assert row["上年结转安排/一般公共预算拨款/项目支出"] == "1,702.15"
+    assert not any(p.startswith("上年结转安排/") and p.endswith("基本支出") for p in row)
+    assert len(row) == 8
     # its 支出总表 is settled by the column totals: 基本支出 537.38 is the sum of every row but 201 03 99
     facts = {(f.source_line, f.measure): f.printed for f in result.facts}
     assert facts[(195, "项目支出")] == "21,212.28"

@@ -51,6 +51,7 @@ class Context:
     unit: str  # 万元 | 元
     absent_funds: frozenset[str]
     income_sources: frozenset[str] | None = None
+    known_totals: dict[str, Decimal] | None = None
     result: TableResult = field(default_factory=TableResult)
     row_no: int = 0
     current_unit: tuple[str | None, str | None] = (None, None)
@@ -60,10 +61,13 @@ class Context:
 
 
 def read_table(doc_id: str, table_id: str, lines: list[Line], region: TableRegion, unit: str,
-               absent_funds: frozenset[str], income_sources: frozenset[str] | None = None) -> TableResult:
+               absent_funds: frozenset[str], income_sources: frozenset[str] | None = None,
+               known_totals: dict[str, Decimal] | None = None) -> TableResult:
     """Read one table. `absent_funds`: funds the document says it has no money in (their empty tables);
-    `income_sources`: income items with money in the 收支总表, the only ones the 收入总表 can fill."""
-    ctx = Context(doc_id, table_id, region, unit, absent_funds, income_sources)
+    `income_sources`: income items with money in the 收支总表, the only ones the 收入总表 can fill;
+    `known_totals`: 一般公共预算 totals another table of the document prints (基本支出 → 537.38), which
+    the columns of that label must add up to in this table's total row."""
+    ctx = Context(doc_id, table_id, region, unit, absent_funds, income_sources, known_totals)
     body = lines[region.start:region.end]
     title_lines = {lines[i].number for i in [region.title_line, *region.continuations]}
     title_lines |= {lines[i].number for i in range(region.start, region.title_line)}
@@ -327,10 +331,17 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     total = rows[0] if rows else None
     if total is not None and not any(c.pos is not None for c in total.amounts):
         cols = placements(_values(total), len(model.leaves), model.identities, allowed, step)
+        if len(cols) > 1 and ctx.known_totals:
+            cols = [c for c in cols if _agrees_with_known(ctx.known_totals, model, c, _values(total), step)] or cols
         if len(cols) == 1 and all(v >= 0 for v in _values(total)):
             allowed = list(cols[0])  # a column empty in the total row is empty in every row
     plans = {id(s): _candidates(s, model, offset, allowed if s is not total else _allowed(ctx, model), step)
              for s in rows}
+    if total is not None and len(plans[id(total)]) > 1 and ctx.known_totals:
+        agreeing = [c for c in plans[id(total)]
+                    if _agrees_with_known(ctx.known_totals, model, c, _values(total), step)]
+        if len(agreeing) == 1:
+            plans[id(total)] = agreeing
     _settle_by_column_totals(rows, plans, model, step)
     for seg in segs:
         if not seg.amounts:
@@ -345,6 +356,20 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
         _emit(ctx, seg, model, found[0], None, kind.code_kind)
         if kind.kind == "general_budget_projects":
             _project(ctx, seg)
+
+
+def _agrees_with_known(known: dict[str, Decimal], model: ColumnModel, cols: tuple[int, ...],
+                       values: list[Decimal], step: Decimal) -> bool:
+    """Do the columns labelled like a known total (基本支出 under 当年 and 上年结转 alike; a column of
+    another fund excepted) add up to it in this placement?"""
+    for label, expected in known.items():
+        if not any(leaf.label == label for leaf in model.leaves):
+            continue
+        placed = [v for v, c in zip(values, cols, strict=True)
+                  if model.leaves[c].label == label and model.leaves[c].fund in (None, "一般公共预算")]
+        if abs(sum(placed, Decimal(0)) - expected) > step * max(1, len(placed)):
+            return False
+    return True
 
 
 def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[int, ...]]], model: ColumnModel,
