@@ -62,6 +62,8 @@ _GLOSSARY_HEADING = re.compile(
     rf"^(?:第[{_CN_DIGITS}\d]+部分|[{_CN_DIGITS}]+[、.．]|\d{{1,2}}[、.．]|[（(][{_CN_DIGITS}\d]+[）)]"
     r"|附[件录]\d*[:：]?)?名词解释(?:说明)?[:：]?$"
 )
+# headings of the sections that follow a glossary: a short line without punctuation ending so
+_SECTION_TITLE = re.compile(r"(编制说明|情况说明|预算情况|收支情况|预算表|总表|主要职能|机构设置|绩效目标)$")
 _PART_HEADING = re.compile(rf"^第[{_CN_DIGITS}\d]+部分")
 _CONTENTS = re.compile(r"^目录$")
 # 二、表格部分 / 一、文字部分 / 附件 / 附表1 / 表1 / 公开表1-2 as a line of its own
@@ -149,6 +151,8 @@ def _is_heading_or_end(line: Line) -> str | None:
     num = _numbering(_clean(line.text))
     if num is not None and _SECTION_WORD.match(match_key(num.rest)):
         return "part"  # 二、表格部分
+    if "\t" in line.text or (len(key) <= 40 and not re.search(r"[。；;：:，,]", key) and _SECTION_TITLE.search(key)):
+        return "part"  # the next section's heading (2025年单位预算编制说明) or a table's row
     return None
 
 

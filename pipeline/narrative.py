@@ -20,7 +20,7 @@ from .text.lines import Line
 # so the longer wording is found before the shorter one inside it.
 SUBJECTS: dict[str, str] = {
     "fiscal_grant_total": r"财政拨款收支(?:预算)?(?:总数|总额|总预算|预算)",
-    "general_budget_total": r"一般公共预算(?:财政拨款)?支出(?:预算)?",
+    "general_budget_total": r"一般公共预算(?:财政)?(?:拨款)?支出(?:预算)?",
     "basic_general": r"一般公共预算基本支出",
     "general_grant_income": r"一般公共预算拨款收入",
     "other_fund": r"(?:政府性基金|国有资本经营)预算(?:拨款)?(?:安排的)?(?:收入|支出)",
@@ -31,6 +31,7 @@ SUBJECTS: dict[str, str] = {
     "personnel": r"人员经费",
     "public_use": r"公用经费",
     "three_public": r"[“\"‘]?三公[”\"’]?经费",
+    "office_running": r"机关运行经费",
     "reception": r"公务接待费",
     "vehicles": r"公务用车购置及运行(?:维护)?费",
     "vehicle_running": r"公务用车运行(?:维护)?费",

@@ -22,6 +22,7 @@ ZERO = Decimal(0)
 WAN_PER_YUAN = Decimal("0.0001")
 
 # Row labels of total rows, on the whitespace-free item: 合计, 总计, 支出总计, 本年收入合计, 合 计 …
+TOTAL_COLUMN_RE = re.compile(r"^(合计|总计|小计)$")
 TOTAL_ITEM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:本年)?(?:收入|支出)?(?:合计|总计)$")
 
 
@@ -77,7 +78,8 @@ class Ledger:
 
     def total_row(self, table_id: str, side: str | None = None) -> dict[str, BudgetFact] | None:
         """The row that totals the table: its 合计/总计 row; else the row of the budget year in tables with
-        a row per year (2021 年 | 2022 年 | 增减变化金额); else a single unit's row printed first."""
+        a row per year (2021 年 | 2022 年 | 增减变化金额); else the only row; else a single unit's row printed
+        first."""
         rows = self.rows(table_id, side)
         items = [key(next(iter(r.values())).item) for r in rows]
         for row, item in zip(rows, items, strict=True):
@@ -87,6 +89,8 @@ class Ledger:
         for row, item in zip(rows, items, strict=True):
             if year and item == f"{year}年":
                 return row
+        if len(rows) == 1:
+            return rows[0]  # a table of one row (三公经费: 346.30 288.70 25.40 …) is its own total
         if rows:
             first = next(iter(rows[0].values()))
             units = [r for r in rows if ORG_RE.search(key(next(iter(r.values())).item))
@@ -101,6 +105,10 @@ class Ledger:
         if not row:
             return None
         hits = [f for path, f in row.items() if re.search(pattern, key(path.split("/")[-1]))]
+        if not hits:  # a group's total: 公务用车购置及运行费/小计
+            group = pattern.lstrip("^").rstrip("$")
+            hits = [f for path, f in row.items() if "/" in path and re.search(group, key(path.rsplit("/", 1)[0]))
+                    and TOTAL_COLUMN_RE.match(key(path.split("/")[-1]))]
         if not hits:
             return None
         return min(hits, key=lambda f: (f.column_path.count("/"), f.column_path))

@@ -51,36 +51,45 @@ LABELS = [
     r"国有资本经营预算安排",
     r"国有资本经营预算",
     r"财政拨款",
+    r"[“\"]?三公[”\"]?经费(?:预算数|预算安排)?",
     r"因公出国[(（]境[)）]费用?",
     r"公务用车购置及运行(维护)?费",
     r"公务用车购置费",
     r"公务用车运行(维护)?费",
     r"公务接待费",
-    r"机关运行经费",
     r"人员经费",
     r"公用经费",
     r"基本支出",
     r"项目支出",
     r"支出总计",
+    r"机关运行经费(?:预算数)?",
     r"\d{4}年预算数",
     r"预算数",
     r"金额",
     r"合计",
     r"总计",
     r"小计",
+    r"购置费",
+    r"运行(?:维护)?费",
 ]
 LABEL_RE = re.compile("|".join(f"(?:{p})" for p in LABELS))
+# Between the labels of two header lines of an exact layout (tab, pipe, HTML: one line = one level of the
+# header), a group's run of columns ends.
+LEVEL_BREAK = "⏎"
 
 # Labels that head a group of columns when a run of columns starting with a total follows them.
 GROUP_RE = re.compile(
     r"安排$|^中央提前通知|^本年.*支出$|^一般公共预算拨款$|^政府性基金(预算)?安排$|^国有资本经营预算安排$"
-    r"|^公务用车购置及运行|^基本支出$|政府采购项目$"
+    r"|^公务用车购置及运行|^基本支出$|政府采购项目$|^(\d{4}年)?预算数$|三公"
 )
+# A group printed without a total column of its own (基本支出 over 人员经费 | 公用经费): its run is the
+# labels that belong to it, read only where header levels are known (exact layouts).
+HEADLESS_CHILD = ((re.compile(r"^基本支出$"), re.compile(r"^(人员经费|公用经费)$")),)
 # A group takes a run of columns only if the run holds what such a group holds.
 GROUP_CHILD = (
     (re.compile(r"^基本支出$"), re.compile(r"人员经费|公用经费")),
     (re.compile(r"政府采购项目$"), re.compile(r"政府采购")),
-    (re.compile(r"^公务用车购置及运行"), re.compile(r"公务用车")),
+    (re.compile(r"^公务用车购置及运行"), re.compile(r"公务用车|^购置费$|^运行(维护)?费$")),
     (re.compile(r"^(一般公共预算拨款|政府性基金|国有资本经营)"), re.compile(r"基本支出|项目支出")),
 )
 # Columns that are a memo ("of which"), not a part of their siblings' total.
@@ -135,19 +144,39 @@ def header_labels(header_key: str) -> list[str]:
     return [m.group(0) for m in LABEL_RE.finditer(header_key)]
 
 
+def cell_labels(cell_text: str, key_of) -> list[str]:
+    """The labels of one header cell of an exact layout: the cell is a label (一般公共 预算 too), or
+    labels separated by spaces (合计 一般公共预算拨款, two cells an extraction merged); a cell with other
+    words (一般公共预算支出, 一般公共预算基本支出, 支出预算) titles a group and is no column."""
+    key = key_of(cell_text)
+    if LABEL_RE.fullmatch(key):
+        return [key]
+    parts = [key_of(p) for p in cell_text.split()]
+    return parts if len(parts) > 1 and all(LABEL_RE.fullmatch(p) for p in parts) else []
+
+
 def build_columns(labels: list[str]) -> ColumnModel:
     root = Column("")
     stream = list(labels)
+    levels = LEVEL_BREAK in stream
     queue = [root]
-    while queue and stream:
+    while queue and any(x != LEVEL_BREAK for x in stream):
         group = queue.pop(0)
-        if group is not root and (group.is_total or not GROUP_RE.search(group.label) or not _starts_run(stream)):
-            continue
-        size = 1
-        while size < len(stream) and not TOTAL_RE.match(stream[size]):
-            size += 1
-        if group is not root and not _accepts(group.label, stream[:size]):
-            continue
+        while stream and stream[0] == LEVEL_BREAK:
+            stream.pop(0)
+        if group is not root and not group.is_total and levels and _headless(group.label, stream):
+            size = 0
+            while size < len(stream) and _headless(group.label, stream[size:]):
+                size += 1
+        else:
+            if group is not root and (group.is_total or not GROUP_RE.search(group.label)
+                                      or not _starts_run(stream)):
+                continue
+            size = 1
+            while size < len(stream) and not TOTAL_RE.match(stream[size]) and stream[size] != LEVEL_BREAK:
+                size += 1
+            if group is not root and not _accepts(group.label, stream[:size]):
+                continue
         run, stream = stream[:size], stream[size:]
         for label in run:
             child = Column(label, parent=group)
@@ -155,6 +184,13 @@ def build_columns(labels: list[str]) -> ColumnModel:
             queue.append(child)
     leaves = list(_leaves(root))
     return ColumnModel(leaves, _identities(root, leaves))
+
+
+def _headless(label: str, stream: list[str]) -> bool:
+    for group_re, child_re in HEADLESS_CHILD:
+        if group_re.search(label):
+            return bool(stream) and bool(child_re.search(stream[0]))
+    return False
 
 
 def _accepts(label: str, run: list[str]) -> bool:
@@ -183,6 +219,14 @@ def _total_leaf(node: Column) -> Column:
     return node
 
 
+def _amount_leaves(node: Column) -> list[Column]:
+    """The leaf columns whose sum is a node's amount: its total leaf, or every leaf of a group printed
+    without a total (基本支出 = 人员经费 + 公用经费)."""
+    if node.children and not node.children[0].is_total:
+        return [leaf for k in node.children for leaf in _amount_leaves(k)]
+    return [_total_leaf(node)]
+
+
 def _identities(root: Column, leaves: list[Column]) -> list[Identity]:
     index = {id(c): i for i, c in enumerate(leaves)}
     out: list[Identity] = []
@@ -192,7 +236,8 @@ def _identities(root: Column, leaves: list[Column]) -> list[Identity]:
         if len(kids) >= 2 and kids[0].is_total:
             parts = [k for k in kids[1:] if not MEMO_RE.search(k.label)]
             if parts:
-                out.append(Identity(index[id(_total_leaf(kids[0]))], tuple(index[id(_total_leaf(k))] for k in parts)))
+                out.append(Identity(index[id(_total_leaf(kids[0]))],
+                                    tuple(index[id(leaf)] for k in parts for leaf in _amount_leaves(k))))
         for k in kids:
             visit(k)
 

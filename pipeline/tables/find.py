@@ -25,6 +25,8 @@ CONTENTS_RE = re.compile(r"^目录$")
 SENTENCE_RE = re.compile(r"[。；，,;]|情况说明|情况$")
 EMPTY_NOTE_RE = re.compile(r"无数据|无此项(内容|数据)?|无发生额|本表为空|没有.*(预算|支出)|无.*预算(拨款)?(收支|支出|安排)")
 UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
+NARRATIVE_RE = re.compile(r"。|情况说明$|^其他相关情况")
+BODY_WINDOW = 8  # non-empty lines below a title in which a table's header or unit must appear
 BODY_HINT_RE = re.compile(r"项目|科目|合计|预算数|单位名称|部门名称|单位代码|单位编码|预算单位|金额单位|单位[:：]")
 
 
@@ -66,7 +68,10 @@ def _is_number_only(line: Line) -> str | None:
 
 
 def _has_body(lines: list[Line], start: int, end: int) -> bool:
-    """Does what follows a title look like a table (not the next contents entry)?"""
+    """Does what follows a title look like a table (not the next contents entry)? Only the lines just
+    below the title count: a sentence or a part heading (情况说明) there means the title was the last entry
+    of a contents page, however table-like the narrative further down may be."""
+    seen = 0
     for line in lines[start:end]:
         key = line.key
         if not key:
@@ -75,6 +80,9 @@ def _has_body(lines: list[Line], start: int, end: int) -> bool:
             return True
         if any(is_amount(t) for t in strip_markup(line.text).split()):
             return True
+        seen += 1
+        if SENTENCE_RE.search(key) or seen >= BODY_WINDOW:
+            return False
     return False
 
 
@@ -143,8 +151,17 @@ def _continues(prev: TableRegion, number: str | None, start: int, kind: TableKin
 
 
 def _trim_end(lines: list[Line], t: TableRegion) -> int:
-    """Stop a region before a number line that belongs to the next title, and before trailing blanks."""
+    """Stop a region where the narrative begins (a sentence or a 情况说明 heading below a table that is
+    not a performance table, whose cells hold sentences; a note that the table is empty stays in it),
+    before a number line that belongs to the next title, and before trailing blanks."""
     end = t.end
+    if t.kind.shape != "performance":
+        for j in range(t.title_line + 1, end):
+            key = lines[j].key
+            if (NARRATIVE_RE.search(key) and not EMPTY_NOTE_RE.search(key)
+                    and not any(is_amount(x) for x in strip_markup(lines[j].text).split())):
+                end = j
+                break
     while end > t.title_line + 1 and (not lines[end - 1].key or _is_number_only(lines[end - 1])):
         end -= 1
     return end

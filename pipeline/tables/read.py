@@ -17,8 +17,8 @@ from ..amounts import decimals_of, is_amount, parse_amount, to_wan
 from ..identities import holds, step_of
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import Cell, Row, is_page_number, rows_of
-from ..text.lines import Line
-from .columns import ColumnModel, build_columns, header_labels
+from ..text.lines import Line, match_key
+from .columns import LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
 from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
@@ -121,8 +121,42 @@ def _split_header(content: list[Line], region: TableRegion) -> tuple[list[Line],
     return header, data
 
 
-def _header_key(header: list[Line]) -> str:
-    return "".join(line.key for line in header)
+ITEM = "项目"  # the item column's title: where the two sides of a two-sided header begin
+LOOSE_ITEM_RE = re.compile(r"项目(?!支出)")
+
+
+def _header_tokens(header: list[Line]) -> list[str]:
+    """The header's column labels in reading order, with `ITEM` where an item column's title stands.
+
+    Exact rows (tab, pipe, HTML) are read cell by cell, so that no label is made of two cells (项目 |
+    支出预算 is no 项目支出), and each row ends with `LEVEL_BREAK` (a row is a level of the header).
+    Other lines are joined, since their cells may be broken over lines (因公出国 / （境）费用)."""
+    tokens: list[str] = []
+    loose: list[str] = []
+
+    def flush() -> None:
+        pieces = LOOSE_ITEM_RE.split("".join(loose))
+        for i, piece in enumerate(pieces):
+            if i:
+                tokens.append(ITEM)
+            tokens.extend(header_labels(piece))
+        loose.clear()
+
+    rows, _ = rows_of(header)
+    for row in rows:
+        if not row.exact:
+            loose.append("".join(match_key(c.text) for c in row.cells))
+            continue
+        flush()
+        for cell in row.cells:
+            tokens.extend([ITEM] if match_key(cell.text) == ITEM else cell_labels(cell.text, match_key))
+        tokens.append(LEVEL_BREAK)
+    flush()
+    return tokens
+
+
+def _header_labels(header: list[Line]) -> list[str]:
+    return [t for t in _header_tokens(header) if t != ITEM]
 
 
 # ---------------------------------------------------------------------------------------------- rows
@@ -314,7 +348,7 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
 
 def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     kind = ctx.region.kind
-    model = build_columns(header_labels(_header_key(header)))
+    model = build_columns(_header_labels(header))
     segs = _row_segments(rows, two_sided=False)
     if not model.leaves:
         for seg in segs:
@@ -448,7 +482,7 @@ def _project(ctx: Context, seg: Segment) -> None:
 
 
 def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
-    left, right = _side_models(_header_key(header))
+    left, right = _side_models(_header_tokens(header))
     right_label_pos = 1 + len(left.leaves)
     segs = _row_segments(rows, two_sided=True, split_at=right_label_pos)
     step = _step(segs)
@@ -472,13 +506,18 @@ def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
             _report(ctx, seg, model, found, allowed)
 
 
-def _side_models(key: str) -> tuple[ColumnModel, ColumnModel]:
-    halves = [h for h in re.split(r"项目", key)]
+def _side_models(tokens: list[str]) -> tuple[ColumnModel, ColumnModel]:
+    halves: list[list[str]] = [[]]
+    for t in tokens:
+        if t == ITEM:
+            halves.append([])
+        else:
+            halves[-1].append(t)
     if len(halves) >= 3:
-        left = build_columns(header_labels(halves[1]))
-        right = build_columns(header_labels("".join(halves[2:])))
+        left = build_columns(halves[1])
+        right = build_columns([t for h in halves[2:] for t in h])
     else:
-        labels = header_labels(key)
+        labels = [t for t in tokens if t != LEVEL_BREAK]
         left = build_columns(labels[:1])
         right = build_columns(labels[1:] or labels[:1])
     if not left.leaves:

@@ -59,9 +59,10 @@ FIGURES: dict[str, Finder] = {
     "three_public": _column_of_total(THREE, r"^(合计|总计)$"),
     "reception": _column_of_total(THREE, r"^公务接待费$"),
     "vehicles": _column_of_total(THREE, r"^公务用车购置及运行"),
-    "vehicle_running": _column_of_total(THREE, r"^公务用车运行"),
-    "vehicle_purchase": _column_of_total(THREE, r"^公务用车购置费$"),
+    "vehicle_running": _column_of_total(THREE, r"^公务用车运行|^运行(维护)?费$"),
+    "vehicle_purchase": _column_of_total(THREE, r"^公务用车购置费$|^购置费$"),
     "overseas": _column_of_total(THREE, r"^因公出国"),
+    "office_running": _column_of_total(THREE, r"^机关运行经费"),
 }
 
 
