@@ -12,6 +12,7 @@ from dataclasses import fields
 from decimal import Decimal
 from pathlib import Path
 
+from . import __version__
 from . import records as r
 
 RESOURCES: dict[str, type] = {
@@ -29,6 +30,17 @@ RESOURCES: dict[str, type] = {
 
 
 def rows_by_resource(result: r.DocumentResult) -> dict[str, list]:
+    """The records of each resource as published: the one post-step between reading (and checking) a
+    document and writing it anywhere (packages, database, site).
+
+    It numbers `seq` of facts and checks in the order they were read or run and of unparsed lines in line
+    order (their primary keys with `doc_id`), and stamps `documents.pipeline_version`. Idempotent.
+    """
+    unparsed = sorted(result.unparsed, key=lambda u: (u.source_line, u.table_id or ""))
+    for rows in (result.facts, result.checks, unparsed):
+        for n, row in enumerate(rows, start=1):
+            row.seq = n
+    result.document.pipeline_version = __version__
     return {
         "documents": [result.document],
         "units": result.units,
@@ -39,7 +51,7 @@ def rows_by_resource(result: r.DocumentResult) -> dict[str, list]:
         "performance_indicators": result.indicators,
         "glossary": result.glossary,
         "checks": result.checks,
-        "unparsed_lines": sorted(result.unparsed, key=lambda u: (u.source_line, u.table_id or "")),
+        "unparsed_lines": unparsed,
     }
 
 
@@ -70,8 +82,9 @@ def write_document(result: r.DocumentResult, out_dir: Path) -> None:
         write_if_changed(folder / f"{name}.csv", to_csv(RESOURCES[name], rows))
 
 
-def write_if_changed(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
+def write_if_changed(path: Path, text: str | bytes) -> None:
+    """Write `text` (UTF-8) or bytes to `path` unless the file already holds exactly these bytes."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
         return
     path.write_bytes(data)

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import DISCLOSURES
 
+from pipeline.checks import run_checks
 from pipeline.metadata import derive_doc_id, read_metadata
 from pipeline.output import RESOURCES, rows_by_resource, to_csv
+from pipeline.publish.package import COMBINED_DIR, COMBINED_NAME
 from pipeline.read import read_document
 from pipeline.text.decode import MAX_LINE_CHARS, read_text
 from pipeline.text.lines import split_lines
@@ -48,11 +50,19 @@ def folders_by_source(output_dir: Path) -> dict[str, Path]:
     """Output folder of each built document, keyed by its `documents.source_file`."""
     out = {}
     for documents in sorted(output_dir.glob("*/documents.csv")):
+        if documents.parent.name == COMBINED_DIR:
+            continue  # the combined package of all documents
         with open(documents, encoding="utf-8", newline="") as f:
             (row,) = list(csv.DictReader(f))
         assert row["doc_id"] == documents.parent.name
         out[row["source_file"]] = documents.parent
     return out
+
+
+def package_files(name: str) -> list[str]:
+    """The files of a data package: CSV and JSON per resource, descriptor, workbook and zip."""
+    return sorted([*(f"{r}.csv" for r in RESOURCES), *(f"{r}.json" for r in RESOURCES), "datapackage.json",
+                   f"{name}.xlsx", f"{name}.zip"])
 
 
 def all_files(folder: Path) -> dict[str, bytes]:
@@ -150,7 +160,8 @@ def test_good_documents_are_built_and_bad_ones_write_nothing(mixed):
         assert DERIVED_ID.match(folders[name].name), folders[name].name
         assert f"built  {folders[name].name}:" in mixed["output"]
     for folder in folders.values():
-        assert sorted(p.name for p in folder.iterdir()) == sorted(f"{r}.csv" for r in RESOURCES)
+        assert sorted(p.name for p in folder.iterdir()) == package_files(folder.name)
+    assert sorted(p.name for p in (mixed["out"] / COMBINED_DIR).iterdir()) == package_files(COMBINED_NAME)
 
 
 def test_sichuan_facts_hold_a_number_printed_in_the_text(mixed):
@@ -172,7 +183,9 @@ def test_sichuan_facts_hold_a_number_printed_in_the_text(mixed):
 ])
 def test_gb18030_and_bom_copies_give_the_same_records_as_the_utf8_text(mixed, copy, original):
     """Same text, other bytes: every resource but `documents` (file name, checksum) is identical."""
-    expected = rows_by_resource(read_document(DISCLOSURES / original, None))
+    result = read_document(DISCLOSURES / original, None)
+    run_checks(result)
+    expected = rows_by_resource(result)
     folder = folders_by_source(mixed["out"])[copy]
     assert folder.name == expected["documents"][0].doc_id
     for name, rows in expected.items():
@@ -191,7 +204,7 @@ def test_building_twice_gives_identical_bytes(mixed):
     assert code == mixed["code"]
     first, second = all_files(mixed["out"]), all_files(again)
     assert sorted(first) == sorted(second)
-    assert len(first) == 3 * len(RESOURCES)
+    assert len(first) == (3 + 1) * len(package_files("any"))  # three documents and all/
     for name in first:
         assert first[name] == second[name], name
     # and rebuilding into the same folder leaves every file as it was

@@ -1,0 +1,30 @@
+"""Publishing: the data packages (`package.py`), the SQLite database (`database.py`) and the Datasette
+metadata (`datasette.py`).
+
+One code path: every output takes the records of `pipeline.output.rows_by_resource` (through
+`published_records`) and types them with `pipeline.fields` (`Resource.values`), so a package, the database
+and the site always hold the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..fields import RESOURCES
+from ..output import rows_by_resource
+from ..records import DocumentResult
+
+
+def published_records(results: Iterable[DocumentResult]) -> dict[str, list]:
+    """The records of every resource, of the given documents in doc_id order (each document's rows in its
+    own published order)."""
+    out: dict[str, list] = {name: [] for name in RESOURCES}
+    for result in sorted(results, key=lambda x: x.document.doc_id):
+        for name, rows in rows_by_resource(result).items():
+            out[name].extend(rows)
+    return out
+
+
+def typed_rows(records: dict[str, list]) -> dict[str, list[tuple]]:
+    """Each resource's records as tuples of typed cells in column order (see `fields.Resource.values`)."""
+    return {name: [RESOURCES[name].values(rec) for rec in records[name]] for name in RESOURCES}

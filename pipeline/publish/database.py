@@ -1,0 +1,269 @@
+"""The SQLite database (`build/yusuan.db`): every resource as a table of the same name, built with
+sqlite-utils from the same rows as the data packages.
+
+- Columns, types, NOT NULL, primary keys and foreign keys come from `pipeline.fields` (string → TEXT,
+  integer → INTEGER, number → REAL, boolean → INTEGER 0/1). Amounts are REAL here (exact decimals are in
+  the packages).
+- Indexes on the columns people filter on (`INDEXES`).
+- FTS5 full-text search with the trigram tokenizer on Chinese text (`FTS`): a MATCH needs 3 characters or
+  more; for shorter words use LIKE on the table itself (the canned `search` query does both).
+- Views (`VIEWS`): `headline_totals` (income and expenditure totals, 基本支出, 项目支出 and 三公经费 per
+  document), `three_public` (三公经费 and its parts per document), `expenditure_by_function` (amounts by
+  支出功能分类 code with the names printed) and `projects_with_goals` (each project with its performance
+  goal, matched on doc_id and the project name, whitespace and full-width brackets ignored).
+
+The database is written to a temporary file beside the target and renamed over it, so a reader never
+sees half a database; the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlite_utils
+
+from ..errors import PipelineError
+from ..fields import RESOURCES, Resource
+from ..records import DocumentResult
+from . import published_records, typed_rows
+
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+
+# columns people filter on (doc_id first: every table is read per document)
+INDEXES: dict[str, list[list[str]]] = {
+    "documents": [["region"], ["fiscal_year"], ["kind"], ["publisher"]],
+    "units": [["doc_id"], ["unit_code"]],
+    "budget_tables": [["doc_id"], ["kind"], ["status"]],
+    "budget_facts": [["doc_id", "table_id"], ["function_code"], ["economic_code"], ["measure"], ["fund"],
+                     ["side"], ["unit_code"]],
+    "projects": [["doc_id", "table_id"], ["function_code"], ["amount"]],
+    "performance_goals": [["doc_id", "table_id"], ["project"]],
+    "performance_indicators": [["doc_id", "goal_id"], ["level1"], ["level2"]],
+    "glossary": [["doc_id"], ["term"], ["function_code"]],
+    "checks": [["doc_id", "table_id"], ["check"], ["passed"], ["severity"]],
+    "unparsed_lines": [["doc_id", "table_id"], ["reason"]],
+}
+
+# full-text search (FTS5, trigram tokenizer) on the Chinese text columns
+FTS: dict[str, list[str]] = {
+    "budget_facts": ["item"],
+    "projects": ["name"],
+    "performance_goals": ["project", "annual_goal"],
+    "performance_indicators": ["name"],
+    "glossary": ["term", "definition"],
+}
+
+
+def _key(sql: str) -> str:
+    """A name as matched across tables: no spaces (ASCII or ideographic), half-width brackets."""
+    return f"replace(replace(replace(replace({sql}, ' ', ''), '\u3000', ''), '（', '('), '）', ')')"
+
+
+# The facts of the 三公 table for the budget year: the row that names the fiscal year (深圳: 2021 年 /
+# 2022 年 / 增减变化), else the first row (合计); of its columns the shallowest of each kind.
+THREE_PUBLIC_SQL = f"""
+WITH t AS (
+  SELECT f.doc_id, f.table_id, f.row, f.measure, f.column_path, f.amount,
+         instr({_key('f.item')}, d.fiscal_year || '年') > 0 AS names_year
+  FROM budget_facts f
+  JOIN budget_tables b ON b.doc_id = f.doc_id AND b.table_id = f.table_id AND b.kind = 'three_public'
+  JOIN documents d ON d.doc_id = f.doc_id
+),
+chosen AS (
+  SELECT doc_id, (SELECT t2.table_id || '/' || t2.row FROM t t2 WHERE t2.doc_id = t1.doc_id
+                  ORDER BY t2.table_id, t2.names_year DESC, t2.row LIMIT 1) AS table_row
+  FROM t t1 GROUP BY doc_id
+),
+r AS (
+  SELECT t.* FROM t JOIN chosen c ON c.doc_id = t.doc_id AND c.table_row = t.table_id || '/' || t.row
+)
+SELECT
+  d.doc_id, d.publisher, d.fiscal_year,
+  (SELECT table_id FROM r WHERE r.doc_id = d.doc_id LIMIT 1) AS table_id,
+  (SELECT row FROM r WHERE r.doc_id = d.doc_id LIMIT 1) AS row,
+  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure IN ('合计', '总计')
+   ORDER BY length(column_path) LIMIT 1) AS three_public,
+  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '因公出国%'
+   ORDER BY length(column_path) LIMIT 1) AS overseas_travel,
+  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务接待%'
+   ORDER BY length(column_path) LIMIT 1) AS official_reception,
+  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND column_path LIKE '%公务用车购置及运行%'
+   AND measure IN ('小计', '合计') ORDER BY length(column_path) LIMIT 1) AS official_vehicles,
+  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务用车购置%' AND measure NOT LIKE '%运行%'
+   ORDER BY length(column_path) LIMIT 1) AS vehicle_purchase,
+  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务用车运行%'
+   ORDER BY length(column_path) LIMIT 1) AS vehicle_operation
+FROM documents d
+WHERE d.doc_id IN (SELECT doc_id FROM t)
+ORDER BY d.doc_id
+"""
+
+HEADLINE_SQL = f"""
+WITH f AS (
+  SELECT f.doc_id, f.table_id, f.row, f.side, f.measure, f.column_path, f.amount, b.kind,
+         {_key('f.item')} AS item_key
+  FROM budget_facts f JOIN budget_tables b ON b.doc_id = f.doc_id AND b.table_id = f.table_id
+  WHERE b.kind IN ('income_expenditure_summary', 'expenditure_summary')
+)
+SELECT
+  d.doc_id, d.title, d.publisher, d.region, d.fiscal_year, d.kind,
+  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'income_expenditure_summary' AND side = '收入'
+   AND item_key LIKE '%收入总计' ORDER BY table_id, row, length(column_path) LIMIT 1) AS income_total,
+  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'income_expenditure_summary' AND side = '支出'
+   AND item_key LIKE '%支出总计' ORDER BY table_id, row, length(column_path) LIMIT 1) AS expenditure_total,
+  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'expenditure_summary' AND measure = '基本支出'
+   ORDER BY table_id, row, length(column_path) LIMIT 1) AS basic_expenditure,
+  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'expenditure_summary' AND measure = '项目支出'
+   ORDER BY table_id, row, length(column_path) LIMIT 1) AS project_expenditure,
+  (SELECT three_public FROM three_public t WHERE t.doc_id = d.doc_id) AS three_public
+FROM documents d
+ORDER BY d.doc_id
+"""
+
+# Top-level columns only: 合计/总计/支出总计, 基本支出, 项目支出 of the 支出总表 (all funds) and of the
+# 一般公共预算支出表 (one fund), one row per printed row that carries a function code.
+EXPENDITURE_BY_FUNCTION_SQL = """
+SELECT
+  f.doc_id, f.table_id, b.kind AS table_kind, b.title AS table_title,
+  MAX(f.fund) AS fund, f.function_code,
+  CASE length(f.function_code) WHEN 3 THEN '类' WHEN 5 THEN '款' ELSE '项' END AS level,
+  f.item AS name,
+  MAX(CASE WHEN f.column_path IN ('合计', '总计', '支出总计') THEN f.amount END) AS total,
+  MAX(CASE WHEN f.column_path = '基本支出' THEN f.amount END) AS basic_expenditure,
+  MAX(CASE WHEN f.column_path = '项目支出' THEN f.amount END) AS project_expenditure,
+  MIN(f.source_line) AS source_line
+FROM budget_facts f
+JOIN budget_tables b ON b.doc_id = f.doc_id AND b.table_id = f.table_id
+WHERE b.kind IN ('expenditure_summary', 'general_budget_expenditure') AND f.function_code IS NOT NULL
+GROUP BY f.doc_id, f.table_id, f.row
+ORDER BY f.doc_id, f.table_id, f.row
+"""
+
+PROJECTS_WITH_GOALS_SQL = f"""
+SELECT
+  p.doc_id, p.table_id, p.source_line, p.unit_code, p.function_code, p.name AS project, p.amount,
+  g.goal_id, g.amount AS goal_amount, g.annual_goal, g.medium_term_goal,
+  (SELECT count(*) FROM performance_indicators i WHERE i.doc_id = g.doc_id AND i.goal_id = g.goal_id)
+    AS indicators
+FROM projects p
+LEFT JOIN performance_goals g ON g.doc_id = p.doc_id AND {_key('g.project')} = {_key('p.name')}
+ORDER BY p.doc_id, p.table_id, p.source_line, g.goal_id
+"""
+
+# name -> SELECT; created in this order (a view may read the ones before it)
+VIEWS: dict[str, str] = {
+    "three_public": THREE_PUBLIC_SQL,
+    "headline_totals": HEADLINE_SQL,
+    "expenditure_by_function": EXPENDITURE_BY_FUNCTION_SQL,
+    "projects_with_goals": PROJECTS_WITH_GOALS_SQL,
+}
+
+
+# What each view holds, for the Datasette metadata: (title, description, {column: description}); amount
+# columns are named in AMOUNT_COLUMNS (万元).
+VIEW_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "three_public": (
+        "三公经费 “Three public” expenses by document",
+        "三公经费 of each document's 一般公共预算“三公”经费支出表 for the budget year: the row that names the fiscal "
+        "year, else the table's first (合计) row; its total and parts.",
+        {"table_id": "The 三公 table read.", "row": "The row of that table read.",
+         "three_public": "三公经费 total (合计/总计).", "overseas_travel": "因公出国(境)费.",
+         "official_reception": "公务接待费.", "official_vehicles": "公务用车购置及运行(维护)费 (小计).",
+         "vehicle_purchase": "公务用车购置费.", "vehicle_operation": "公务用车运行(维护)费."},
+    ),
+    "headline_totals": (
+        "主要数字 Headline totals",
+        "Per document, from the facts: 收入总计 and 支出总计 of the 收支总表, 基本支出 and 项目支出 of the 支出总表's "
+        "first (合计) row, and 三公经费 (see the three_public view). Empty where the document prints no such table.",
+        {"income_total": "收入总计 (income total, including 上年结转).",
+         "expenditure_total": "支出总计 (expenditure total).",
+         "basic_expenditure": "基本支出 (basic expenditure).",
+         "project_expenditure": "项目支出 (project expenditure).",
+         "three_public": "三公经费 (“three public” expenses) of the budget year."},
+    ),
+    "expenditure_by_function": (
+        "按功能分类的支出 Expenditure by function",
+        "Amounts by 支出功能分类 code, with the names printed, from the 支出总表 (all funds) and the "
+        "一般公共预算支出表 (table_kind and fund say which): one row per printed row with a function code.",
+        {"table_kind": "expenditure_summary (支出总表, all funds) or general_budget_expenditure (一般公共预算).",
+         "table_title": "The table's title as printed.", "fund": "The fund of the table's columns, where they say.",
+         "level": "类 (3 digits), 款 (5) or 项 (7).", "name": "The row label as printed.",
+         "total": "The row's total column (合计/总计/支出总计).", "basic_expenditure": "基本支出 column.",
+         "project_expenditure": "项目支出 column.", "source_line": "The line the row was printed on."},
+    ),
+    "projects_with_goals": (
+        "项目与绩效目标 Projects with their performance goals",
+        "Each project of the project expenditure table with its performance goal, matched on doc_id and the "
+        "project name (spaces and full-width brackets ignored); goal columns are empty where no goal matches "
+        "(names printed differently in the two tables).",
+        {"project": "The project's name as printed in the project table.", "amount": "The project's amount.",
+         "goal_id": "The matching goal (performance_goals).", "goal_amount": "The amount of the goal table.",
+         "annual_goal": "年度目标.", "medium_term_goal": "中长期目标.",
+         "indicators": "Number of the goal's indicators."},
+    ),
+}
+AMOUNT_COLUMNS = frozenset({
+    "three_public", "overseas_travel", "official_reception", "official_vehicles", "vehicle_purchase",
+    "vehicle_operation", "income_total", "expenditure_total", "basic_expenditure", "project_expenditure", "total",
+    "amount", "goal_amount",
+})
+
+
+class DatabaseError(PipelineError):
+    """The rows break the database's own keys: a bug in yusuan, never a finding about a document."""
+
+
+def create_table_sql(res: Resource) -> str:
+    """CREATE TABLE for one resource, from its fields: types, NOT NULL, primary key, foreign keys."""
+    lines = []
+    for f in res.fields:
+        null = " NOT NULL" if f.required else ""
+        lines.append(f"   [{f.name}] {SQL_TYPES[f.type]}{null}")
+    lines.append(f"   PRIMARY KEY ({', '.join(f'[{k}]' for k in res.primary_key)})")
+    for fk in res.foreign_keys:
+        lines.append(f"   FOREIGN KEY ({', '.join(f'[{k}]' for k in fk.fields)}) REFERENCES "
+                     f"[{fk.resource}]({', '.join(f'[{k}]' for k in fk.reference)})")
+    return f"CREATE TABLE [{res.name}] (\n" + ",\n".join(lines) + "\n)"
+
+
+def _sql_value(value: object) -> object:
+    return float(value) if value is not None and not isinstance(value, (str, int, float)) else value
+
+
+def write_database(results: Iterable[DocumentResult], path: Path) -> Path:
+    """Build the database of these documents at `path` (atomically replaced); returns `path`."""
+    rows = typed_rows(published_records(results))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite_utils.Database(tmp)
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        for name, res in RESOURCES.items():
+            db.execute(create_table_sql(res))
+            names = res.field_names
+            try:
+                db[name].insert_all(
+                    ({n: _sql_value(v) for n, v in zip(names, row, strict=True)} for row in rows[name]),
+                    batch_size=1000,
+                )
+            except sqlite3.IntegrityError as e:
+                raise DatabaseError(str(path), None, f"table {name}: {e} (a bug in yusuan, not in the documents)") \
+                    from None
+        for name, indexes in INDEXES.items():
+            for columns in indexes:
+                db[name].create_index(columns, index_name=f"idx_{name}_{'_'.join(columns)}")
+        for name, columns in FTS.items():
+            db[name].enable_fts(columns, tokenize="trigram")
+        for name, sql in VIEWS.items():
+            db.create_view(name, sql.strip())
+        db.execute("ANALYZE")
+        db.conn.commit()
+        db.vacuum()
+    finally:
+        db.close()
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,332 @@
+"""Frictionless data packages: one per disclosure in `<packages>/<doc_id>/` and a combined one in
+`<packages>/all/`.
+
+A package folder holds:
+
+- `datapackage.json`: the Tabular Data Package descriptor — title, description, licence (CC-BY-4.0 for the
+  data), sources (the publishing body, the title, the source URL where known, the input file and its
+  sha256), the Table Schema of every resource rendered from `pipeline.fields` (types, constraints,
+  primary and foreign keys), each CSV's size and sha256, and a `yusuan` object (doc_ids, pipeline version,
+  the other files of the package);
+- `<resource>.csv` for every resource of the data model, present even with no rows (UTF-8, `\\n` line ends,
+  exact decimals, true/false);
+- `<resource>.json`: the same rows as a JSON array of objects, one row per line, typed (amounts are
+  JSON numbers written with the exact decimal digits of the CSV: parse them as decimals, e.g.
+  `json.loads(text, parse_float=decimal.Decimal)`, to keep them exact; missing values are null);
+- `<name>.xlsx`: one sheet per resource with Chinese column headings (and the unit), after a 说明 sheet
+  that describes every column;
+- `<name>.zip`: all of the above (datapackage.json at its root, so `frictionless validate <name>.zip` works).
+
+`<name>` is the doc_id, or `yusuan-all` for the combined package. Every file is byte-identical across
+rebuilds of the same input (fixed order, fixed zip timestamps, permissions and compression level, fixed
+workbook dates, no absolute paths) and is written only when its bytes change. (The archives are deflated
+with zlib: a zlib that compresses differently, such as zlib-ng, would change their bytes, not their
+contents.)
+
+A package that does not validate against its own schema is a bug in yusuan, not a finding about a
+document: `validate_package` raises `SchemaViolation` naming the file, row and field.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.writer.excel import ExcelWriter
+
+from .. import __version__
+from ..errors import PipelineError
+from ..fields import DATASET, RESOURCES, Resource
+from ..output import cell, write_if_changed
+from ..records import Document, DocumentResult
+from . import published_records, typed_rows
+
+COMBINED_DIR = "all"
+COMBINED_NAME = "yusuan-all"
+MARKER = "yusuan"  # the key of datapackage.json that says yusuan wrote the folder (and may remove it)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say
+ZIP_LEVEL = 6
+WORKBOOK_TIME = datetime.datetime(1980, 1, 1)
+
+
+class SchemaViolation(PipelineError):
+    """A published row breaks its own Table Schema: a bug in yusuan, never a finding about a document."""
+
+
+class PackageCollision(PipelineError):
+    """A document's doc_id is the name of the combined package's folder."""
+
+
+# --------------------------------------------------------------------------------------------- writing
+
+
+def write_document_package(result: DocumentResult, packages_dir: Path) -> Path:
+    """Write (or leave unchanged) the package of one document; returns its folder."""
+    doc_id = result.document.doc_id
+    if doc_id == COMBINED_DIR:
+        raise PackageCollision(result.document.source_file or doc_id, None,
+                               f"doc_id {doc_id!r} is the folder of the combined package; give it another doc_id")
+    return _write(packages_dir / doc_id, doc_id, published_records([result]), combined=False)
+
+
+def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path) -> Path:
+    """Write (or leave unchanged) the combined package of all the given documents in `<packages>/all/`."""
+    return _write(packages_dir / COMBINED_DIR, COMBINED_NAME, published_records(results), combined=True)
+
+
+def remove_stale_packages(packages_dir: Path, built: Iterable[str]) -> list[Path]:
+    """Remove the package folders yusuan wrote (their datapackage.json has a `yusuan` object) for documents
+    that were not built this time. Anything else in `packages_dir` is left alone."""
+    keep = set(built) | {COMBINED_DIR}
+    removed = []
+    if not packages_dir.is_dir():
+        return removed
+    for folder in sorted(p for p in packages_dir.iterdir() if p.is_dir() and p.name not in keep):
+        if _written_by_us(folder):
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
+
+
+def _written_by_us(folder: Path) -> bool:
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        return False
+    try:
+        return MARKER in json.loads(descriptor.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+def _is_package_file(relative: str) -> bool:
+    """A path of the kind a package holds (what a stale package file can be): other files are left alone."""
+    return "/" not in relative and relative.endswith((".csv", ".json", ".xlsx", ".zip"))
+
+
+def _write(folder: Path, name: str, records: dict[str, list], combined: bool) -> Path:
+    files = package_files(name, records, combined)
+    folder.mkdir(parents=True, exist_ok=True)
+    for relative, data in files.items():
+        write_if_changed(folder / relative, data)
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name not in files and _is_package_file(path.name):
+            path.unlink()  # a file of an earlier build that this one does not write
+    return folder
+
+
+def package_files(name: str, records: dict[str, list], combined: bool) -> dict[str, bytes]:
+    """Every file of one package, by its path inside the package folder (posix), as bytes."""
+    rows = typed_rows(records)
+    files: dict[str, bytes] = {}
+    for res_name, res in RESOURCES.items():
+        files[f"{res_name}.csv"] = csv_text(res, rows[res_name]).encode("utf-8")
+    for res_name, res in RESOURCES.items():
+        files[f"{res_name}.json"] = json_text(res, rows[res_name]).encode("utf-8")
+    documents: list[Document] = records["documents"]
+    files[f"{name}.xlsx"] = workbook_bytes(name, rows, documents)
+    descriptor = package_descriptor(name, documents, files, combined)
+    files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    files[f"{name}.zip"] = zip_bytes(files)
+    return dict(sorted(files.items()))
+
+
+# ------------------------------------------------------------------------------------------ formats
+
+
+def csv_text(res: Resource, rows: list[tuple]) -> str:
+    """The CSV of one resource (the same bytes as `output.to_csv` of its records)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(res.field_names)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return out.getvalue()
+
+
+def json_value(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")  # a JSON number with the exact digits
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_text(res: Resource, rows: list[tuple]) -> str:
+    """A JSON array of objects (keys in column order), one row per line."""
+    if not rows:
+        return "[]\n"
+    keys = [json.dumps(n) for n in res.field_names]
+    lines = ["{" + ", ".join(f"{k}: {json_value(v)}" for k, v in zip(keys, row, strict=True)) + "}" for row in rows]
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+def _xlsx_cell(ws, value: object) -> WriteOnlyCell:
+    if isinstance(value, str):
+        c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        c.data_type = "s"  # text is text, even when it starts with = (=100% is a target, not a formula)
+        return c
+    return WriteOnlyCell(ws, value=value)
+
+
+def workbook_bytes(name: str, rows: dict[str, list[tuple]], documents: list[Document]) -> bytes:
+    """An .xlsx workbook: a 说明 sheet, then one sheet per resource (Chinese headings), fixed dates."""
+    wb = Workbook(write_only=True)
+    props = wb.properties
+    props.creator = "yusuan"
+    props.title = name
+    props.created = props.modified = WORKBOOK_TIME
+    about = wb.create_sheet("说明")
+    about.append([DATASET["title"]])
+    about.append([f"许可 License: {DATASET['license']['title']} ({DATASET['license']['path']})"])
+    for doc in documents:
+        about.append([f"来源 Source: {doc.publisher or ''}《{doc.title or doc.doc_id}》 {doc.source_url or ''}".strip()])
+    about.append([])
+    about.append(["表 Sheet", "字段 Field", "列名", "Title", "类型 Type", "单位 Unit", "说明 Description"])
+    for res in RESOURCES.values():
+        for f in res.fields:
+            about.append([_xlsx_cell(about, v) for v in
+                          (res.name, f.name, f.title_zh, f.title_en, f.type, f.unit_words or "", f.description)])
+    for res_name, res in RESOURCES.items():
+        ws = wb.create_sheet(res_name)
+        ws.freeze_panes = "A2"
+        ws.append([_xlsx_cell(ws, f.heading) for f in res.fields])
+        for row in rows[res_name]:
+            ws.append([_xlsx_cell(ws, v) for v in row])
+    buf = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
+    return _fixed_zip(buf.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same archive with fixed timestamps and permissions (openpyxl stamps the time of writing)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    return _zip(members)
+
+
+def _zip(members: Iterable[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+        for filename, data in members:
+            info = zipfile.ZipInfo(filename, date_time=ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever machine builds it
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
+    return buf.getvalue()
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """The package as one archive, datapackage.json at its root, files in sorted order."""
+    return _zip(sorted(files.items()))
+
+
+# --------------------------------------------------------------------------------------- descriptor
+
+
+def _source(doc: Document) -> dict:
+    title = f"{doc.publisher}《{doc.title}》" if doc.publisher and doc.title else (doc.title or doc.doc_id)
+    source = {"title": title, "doc_id": doc.doc_id, "source_file": doc.source_file, "sha256": doc.source_sha256}
+    if doc.publisher:
+        source["publisher"] = doc.publisher
+    if doc.source_url:
+        source["path"] = doc.source_url
+    return source
+
+
+def package_descriptor(name: str, documents: list[Document], files: dict[str, bytes], combined: bool) -> dict:
+    if combined or len(documents) != 1:
+        title = DATASET["title"]
+        description = DATASET["description"]
+    else:
+        doc = documents[0]
+        title = doc.title or doc.doc_id
+        facts = [x for x in (doc.publisher, doc.region, f"{doc.fiscal_year}年" if doc.fiscal_year else None,
+                             doc.kind) if x]
+        description = f"{title}（{'，'.join(facts)}）. {DATASET['description']}"
+    description += (
+        " Each resource is a CSV file (UTF-8); <resource>.json holds the same rows as JSON (amounts are "
+        f"numbers with the exact decimal digits), {name}.xlsx one sheet per resource with Chinese headings, "
+        f"and {name}.zip the whole package."
+    )
+    keywords = ["预算", "budget", "China", "open data", "部门预算", "绩效目标"]
+    for doc in documents:
+        for k in (doc.region, doc.kind, str(doc.fiscal_year) if doc.fiscal_year else None):
+            if k and k not in keywords:
+                keywords.append(k)
+    resources = []
+    for res_name, res in RESOURCES.items():
+        data = files[f"{res_name}.csv"]
+        resources.append({
+            "name": res_name,
+            "title": f"{res.title_zh} {res.title_en}",
+            "description": res.description,
+            "path": f"{res_name}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": len(data),
+            "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+            "schema": res.table_schema(),
+        })
+    return {
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": title,
+        "description": description,
+        "licenses": [dict(DATASET["license"])],
+        "sources": [_source(doc) for doc in documents],
+        "keywords": keywords,
+        "resources": resources,
+        MARKER: {
+            "doc_ids": [doc.doc_id for doc in documents],
+            "pipeline_version": __version__,
+            "json": [f"{n}.json" for n in RESOURCES],
+            "xlsx": f"{name}.xlsx",
+            "zip": f"{name}.zip",
+        },
+    }
+
+
+# --------------------------------------------------------------------------------------- validation
+
+
+def validate_package(folder: Path) -> None:
+    """Validate a package folder with Frictionless (descriptor, types, constraints, primary and foreign
+    keys, sizes and hashes). Raises `SchemaViolation` naming the file, row and field of the first errors."""
+    from frictionless import Package
+
+    descriptor = folder / "datapackage.json"
+    report = Package(str(descriptor)).validate()
+    if report.valid:
+        return
+    problems = []
+    first_file, first_line = str(descriptor), None
+    for error in report.errors:
+        problems.append(f"datapackage.json: {error.message}")
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            field_name = getattr(error, "field_name", None)
+            cells = getattr(error, "cells", None)
+            where = f"{task.name}.csv" + (f" line {row} (row {row - 1})" if row else "")
+            if cells:
+                where += f", doc_id {cells[0]}"  # every resource's first column
+            if field_name:
+                where += f", field {field_name}"
+            problems.append(f"{where}: {error.message}")
+            if first_line is None and row:
+                first_file, first_line = str(folder / f"{task.name}.csv"), row
+    shown = "; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else "")
+    raise SchemaViolation(first_file, first_line,
+                          f"the package {folder.name} breaks its own schema (a bug in yusuan, not in the "
+                          f"document): {shown}")

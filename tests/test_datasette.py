@@ -1,0 +1,210 @@
+"""Datasette on the built database, as `yusuan serve` runs it: the JSON API, search, the canned queries,
+the metadata rendered from pipeline/fields.py, and SQL that would write refused."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from published import DOC_IDS, GOV_OFFICE, SAMR, SHENZHEN, build_samples, read_csv, yusuan
+
+from pipeline.fields import RESOURCES
+from pipeline.publish.datasette import QUERIES, SETTINGS, make_datasette, metadata_path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_samples(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def get(built):
+    """GET a path of the app `yusuan serve` runs: (status, decoded JSON or text)."""
+    ds = make_datasette(built.database)
+
+    async def fetch(path: str, params: dict | None):
+        response = await ds.client.get(path, params=params)
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, response.text
+
+    def run(path: str, **params):
+        return asyncio.run(fetch(path, params or None))
+
+    run.ds = ds
+    return run
+
+
+def query(get, name: str, **params) -> list[dict]:
+    status, rows = get(f"/yusuan/{name}.json", _shape="array", **params)
+    assert status == 200, rows
+    return rows
+
+
+def test_the_json_api_returns_a_known_amount(get):
+    rows = query(get, "budget_facts", doc_id=SAMR, source_line="110", side="收入")
+    assert len(rows) == 1
+    assert (rows[0]["item"], rows[0]["amount"], rows[0]["printed"], rows[0]["measure"]) == (
+        "一、一般公共预算拨款收入", 6138.20, "6,138.20", "预算数")
+
+
+def test_table_search_finds_projects(get):
+    rows = query(get, "projects", _search="信息化")
+    assert sorted(r["name"] for r in rows) == sorted([
+        "2024 年信息化规划管理服务项目", "基于市场监管政务信息化项目查重模型研究",
+        "四川省市场监督管理局数据应用中心 2025 年信息化规划管理服务 项目"])
+    assert {r["doc_id"] for r in rows} == {SAMR}
+
+
+def test_canned_search_uses_the_index_for_long_words_and_like_for_short_ones(get):
+    rows = query(get, "search", q="信息化")
+    projects = [r["text"] for r in rows if r["source"] == "projects"]
+    assert "基于市场监管政务信息化项目查重模型研究" in projects and len(projects) == 3
+    assert {r["source"] for r in rows} == {"projects", "glossary", "performance_indicators"}
+    assert all("信息化" in r["text"] for r in rows)
+    # two characters: below a trigram, found with LIKE on the tables themselves
+    for word, source in (("三公", "glossary"), ("结转", "glossary")):
+        rows = query(get, "search", q=word)
+        assert rows and all(word in r["text"] for r in rows)
+        assert source in {r["source"] for r in rows}
+    assert query(get, "search", q="") == []
+    assert query(get, "search", q='"信息') == []  # a quote is searched for, not a syntax error
+
+
+def test_canned_headline_totals(get):
+    rows = {r["doc_id"]: r for r in query(get, "headline_totals_by_document")}
+    assert list(rows) == DOC_IDS
+    samr = rows[SAMR]
+    assert (samr["income_total"], samr["expenditure_total"], samr["basic_expenditure"],
+            samr["project_expenditure"], samr["three_public"]) == (7052.28, 7052.28, 1546.20, 5506.08, 7.31)
+    assert rows[GOV_OFFICE]["income_total"] == 21749.66
+
+
+def test_canned_largest_projects(get):
+    rows = query(get, "largest_projects")
+    assert (rows[0]["name"], rows[0]["amount"], rows[0]["doc_id"]) == ("四川省级政务云平台服务扩容项目", 14829.85, GOV_OFFICE)
+    amounts = [r["amount"] for r in rows]
+    assert amounts == sorted(amounts, reverse=True)
+
+
+def test_canned_three_public_by_document(get):
+    rows = {r["doc_id"]: r for r in query(get, "three_public_by_document")}
+    assert (rows[SHENZHEN]["three_public"], rows[SHENZHEN]["official_reception"],
+            rows[SHENZHEN]["official_vehicles"]) == (12.4, 0.4, 12)
+    assert rows[SAMR]["three_public"] == 7.31
+
+
+def test_canned_failed_checks(get, built):
+    failed = [r for r in read_csv(built.packages / "all" / "checks.csv") if r["passed"] == "false"]
+    rows = query(get, "failed_checks")
+    assert sorted((r["doc_id"], r["seq"]) for r in rows) == sorted((r["doc_id"], int(r["seq"])) for r in failed)
+    assert [r["severity"] for r in rows] == sorted(r["severity"] for r in rows)  # errors first
+
+
+def test_every_canned_query_runs(get):
+    for name in QUERIES:
+        status, data = get(f"/yusuan/{name}.json", q="结转")
+        assert status == 200, (name, data)
+
+
+@pytest.mark.parametrize("sql", [
+    "delete from projects",
+    "insert into documents (doc_id) values ('x')",
+    "drop table projects",
+    "update projects set amount = 0",
+    "select 1; delete from projects",
+    "attach database ':memory:' as other",
+    "pragma writable_schema = 1",
+])
+def test_sql_that_would_write_is_refused(get, sql):
+    status, data = get("/yusuan.json", sql=sql)
+    assert status == 400, data
+    assert query(get, "projects", _size="max")  # still there
+    assert len(query(get, "projects", _size="max")) == 63
+
+
+def test_the_database_is_served_immutable_with_the_settings(get):
+    ds = get.ds
+    assert ds.databases["yusuan"].is_mutable is False
+    for key, value in SETTINGS.items():
+        assert ds.setting(key) == value
+
+
+def test_metadata_is_rendered_from_the_fields(built):
+    meta = json.loads(metadata_path(built.database).read_text(encoding="utf-8"))
+    assert meta["license"] == "CC-BY-4.0"
+    database = meta["databases"]["yusuan"]
+    for doc_id in DOC_IDS:
+        assert doc_id in database["description_html"]
+    for name, res in RESOURCES.items():
+        table = database["tables"][name]
+        assert table["description"] == res.description
+        assert list(table["columns"]) == res.field_names
+        for facet in table.get("facets", []):
+            assert facet in res.field_names
+    amount = database["tables"]["budget_facts"]["columns"]["amount"]
+    assert amount.startswith("金额（万元） — Amount.") and "万元 (ten thousand yuan)" in amount
+    assert database["tables"]["headline_totals"]["columns"]["income_total"].endswith(
+        "Unit: 万元 (ten thousand yuan).")
+    assert all("units" not in table for table in database["tables"].values())  # units in words, not Pint
+    assert set(database["queries"]) == {"headline_totals_by_document", "largest_projects", "three_public_by_document",
+                                        "failed_checks", "search"}
+
+
+def test_pages_show_titles_and_column_descriptions(get):
+    status, text = get("/yusuan/budget_facts")
+    assert status == 200 and "预算数据 Budget facts" in text and "ten thousand yuan" in text
+    status, text = get("/yusuan")
+    assert status == 200 and "CC-BY-4.0" in text and "headline_totals_by_document" in text and "three_public" in text
+
+
+# ------------------------------------------------------------------------------------ yusuan serve
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_runs_datasette_on_the_built_database(built):
+    port = free_port()
+    script = Path(sys.executable).parent / "yusuan"
+    process = subprocess.Popen([str(script), "serve", "--build-dir", str(built.build_dir), "--port", str(port)],
+                               cwd=built.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/yusuan/headline_totals.json",
+                                     params={"_shape": "array"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stdout.read().decode()
+                assert time.monotonic() < deadline, "yusuan serve did not answer within 60 s"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert {r["doc_id"]: r["income_total"] for r in response.json()}[SAMR] == 7052.28
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_serve_without_a_build_says_what_to_do(tmp_path):
+    done = yusuan("serve", "--build-dir", str(tmp_path / "nothing"), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "run `yusuan build` first" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_serve_help(tmp_path):
+    done = yusuan("serve", "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "--port" in done.stdout and "--host" in done.stdout and "--build-dir" in done.stdout

@@ -1,0 +1,242 @@
+"""The data packages: what a person who downloads one gets (datapackages/<doc_id>/ and all/).
+
+Built once from the bundled samples by the real CLI; every package is validated by Frictionless; the
+committed datapackages/ must be exactly what a fresh build writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from conftest import DISCLOSURES, ROOT
+from frictionless import Package
+from published import DOC_IDS, SAMR, SHENZHEN, all_files, build_samples, read_csv
+
+from pipeline import __version__
+from pipeline.catalog import load_catalog
+from pipeline.fields import RESOURCES
+from pipeline.output import cell
+from pipeline.publish.package import (
+    COMBINED_NAME,
+    SchemaViolation,
+    remove_stale_packages,
+    validate_package,
+    write_combined_package,
+    write_document_package,
+)
+from pipeline.read import read_document
+from pipeline.records import BudgetFact
+
+PACKAGES = [*DOC_IDS, "all"]
+
+
+def package_name(folder: str) -> str:
+    return COMBINED_NAME if folder == "all" else folder
+
+
+def expected_files(folder: str) -> list[str]:
+    name = package_name(folder)
+    return sorted([*(f"{r}.csv" for r in RESOURCES), *(f"{r}.json" for r in RESOURCES), "datapackage.json",
+                   f"{name}.xlsx", f"{name}.zip"])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_samples(tmp_path_factory)
+
+
+@pytest.mark.parametrize("folder", PACKAGES)
+def test_frictionless_validates_the_package(built, folder):
+    report = Package(str(built.packages / folder / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["taskNumber", "rowNumber", "fieldName", "type", "note"])
+    assert [t.name for t in report.tasks] == list(RESOURCES)
+
+
+def test_frictionless_validates_the_zipped_combined_package(built):
+    report = Package(str(built.packages / "all" / f"{COMBINED_NAME}.zip")).validate()
+    assert report.valid, report.flatten(["taskNumber", "rowNumber", "fieldName", "type", "note"])
+
+
+def test_a_package_per_document_and_the_combined_one(built):
+    assert sorted(p.name for p in built.packages.iterdir()) == sorted(PACKAGES)
+    for folder in PACKAGES:
+        assert sorted(all_files(built.packages / folder)) == expected_files(folder), folder
+
+
+def test_the_committed_datapackages_are_what_a_fresh_build_writes(built):
+    """Fails when the outputs change: run `yusuan build` and commit datapackages/."""
+    committed = ROOT / "datapackages"
+    assert committed.is_dir(), "datapackages/ is missing: run `yusuan build` and commit it"
+    fresh = all_files(built.packages)
+    old = all_files(committed)
+    stale = sorted(set(old) ^ set(fresh)) + sorted(n for n in set(old) & set(fresh) if old[n] != fresh[n])
+    assert stale == [], f"datapackages/ differs from a fresh build (run `yusuan build` and commit): {stale[:20]}"
+
+
+def test_the_combined_package_holds_every_documents_rows(built):
+    for name in RESOURCES:
+        combined = read_csv(built.packages / "all" / f"{name}.csv")
+        parts = [row for doc_id in DOC_IDS for row in read_csv(built.packages / doc_id / f"{name}.csv")]
+        assert combined == parts, name
+    assert len(read_csv(built.packages / "all" / "documents.csv")) == len(DOC_IDS)
+
+
+def test_a_known_fact_is_in_csv_and_exact_in_json(built):
+    folder = built.packages / SAMR
+    # line 110: 一、一般公共预算拨款收入	6,138.20	一、一般公共服务支出	6,883.22
+    (fact,) = [r for r in read_csv(folder / "budget_facts.csv")
+               if r["source_line"] == "110" and r["side"] == "收入"]
+    assert (fact["item"], fact["amount"], fact["printed"], fact["measure"]) == (
+        "一、一般公共预算拨款收入", "6138.20", "6,138.20", "预算数")
+    rows = json.loads((folder / "budget_facts.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    (same,) = [r for r in rows if r["seq"] == int(fact["seq"])]
+    assert same["amount"] == Decimal("6138.20") and str(same["amount"]) == "6138.20"
+    assert same["function_code"] is None and same["source_line"] == 110
+    assert '"amount": 6138.20,' in (folder / "budget_facts.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", list(RESOURCES))
+def test_json_holds_the_csv_rows_typed(built, name):
+    res = RESOURCES[name]
+    for folder in ("all", SHENZHEN):
+        csv_rows = read_csv(built.packages / folder / f"{name}.csv")
+        json_rows = json.loads((built.packages / folder / f"{name}.json").read_text(encoding="utf-8"),
+                               parse_float=Decimal)
+        assert len(json_rows) == len(csv_rows)
+        for c, j in zip(csv_rows, json_rows, strict=True):
+            assert list(j) == res.field_names
+            assert {k: cell(v) for k, v in j.items()} == c
+            for x in res.fields:
+                v = j[x.name]
+                if v is not None:
+                    assert isinstance(v, {"string": str, "integer": int, "number": (Decimal, int),
+                                          "boolean": bool}[x.type]), (name, x.name, v)
+
+
+def test_the_workbook_has_a_sheet_per_resource_with_chinese_headings(built):
+    folder = built.packages / SAMR
+    wb = openpyxl.load_workbook(folder / f"{SAMR}.xlsx", read_only=True)
+    assert wb.sheetnames == ["说明", *RESOURCES]
+    for name, res in RESOURCES.items():
+        rows = list(wb[name].iter_rows(values_only=True))
+        assert list(rows[0]) == [x.heading for x in res.fields]
+        assert len(rows) - 1 == len(read_csv(folder / f"{name}.csv")), name
+    facts = list(wb["budget_facts"].iter_rows(values_only=True))
+    assert facts[0][:4] == ("文件标识", "序号", "表标识", "行序")
+    assert "金额（万元）" in facts[0]
+    amount = facts[0].index("金额（万元）")
+    assert facts[1][amount] == pytest.approx(6138.20) and facts[1][facts[0].index("原文数字")] == "6,138.20"
+    assert wb.properties.created.year == 1980 and wb.properties.modified.year == 1980
+    wb.close()
+    # a target printed "=100%" (南通) is text, not a formula
+    wb = openpyxl.load_workbook(built.packages / "all" / f"{COMBINED_NAME}.xlsx", read_only=True)
+    indicators = list(wb["performance_indicators"].iter_rows(values_only=True))
+    half = indicators[0].index("半年目标")
+    assert "=100%" in {r[half] for r in indicators[1:]}
+    wb.close()
+
+
+def test_the_zip_holds_the_package(built):
+    for folder in (SAMR, "all"):
+        files = all_files(built.packages / folder)
+        name = package_name(folder)
+        with zipfile.ZipFile(io.BytesIO(files[f"{name}.zip"])) as z:
+            assert z.namelist() == sorted(n for n in files if n != f"{name}.zip")
+            for info in z.infolist():
+                assert z.read(info) == files[info.filename]
+                assert info.date_time == (1980, 1, 1, 0, 0, 0)
+
+
+def test_the_descriptor_says_licence_sources_version_and_checksums(built):
+    catalog = load_catalog(DISCLOSURES)
+    for folder in PACKAGES:
+        descriptor = json.loads((built.packages / folder / "datapackage.json").read_text(encoding="utf-8"))
+        assert descriptor["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                                           "title": "Creative Commons Attribution 4.0 International"}]
+        assert descriptor["yusuan"]["pipeline_version"] == __version__
+        doc_ids = DOC_IDS if folder == "all" else [folder]
+        assert descriptor["yusuan"]["doc_ids"] == doc_ids
+        assert [s["doc_id"] for s in descriptor["sources"]] == doc_ids
+        for source in descriptor["sources"]:
+            entry = next(e for e in catalog.values() if e["doc_id"] == source["doc_id"])
+            data = (DISCLOSURES / entry["file"]).read_bytes()
+            assert source["sha256"] == hashlib.sha256(data).hexdigest()
+            assert source["source_file"] == entry["file"]
+            assert source.get("path") == entry.get("source_url")
+            assert source["publisher"] == entry["publisher"]
+        for resource in descriptor["resources"]:
+            data = (built.packages / folder / resource["path"]).read_bytes()
+            assert resource["hash"] == f"sha256:{hashlib.sha256(data).hexdigest()}"
+            assert resource["bytes"] == len(data)
+            assert resource["schema"] == RESOURCES[resource["name"]].table_schema()
+
+
+def test_no_absolute_path_is_published(built):
+    for folder in PACKAGES:
+        for name, data in all_files(built.packages / folder).items():
+            if name.endswith((".csv", ".json")):
+                text = data.decode("utf-8")
+                assert str(built.root) not in text and str(ROOT) not in text, (folder, name)
+
+
+# ----------------------------------------------------------------------- writing, rewriting, errors
+
+
+@pytest.fixture(scope="module")
+def results():
+    catalog = load_catalog(DISCLOSURES)
+    return [read_document(p, catalog.get(p.name)) for p in sorted(DISCLOSURES.glob("*.txt"))]
+
+
+def test_rewriting_changes_no_file_and_removes_only_stale_package_files(results, tmp_path):
+    out = tmp_path / "pkgs"
+    for r in results:
+        write_document_package(r, out)
+    write_combined_package(results, out)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(out.rglob("*")) if p.is_file()}
+    samr = out / SAMR
+    (samr / "old-resource.csv").write_text("a\n", encoding="utf-8")
+    (samr / "NOTES.txt").write_text("a note of ours\n", encoding="utf-8")
+    shutil.copytree(samr, out / "a-document-no-longer-built")
+    (out / "someone-elses-folder").mkdir()
+    (out / "someone-elses-folder" / "datapackage.json").write_text('{"name": "theirs"}', encoding="utf-8")
+
+    for r in results:
+        write_document_package(r, out)
+    write_combined_package(results, out)
+    removed = remove_stale_packages(out, [r.document.doc_id for r in results])
+
+    assert removed == [out / "a-document-no-longer-built"]
+    assert not (samr / "old-resource.csv").exists() and (samr / "NOTES.txt").exists()
+    assert (out / "someone-elses-folder" / "datapackage.json").exists()
+    (samr / "NOTES.txt").unlink()
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(out.rglob("*"))
+             if p.is_file() and "someone-elses-folder" not in p.parts}
+    assert after == before  # same bytes, and not even written again
+
+
+def test_a_row_that_breaks_the_schema_stops_the_build_naming_resource_row_and_field(results, tmp_path):
+    result = next(r for r in results if r.document.doc_id == SHENZHEN)
+    bad = BudgetFact(doc_id=SHENZHEN, table_id="t01", row=1, unit_code=None, unit_name=None, item="合计",
+                     function_code="20", economic_code=None, side=None, measure="合计", fund=None,
+                     amount=Decimal("1"), printed="1", source_line=5, column_path="合计")
+    result.facts.append(bad)
+    try:
+        folder = write_combined_package([result], tmp_path)
+    finally:
+        result.facts.remove(bad)
+    with pytest.raises(SchemaViolation) as raised:
+        validate_package(folder)
+    e = raised.value
+    line = len(result.facts) + 2  # the header, then the facts: the bad one last
+    assert (e.file, e.line) == (str(folder / "budget_facts.csv"), line)
+    assert (f"budget_facts.csv line {line} (row {line - 1}), doc_id {SHENZHEN}, field function_code: "
+            'The cell "20" in row at position') in e.reason
+    assert "a bug in yusuan, not in the document" in e.reason
