@@ -12,12 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import DocumentCache, Stamps, combined_key, document_key, file_sha256
 from .catalog import input_files, load_catalog
 from .checks import run_checks
 from .errors import PipelineError
-from .output import write_document
+from .output import write_if_changed
+from .pdf import add_pages, extract_cached, read_pdf
+from .publish.database import write_database
+from .publish.datasette import metadata_path, write_metadata
+from .publish.package import (
+    COMBINED_DIR,
+    remove_stale_packages,
+    validate_package,
+    write_combined_package,
+    write_document_package,
+)
 from .read import Timings, read_document
 from .records import DocumentResult
+from .site import build_site
 
 
 @dataclass
@@ -30,6 +42,14 @@ class BuildPaths:
     def database(self) -> Path:
         return self.build_dir / "yusuan.db"
 
+    @property
+    def cache_dir(self) -> Path:  # per-document results, PDF extractions, stage stamps (pipeline/cache.py)
+        return self.build_dir / "cache"
+
+    @property
+    def extracted_dir(self) -> Path:  # the text extracted from each PDF: its source_line numbers
+        return self.build_dir / "extracted"
+
 
 @dataclass
 class BuildReport:
@@ -37,20 +57,45 @@ class BuildReport:
     failed: list[PipelineError] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
+    reused: list[str] = field(default_factory=list)  # doc_ids taken from the cache unchanged
+    rebuilt: list[str] = field(default_factory=list)  # doc_ids read and checked in this build
+    kept: list[str] = field(default_factory=list)  # doc_ids whose source failed: last good version kept
+    document_keys: list[str] = field(default_factory=list)  # cache key of each result in `built`
+    stamps: Stamps | None = None
+
+    @property
+    def combined_key(self) -> str:
+        """Changes when any published document or the code changes: the key of the combined stages."""
+        return combined_key(self.document_keys)
 
 
-def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = True) -> BuildReport:
-    report = BuildReport()
+def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = True,
+          cache: bool = True) -> BuildReport:
+    """Build every document of `paths.input_dir`; with `cache`, reuse the checked result of every document
+    whose source, catalog entry and code are unchanged (pipeline/cache.py), and say which were reused."""
+    report = BuildReport(stamps=Stamps(paths.cache_dir, enabled=cache))
     input_dir = paths.input_dir
     catalog = load_catalog(input_dir)
-    for pdf in sorted(input_dir.glob("*.pdf")):
-        report.skipped.append((pdf, "PDF inputs are not extracted yet; extract the text to a .txt file"))
-        say(f"skip   {pdf.name}: PDF inputs are not extracted yet")
+    documents = DocumentCache(paths.cache_dir, enabled=cache)
     written: dict[str, Path] = {}  # doc_id -> the file its folder was written from
     for path in input_files(input_dir):
         timings = Timings()
+        entry = catalog.get(path.name)
+        reused = False
         try:
-            result = read_document(path, catalog.get(path.name), timings)
+            key = document_key(path, entry, file_sha256(path))
+            result = documents.load(key)
+            if isinstance(result, PipelineError):
+                raise result  # these bytes failed with this code before: not read again
+            reused = result is not None
+            if result is None:
+                try:
+                    result = _read_and_check(path, entry, timings, paths)
+                except PipelineError as e:
+                    documents.store_failure(key, e)
+                    raise
+            elif path.suffix.lower() == ".pdf":
+                _write_extracted(path, result, paths)  # (again, if it was deleted)
             doc_id = result.document.doc_id
             if doc_id in written:
                 # two files, one folder: writing would silently replace the first document's CSVs
@@ -62,20 +107,100 @@ def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = Tr
         except PipelineError as e:
             report.failed.append(e)
             say(f"FAILED {e.describe()}")
+            last = documents.last_good(path)
+            if last is not None and last[1].document.doc_id not in written:
+                # the source changed and cannot be read: its last good version stays published
+                key, result = last
+                written[result.document.doc_id] = path
+                report.kept.append(result.document.doc_id)
+                report.document_keys.append(key)
+                report.built.append(result)
+                say(f"kept   {result.document.doc_id}: the last good version (sha256 "
+                    f"{result.document.source_sha256}) stays published")
             continue
         written[doc_id] = path
+        if not reused:
+            documents.store(key, path, result)
         t0 = time.perf_counter()
-        run_checks(result)
-        timings.add("check", time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        write_document(result, paths.packages_dir)
+        package = [paths.packages_dir / doc_id / "datapackage.json"]  # it holds every file's hash
+        package_key = combined_key([key])  # the document and all the code (the package writer's too)
+        if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)):
+            write_document_package(result, paths.packages_dir)
+            report.stamps.mark(f"package-{doc_id}", package_key, package)
         timings.add("write", time.perf_counter() - t0)
         for stage, seconds in timings.stages.items():
             report.timings.add(stage, seconds)
+        (report.reused if reused else report.rebuilt).append(doc_id)
+        report.document_keys.append(key)
         report.built.append(result)
-        say(summary_line(result, timings))
+        line = summary_line(result, timings)
+        say(line.replace("built  ", "reused ", 1) if reused else line)
+        for check in result.checks:
+            if not check.passed:  # a failed check is data: printed and published, never a build failure
+                say(f"  check failed ({check.severity}) {check.check} at line {check.source_line}: {check.message}")
     # combined stages (packages/all, database, site) come here, from report.built
+    # (wrap each in `combined_stage(report, "<stage>", [<its outputs>], lambda: ..., say)`: it is skipped
+    # when no document and no code changed since it last ran and its outputs exist)
+    built = report.built
+    for folder in remove_stale_packages(paths.packages_dir, [r.document.doc_id for r in built]):
+        say(f"removed {folder}: its document is no longer built")
+    combined = paths.packages_dir / COMBINED_DIR
+    # the combined package holds every row: validating it (Frictionless) validates every document's rows
+    combined_stage(report, "package", [combined / "datapackage.json"],
+                   lambda: validate_package(write_combined_package(built, paths.packages_dir)), say)
+    combined_stage(report, "database", [paths.database, metadata_path(paths.database)],
+                   lambda: (write_database(built, paths.database), write_metadata(built, paths.database)), say)
+    if site:  # not a combined_stage: the site also depends on site/ and mkdocs.yml (build_site reuses itself)
+        t0 = time.perf_counter()
+        build_site(paths.database, paths.packages_dir, paths.build_dir, say=say, reuse=cache)
+        report.timings.add("site", time.perf_counter() - t0)
     return report
+
+
+def _read_and_check(path: Path, entry: dict | None, timings: Timings, paths: BuildPaths) -> DocumentResult:
+    """Read one source (a PDF is extracted first) and run the checks: what the document cache stores."""
+    extracted = None
+    if path.suffix.lower() == ".pdf":
+        result, extracted = read_pdf(path, entry, timings, paths.cache_dir / "pdf")
+        _write_extracted(path, result, paths, extracted)
+    else:
+        result = read_document(path, entry, timings)
+    t0 = time.perf_counter()
+    run_checks(result)
+    timings.add("check", time.perf_counter() - t0)
+    if extracted is not None:
+        add_pages(result, extracted)
+    return result
+
+
+def _write_extracted(path: Path, result: DocumentResult, paths: BuildPaths, extracted=None) -> None:
+    """The text extracted from a PDF is what its source_line numbers count in: keep it where a user can
+    open it, ``<build>/extracted/<doc_id>.txt``."""
+    target = paths.extracted_dir / f"{result.document.doc_id}.txt"
+    if extracted is None:
+        if target.exists():
+            return
+        extracted, _ = extract_cached(path, result.document.source_sha256, paths.cache_dir / "pdf")
+    paths.extracted_dir.mkdir(parents=True, exist_ok=True)
+    write_if_changed(target, extracted.text)
+
+
+def combined_stage(report: BuildReport, stage: str, outputs: list[Path], run: Callable[[], object],
+                   say: Callable[[str], None] = print) -> bool:
+    """Run a combined stage (package all/, database, site) unless it last ran with the same documents and
+    code and its outputs still exist. Returns whether it ran."""
+    key = report.combined_key
+    if report.stamps is not None and report.stamps.current(stage, key, outputs):
+        say(f"reused {stage}: no document and no code changed")
+        return False
+    t0 = time.perf_counter()
+    if report.stamps is not None:
+        report.stamps.forget(stage)  # a stage that fails half-way is not current
+    run()
+    if report.stamps is not None:
+        report.stamps.mark(stage, key, outputs)
+    report.timings.add(stage, time.perf_counter() - t0)
+    return True
 
 
 def summary_line(result: DocumentResult, timings: Timings) -> str:

@@ -8,7 +8,7 @@ import yaml
 
 from .errors import PipelineError
 
-INPUT_SUFFIXES = (".txt", ".md")
+INPUT_SUFFIXES = (".txt", ".md", ".pdf")  # a .pdf is extracted first (pipeline/pdf.py)
 
 
 def load_catalog(folder: Path) -> dict[str, dict]:

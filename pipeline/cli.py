@@ -11,6 +11,7 @@ from . import __version__
 from .build import BuildPaths
 from .build import build as build_all
 from .errors import PipelineError
+from .fetch import DEFAULT_MAX_BYTES, DEFAULT_RETRIES, DEFAULT_TIMEOUT, FetchSettings, fetch_all
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT / "disclosures"
@@ -26,28 +27,90 @@ def main() -> None:
 
 @main.command()
 @click.option("--input", "input_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
-              show_default=True, help="Folder of disclosures (.txt/.md, with an optional catalog.yml).")
+              show_default=True, help="Folder of disclosures (.txt/.md/.pdf, with an optional catalog.yml).")
 @click.option("--packages", "packages_dir", type=click.Path(path_type=Path, file_okay=False),
               default=DEFAULT_PACKAGES, show_default=True,
               help="Folder for the published data packages (one per document, and all/).")
 @click.option("--build-dir", "build_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_BUILD,
               show_default=True, help="Folder for generated outputs: the database, the site, caches.")
 @click.option("--site/--no-site", default=True, show_default=True, help="Also build the documentation site.")
-def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool) -> None:
-    """Read and check every disclosure of a folder; publish data packages, the database and the site."""
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Reuse the results of documents whose source, catalog entry and code are unchanged "
+                   "(kept in BUILD_DIR/cache).")
+def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cache: bool) -> None:
+    """Read and check every disclosure of a folder; publish data packages, the database and the site.
+
+    Only what changed is rebuilt: each document is read again only when its file, its catalog entry or
+    the pipeline's code changed; every line says `built` (read now) or `reused` (from the cache).
+    """
     if not input_dir.is_dir():
         raise click.ClickException(f"{input_dir}: no such folder")
     try:
-        report = build_all(BuildPaths(input_dir, packages_dir, build_dir), say=click.echo, site=site)
+        report = build_all(BuildPaths(input_dir, packages_dir, build_dir), say=click.echo, site=site, cache=cache)
     except PipelineError as e:
         raise click.ClickException(e.describe()) from None
     total = report.timings.stages
+    kept = f", {len(report.kept)} kept from the last good build" if report.kept else ""
     click.echo(
         f"{len(report.built)} built, {len(report.failed)} failed, {len(report.skipped)} skipped; "
+        f"{len(report.rebuilt)} rebuilt, {len(report.reused)} reused{kept}; "
         + " ".join(f"{k}={v:.2f}s" for k, v in total.items())
     )
     if report.failed:
         sys.exit(2)
+
+
+@main.command()
+@click.option("--input", "input_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
+              show_default=True, help="Folder of disclosures with the catalog.yml that names their source_url.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds to wait for a connection or for data.")
+@click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
+              help="Attempts after the first one on network errors and 5xx/408/429 answers (exponential backoff).")
+@click.option("--max-mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_BYTES / 1024 / 1024,
+              show_default=True, help="Refuse a download larger than this many MB.")
+@click.option("--force", is_flag=True, help="Download even the files that match the catalog's sha256.")
+@click.argument("files", nargs=-1)
+def fetch(input_dir: Path, timeout: float, retries: int, max_mb: float, force: bool, files: tuple[str, ...]) -> None:
+    """Download the disclosures whose catalog entry has a source_url and that are missing or changed.
+
+    Only http and https URLs are fetched; a download is checked against the entry's sha256 and must be a
+    readable PDF or text before it replaces the file in the folder, so a source that cannot be fetched
+    leaves the last good version in place. Give FILES (catalog file names) to fetch only those.
+    Exit code 2 when any source failed (the others are fetched all the same).
+    """
+    if not input_dir.is_dir():
+        raise click.ClickException(f"{input_dir}: no such folder")
+    settings = FetchSettings(timeout=timeout, retries=retries, max_bytes=int(max_mb * 1024 * 1024), force=force)
+    try:
+        results = fetch_all(input_dir, settings, say=click.echo, only=list(files) or None)
+    except PipelineError as e:
+        raise click.ClickException(e.describe()) from None
+    counts = {s: sum(r.status == s for r in results) for s in ("fetched", "updated", "unchanged", "failed")}
+    click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+    if counts["failed"]:
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--build-dir", "build_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_BUILD,
+              show_default=True, help="The folder `yusuan build` wrote yusuan.db and its Datasette metadata to.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to be reachable from other machines).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port to listen on.")
+def serve(build_dir: Path, host: str, port: int) -> None:
+    """Explore the built database in Datasette (read-only, immutable): tables, views, search, canned queries.
+
+    Run `yusuan build` first; it writes BUILD_DIR/yusuan.db and BUILD_DIR/metadata.json.
+    """
+    from .publish.datasette import metadata_path
+    from .publish.datasette import serve as serve_datasette
+
+    database = BuildPaths(DEFAULT_INPUT, DEFAULT_PACKAGES, build_dir).database
+    for needed in (database, metadata_path(database)):
+        if not needed.is_file():
+            raise click.ClickException(f"{needed}: not found; run `yusuan build` first")
+    serve_datasette(database, host=host, port=port)
 
 
 if __name__ == "__main__":

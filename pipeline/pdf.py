@@ -1,0 +1,234 @@
+"""PDF → text the reader already understands, with the page of every line.
+
+Per page, in reading order (top to bottom):
+
+- each ruled table found by pdfplumber becomes tab-separated rows with every cell kept, empty and merged
+  cells included (exact columns, like the tab-separated samples), a cell's wrapped lines rejoined;
+- the text outside the tables becomes lines, a paragraph's wrapped lines rejoined into one line (so a
+  number or a sentence of the 情况说明 is never cut in two by the page width).
+
+Pages are separated by a line holding a form feed (``\\f``). `source_line` of a fact read from a PDF is
+its line in this extracted text (written to ``build/extracted/<doc_id>.txt``) and `source_page` its page.
+
+The extraction is deterministic (same PDF, same pdfplumber: same bytes) and cached under the build folder
+by the PDF's sha256 and the extractor's identity (this module's code and the pdfplumber/pdfminer
+versions), so an unchanged PDF is extracted once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from .errors import UnreadableInput
+from .records import DocumentResult
+from .text.lines import split_lines
+
+PAGE_BREAK = "\f"
+# Ruled tables (the budget tables are printed from Excel with every cell ruled).
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+# A line ends its paragraph unless it reaches the right edge of the page's text (within this many
+# character widths) and the next line starts left of the paragraph's first line (a hanging indent).
+FULL_LINE_CHARS = 2.0
+MAX_LINE_GAP = 1.8  # consecutive lines of a paragraph: top-to-top distance in line heights
+# A line that starts with a list marker starts a paragraph: （一） (1) 一、 1. 1、 1． 第一
+LIST_MARKER_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．]|第[一二三四五六七八九十\d]+)")
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    text: str  # lines joined by "\n", ending with "\n"
+    pages: tuple[int, ...]  # pages[i] is the 1-based page of line i + 1
+
+    def page_of(self, line: int | None) -> int | None:
+        if line is None or not 1 <= line <= len(self.pages):
+            return None
+        return self.pages[line - 1]
+
+
+@lru_cache(maxsize=1)
+def extractor_id() -> str:
+    """What the extracted text depends on besides the PDF: this module's code and the library versions."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return f"pdf-{code}-pdfplumber-{metadata.version('pdfplumber')}-pdfminer-{metadata.version('pdfminer.six')}"
+
+
+def extract_pdf(path: Path) -> ExtractedText:
+    """Extract one PDF (not cached). Raises `UnreadableInput` for a file that is not a readable PDF."""
+    import pdfplumber  # imported here: a build that reuses every result never pays for it
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    lines: list[str] = []
+    pages: list[int] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                if number > 1:
+                    lines.append(PAGE_BREAK)
+                    pages.append(number)
+                for text in _page_lines(page):
+                    lines.append(text)
+                    pages.append(number)
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as e:
+        raise UnreadableInput(str(path), None, f"not a readable PDF ({type(e).__name__}: {e})") from None
+    except Exception as e:  # pdfminer raises many kinds of errors on broken files
+        if type(e).__module__.startswith(("pdfminer", "pdfplumber")):
+            raise UnreadableInput(str(path), None, f"not a readable PDF ({type(e).__name__}: {e})") from None
+        raise
+    if not any(line.strip() for line in lines):
+        raise UnreadableInput(str(path), None, "the PDF has no text layer (a scan?): nothing to read")
+    return ExtractedText("".join(f"{line}\n" for line in lines), tuple(pages))
+
+
+def extract_cached(path: Path, sha256: str, cache_dir: Path | None) -> tuple[ExtractedText, bool]:
+    """The extracted text of a PDF, from the cache when this PDF was extracted before by this extractor.
+
+    Returns the text and whether it came from the cache.
+    """
+    cache_file = cache_dir / f"{sha256}-{extractor_id()}.json" if cache_dir else None
+    if cache_file and cache_file.exists():
+        try:
+            data = json.loads(cache_file.read_text(encoding="utf-8"))
+            return ExtractedText(data["text"], tuple(data["pages"])), True
+        except (ValueError, KeyError):
+            pass  # a damaged cache entry is extracted again
+    extracted = extract_pdf(path)
+    if cache_file:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"text": extracted.text, "pages": extracted.pages}, ensure_ascii=False),
+                       encoding="utf-8")
+        tmp.replace(cache_file)
+    return extracted, False
+
+
+def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = None) -> tuple[DocumentResult, ExtractedText]:
+    """Read one PDF disclosure: extract (cached), then the same reading stage as a text file."""
+    from .read import read_lines  # the reading stage; imported here to keep this module light
+
+    t0 = time.perf_counter()
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not data.startswith(b"%PDF-"):
+        raise UnreadableInput(str(path), None, "not a PDF (the file does not start with %PDF-)")
+    extracted, _ = extract_cached(path, sha256, cache_dir)
+    lines = split_lines(extracted.text)
+    timings.add("extract", time.perf_counter() - t0)
+    return read_lines(lines, path, sha256, entry or {}, timings), extracted
+
+
+def add_pages(result: DocumentResult, extracted: ExtractedText) -> None:
+    """Fill `source_page` of every record that has a `source_line` (after checks: checks cite lines too)."""
+    for name in ("facts", "projects", "goals", "indicators", "glossary", "checks", "unparsed"):
+        for record in getattr(result, name):
+            if hasattr(record, "source_page"):
+                record.source_page = extracted.page_of(record.source_line)
+
+
+def page_fields() -> dict[str, bool]:
+    """Which record types carry a page (for tests and docs)."""
+    from . import records
+
+    return {cls.__name__: any(f.name == "source_page" for f in fields(cls))
+            for cls in (records.BudgetFact, records.Project, records.PerformanceGoal,
+                        records.PerformanceIndicator, records.GlossaryTerm, records.Check,
+                        records.UnparsedLine)}
+
+
+def check_pdf(path: Path) -> int:
+    """The number of pages of a readable PDF; raises `UnreadableInput` otherwise (used before a fetched
+    file replaces the last good one)."""
+    import pdfplumber
+
+    if not path.read_bytes()[:5] == b"%PDF-":
+        raise UnreadableInput(str(path), None, "not a PDF (the file does not start with %PDF-)")
+    try:
+        with pdfplumber.open(path) as pdf:
+            count = len(pdf.pages)
+            text = "".join((page.extract_text() or "") for page in pdf.pages[:3])
+    except Exception as e:
+        raise UnreadableInput(str(path), None, f"not a readable PDF ({type(e).__name__}: {e})") from None
+    if count == 0:
+        raise UnreadableInput(str(path), None, "the PDF has no pages")
+    if not text.strip():
+        raise UnreadableInput(str(path), None, "the PDF has no text layer (a scan?): nothing to read")
+    return count
+
+
+# ---------------------------------------------------------------------------------------------------
+# One page
+
+
+def _page_lines(page) -> list[str]:
+    tables = page.find_tables(TABLE_SETTINGS)
+    items: list[tuple[float, float, list[str]]] = []  # (top, x0, lines)
+    outside = page
+    for table in tables:
+        rows = [_tab_row(row) for row in table.extract()]
+        rows = [row for row in rows if row.strip("\t ")]
+        if rows:
+            items.append((table.bbox[1], table.bbox[0], rows))
+        outside = outside.outside_bbox(table.bbox, strict=False)
+    for paragraph in _paragraphs(outside.extract_text_lines(return_chars=False)):
+        items.append((paragraph[0], paragraph[1], [paragraph[2]]))
+    items.sort(key=lambda item: (round(item[0], 1), round(item[1], 1)))
+    return [line for _, _, block in items for line in block]
+
+
+def _tab_row(row: list[str | None]) -> str:
+    return "\t".join(_cell(c) for c in row)
+
+
+def _cell(text: str | None) -> str:
+    if not text:
+        return ""
+    parts = [p.strip() for p in text.replace("\t", " ").split("\n")]
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and (out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum()):
+            out += " "  # two Latin words or numbers: keep them apart
+        out += part
+    return out
+
+
+def _paragraphs(text_lines: list[dict]) -> list[tuple[float, float, str]]:
+    """Text lines with each paragraph's wrapped lines joined: (top, x0, text)."""
+    lines = [t for t in text_lines if t["text"].strip()]
+    if not lines:
+        return []
+    right = max(t["x1"] for t in lines)
+    out: list[tuple[float, float, str]] = []
+    first = previous = None
+    for line in lines:
+        height = max(line["bottom"] - line["top"], 1.0)
+        if previous is not None and _continues(previous, line, first, right, height):
+            top, x0, text = out[-1]
+            out[-1] = (top, x0, _join(text, line["text"]))
+        else:
+            out.append((line["top"], line["x0"], line["text"]))
+            first = line
+        previous = line
+    return out
+
+
+def _continues(previous: dict, line: dict, first: dict, right: float, height: float) -> bool:
+    """`line` is the wrapped continuation of the paragraph `previous` belongs to."""
+    full = previous["x1"] >= right - FULL_LINE_CHARS * height
+    close = 0 < line["top"] - previous["top"] <= MAX_LINE_GAP * height
+    hanging = line["x0"] <= first["x0"] - 0.5 * height  # starts left of the paragraph's first line
+    aligned = previous is not first and abs(line["x0"] - previous["x0"]) < 0.5 * height
+    return full and close and (hanging or aligned) and not LIST_MARKER_RE.match(line["text"])
+
+
+def _join(text: str, more: str) -> str:
+    if text and more and text[-1].isascii() and text[-1].isalpha() and more[0].isascii() and more[0].isalpha():
+        return f"{text} {more}"
+    return text + more
