@@ -23,8 +23,6 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-import sqlite_utils
-
 from ..errors import PipelineError
 from ..fields import RESOURCES, Resource
 from ..records import DocumentResult
@@ -239,6 +237,8 @@ def write_database(results: Iterable[DocumentResult], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.unlink(missing_ok=True)
+    import sqlite_utils  # imported when a database is written: a no-change build needs none
+
     db = sqlite_utils.Database(tmp)
     try:
         db.execute("PRAGMA foreign_keys = ON")

@@ -40,11 +40,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.writer.excel import ExcelWriter
-
 from .. import __version__
 from ..errors import PipelineError
 from ..fields import DATASET, RESOURCES, Resource
@@ -169,7 +164,12 @@ def json_text(res: Resource, rows: list[tuple]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
-def _xlsx_cell(ws, value: object) -> WriteOnlyCell:
+def _xlsx_cell(ws, value: object):
+    from openpyxl.cell import (
+        WriteOnlyCell,  # imported when a workbook is written: a no-change build needs none
+    )
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):
         c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         c.data_type = "s"  # text is text, even when it starts with = (=100% is a target, not a formula)
@@ -179,6 +179,9 @@ def _xlsx_cell(ws, value: object) -> WriteOnlyCell:
 
 def workbook_bytes(name: str, rows: dict[str, list[tuple]], documents: list[Document]) -> bytes:
     """An .xlsx workbook: a 说明 sheet, then one sheet per resource (Chinese headings), fixed dates."""
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
     wb = Workbook(write_only=True)
     props = wb.properties
     props.creator = "yusuan"

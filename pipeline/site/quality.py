@@ -1,0 +1,123 @@
+"""数据质量 (quality.md) and 数据下载 (downloads.md).
+
+The completeness scorecard shows, per disclosure, the status of each standard table (budget_tables.kind:
+parsed / empty / missing / unparsed, or absent) and whether its 情况说明, 名词解释 and 绩效目标 were read.
+名词解释 and 绩效目标 are there when the document has glossary / performance_goals rows; the 情况说明
+counts as read when a check of the narrative (a rule whose `kinds` include "narrative") ran on it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..tables.kinds import KINDS
+from .data import SiteData
+from .downloads import DownloadFile
+from .figures import kind_name
+from .markdown import Datasette, esc, share, size, table
+from .pages import Context, checks_list, short_title, title_of
+from .reference import _attr, rules
+
+# the data model's order of the standard tables (data-model.md), then any kind registered later
+KIND_ORDER = ("income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_grant_summary",
+              "fiscal_grant_by_economic", "general_budget_expenditure", "general_budget_basic",
+              "general_budget_projects", "three_public", "gov_fund_expenditure", "gov_fund_three_public",
+              "soe_capital_expenditure", "project_performance", "overall_performance")
+SHORT = {  # column headings of the scorecard (the full name shows on hover)
+    "income_expenditure_summary": "收支总表", "income_summary": "收入总表", "expenditure_summary": "支出总表",
+    "fiscal_grant_summary": "财政拨款收支总表", "fiscal_grant_by_economic": "财政拨款（经济分类）",
+    "general_budget_expenditure": "一般公共预算支出", "general_budget_basic": "基本支出",
+    "general_budget_projects": "项目支出", "three_public": "三公经费", "gov_fund_expenditure": "政府性基金",
+    "gov_fund_three_public": "政府性基金三公经费", "soe_capital_expenditure": "国有资本经营",
+    "project_performance": "项目绩效目标", "overall_performance": "整体绩效目标",
+}
+MARK = {"parsed": "✅", "empty": "⭕", "missing": "❌", "unparsed": "⚠️"}
+LEGEND = "✅ 已读出　⭕ 无数据（文件注明本表无内容）　❌ 缺失（目录列出、正文没有）　⚠️ 未能读出　· 文件没有这张表"
+
+
+def kinds() -> list[str]:
+    registered = [k.kind for k in KINDS]
+    return [k for k in KIND_ORDER if k in registered] + [k for k in registered if k not in KIND_ORDER]
+
+
+def narrative_rule_ids() -> set[str]:
+    return {str(_attr(r, "id")) for r in rules() if "narrative" in (_attr(r, "kinds") or ())}
+
+
+def quality_page(data: SiteData, ctx: Context) -> str:
+    docs = data.documents
+    out = ["# 数据质量\n", "这里汇总每份文件读得怎样：哪些表读出了、哪些校验没有通过、多少数字经过校验确认。"
+           "未通过的校验照样公开；印出的数字从不为了“通过”而改动。发现错误请按[报告错误](methodology/report-errors.md)"
+           "告诉我们。\n"]
+    out.append("## 经校验确认的数字 { #confirmed }\n")
+    out.append("“确认”指这个数字参与了至少一项通过的校验（例如合计等于各项之和）。\n")
+    out.append(table(["文件", "数字", "已确认", "占比", "校验", "未通过", "未能读出的行"], [
+        [f"[{esc(short_title(d))}](disclosures/{d['doc_id']}.md)", len(data.of("budget_facts", d["doc_id"])),
+         d.get("facts_confirmed") or 0, share(d.get("facts_confirmed_share")), len(data.of("checks", d["doc_id"])),
+         sum(not c["passed"] for c in data.of("checks", d["doc_id"])), len(data.of("unparsed_lines", d["doc_id"]))]
+        for d in docs
+    ], "lrrrrrr"))
+
+    out.append("\n## 未通过的校验 { #failed-checks }\n")
+    failed = [c for c in data.rows.get("checks", []) if not c["passed"]]
+    if failed:
+        by_rule = Counter(c["check"] for c in failed)
+        out.append(f"共 {len(failed)} 项：" + "，".join(f"`{r}` {n} 项" for r, n in sorted(by_rule.items())) + "。\n")
+        titles = {d["doc_id"]: title_of(d) for d in docs}
+        out.append(checks_list(failed, ctx, "methodology/checks.md", doc_titles=titles))
+    elif data.rows.get("checks"):
+        out.append("所有校验都通过了。\n")
+    else:
+        out.append("还没有校验结果。\n")
+
+    out.append("\n## 完整性 { #completeness }\n")
+    out.append("每份文件的每张标准表的状态，以及情况说明、名词解释和绩效目标是否读出。\n")
+    out.append(LEGEND + "\n")
+    kind_list = kinds()
+    narrative = narrative_rule_ids()
+    rows = []
+    for d in docs:
+        doc_id = d["doc_id"]
+        status = {}
+        for t in data.of("budget_tables", doc_id):
+            status.setdefault(t["kind"], t["status"])
+        checks = data.of("checks", doc_id)
+        if not narrative:
+            statement = "未检查"
+        else:
+            statement = "✅" if any(c["check"] in narrative for c in checks) else "—"
+        glossary = len(data.of("glossary", doc_id))
+        goals = len(data.of("performance_goals", doc_id))
+        rows.append([f"[{esc(short_title(d))}](disclosures/{doc_id}.md)"]
+                    + [MARK.get(status[k], esc(status[k])) if k in status else "·" for k in kind_list]
+                    + [statement, f"✅ {glossary}" if glossary else "—", f"✅ {goals}" if goals else "—"])
+    headers = [f'<abbr title="{esc(kind_name(k))}">{SHORT[k]}</abbr>' if k in SHORT else esc(kind_name(k))
+               for k in kind_list]
+    out.append(table(["文件", *headers, "情况说明", "名词解释", "绩效目标"], rows))
+    out.append("\n情况说明“✅”表示有针对情况说明中数字的校验运行过；“未检查”表示还没有登记这类校验。\n")
+    return "\n".join(out)
+
+
+def downloads_page(data: SiteData, downloads: dict[str, list[DownloadFile]], datasette: Datasette,
+                   database_size: int) -> str:
+    titles = {d["doc_id"]: title_of(d) for d in data.documents}
+    out = ["# 数据下载\n", "所有数据都可以自由下载。每份公开文件一个数据包（Frictionless Data Package），"
+           "另有全部文件合并的数据包和 SQLite 数据库。金额一律以万元为单位；字段含义见[数据字典](dictionary.md)。\n"]
+    out.append("## 数据库 { #database }\n")
+    out.append(f"[yusuan.db](yusuan.db)（SQLite，{size(database_size)}）：每个资源一张表，全部文件合并。"
+               + datasette.link("在 Datasette 中打开", "budget_facts") + "。\n")
+    out.append(table(["表", "行数"], [[f"[`{name}`](dictionary.md#{name})", n] for name, n in data.counts.items()],
+                     "lr"))
+    out.append("\n## 数据包 { #packages }\n")
+    if not downloads:
+        out.append("还没有生成数据包。\n")
+    for package, files in downloads.items():
+        name = "全部文件合并" if package == "all" else titles.get(package, package)
+        link = f"[{esc(name)}](disclosures/{package}.md)" if package in titles else esc(name)
+        total = sum(f.size for f in files)
+        out.append(f"\n### {esc(name)} {{ #{package} }}\n")
+        out.append(f"{link}，`{package}/`，{len(files)} 个文件，共 {size(total)}。\n")
+        out.append(table(["文件", "格式", "大小", "行数"], [
+            [f"[{esc(f.name)}]({f.path})", f.format, size(f.size), f.rows if f.rows is not None else ""] for f in files
+        ], "lllr"))
+    return "\n".join(out)
