@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import glossary, metadata, narrative, performance
+from . import glossary, glossary_codes, metadata, narrative, performance
 from .amounts import is_amount
 from .records import BudgetTable, Document, DocumentResult
 from .tables.find import TableRegion, find_tables, unit_of
@@ -87,6 +87,7 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
         terms, unparsed = glossary.parse_glossary(doc_id, lines[span[0]:span[1]])
         result.glossary.extend(terms)
         result.unparsed.extend(unparsed)
+        glossary_codes.resolve_codes(result)
     timings.add("glossary", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
