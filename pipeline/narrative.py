@@ -42,6 +42,9 @@ SUBJECT_RE = re.compile("|".join(f"(?P<{name}>{p})" for name, p in SUBJECTS.item
 # after the subject, within one clause (no ，。；：), up to 30 characters, then the amount
 FIGURE_RE = re.compile(r"(?P<gap>(?:[^，,。；;：:、\d]|\d{4}\s*年)*?)(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
 NOT_THE_SUBJECT_RE = re.compile(r"部分|工作|项目[）)]")
+FOLLOWING_CHANGE_RE = re.compile(
+    r"[，,]?\s*比\s*(?:上年|上一年|\d{4}\s*年)[^，,。；;\d]{0,8}?(?P<way>增加|减少|下降|增长)\s*"
+    r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
 CHANGE_RE = re.compile(r"比|增加|减少|增长|下降|增减")
 SENTENCE_END = "。；;"
 MAX_GAP = 30
@@ -92,6 +95,18 @@ def read_statements(lines: Iterable[Line]) -> list[Statement]:
             unit=figure.group("unit"), sentence=_sentence(text, m.start(), figure.end()), source_line=line,
             change=gap_change,
         ))
+        follow = FOLLOWING_CHANGE_RE.match(text, figure.end())
+        if follow and not gap_change:  # 12.4 万元，比 2021 年预算减少 8.7 万元: the same subject's change
+            change_value = parse_amount(follow.group("number"))
+            if change_value is not None:
+                taken.add(follow.start("number"))
+                out.append(Statement(
+                    subject=subject, amount=to_wan(change_value, follow.group("unit")),
+                    printed=follow.group("number"), unit=follow.group("unit"),
+                    sentence=_sentence(text, m.start(), follow.end()),
+                    source_line=numbers[bisect.bisect_right(starts, follow.start("number")) - 1],
+                    change="减少" if follow.group("way") in ("减少", "下降") else "增加",
+                ))
     return out
 
 

@@ -68,7 +68,13 @@ def test_shenzhen_tables_add_up(checked):
     assert counts["classification-sum-mismatch"] == 33
     # the narrative's 三公 figure (12.4 万元, line 117) against the 2022 row of the 三公 table (line 406)
     three = [c for c in result.checks if c.check == "narrative-figure-mismatch" and c.source_line == 117]
-    assert len(three) == 1 and three[0].passed and three[0].actual == Decimal("12.4")
+    assert [(c.passed, c.actual, c.expected) for c in three] == [
+        (True, Decimal("12.4"), Decimal("12.4")),
+        # 比 2021 年预算减少 8.7 万元: recomputed from the table's 2022 年 (12.4) and 2021 年 (21.1) rows
+        (True, Decimal("-8.7"), Decimal("-8.7")),
+    ]
+    changes = [c for c in result.checks if "states a change" in c.message]
+    assert [c.source_line for c in changes] == [117, 127, 129]
 
 
 def test_gov_office_narrative_contradicts_its_tables(checked):
@@ -177,4 +183,5 @@ def test_narrative_sentences_broken_over_lines_negations_and_yuan():
         ("projects", "21,212.28", "万元", 7, None),
         ("personnel", "437.12", "元", 9, None),
         ("three_public", "12.4", "万元", 10, None),
+        ("three_public", "8.7", "万元", 10, "减少"),  # the change stated after it, same subject
     ]

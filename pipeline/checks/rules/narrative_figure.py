@@ -2,8 +2,8 @@
 一般公共预算拨款收入, 基本支出, 项目支出, 人员经费, 公用经费, 三公经费 and its parts.
 
 A warning: the tables are the published budget, the narrative restates them. Statements of a change on
-the previous year (比上年增加 X 万元) are compared only where the tables print both years, which the
-samples do not (none is written then). The tolerance is the coarser of the two roundings (the text often
+the previous year (比上年增加 X 万元) are recomputed where the tables print both years (a 三公 table with a row per
+year); elsewhere none is written. The tolerance is the coarser of the two roundings (the text often
 rounds: 12.4 万元 for 12.40)."""
 
 from __future__ import annotations
@@ -66,10 +66,48 @@ FIGURES: dict[str, Finder] = {
 }
 
 
+def _year_rows(ledger: Ledger, kind: str):
+    """(this year's row, last year's row) of a table that prints a row per year (2021 年 | 2022 年)."""
+    table, year = ledger.first(kind), ledger.result.document.fiscal_year
+    if table is None or not year:
+        return None
+    rows = {key(next(iter(r.values())).item): r for r in ledger.rows(table.table_id)}
+    now, before = rows.get(f"{year}年"), rows.get(f"{year - 1}年")
+    return (now, before) if now and before else None
+
+
+def _check_change(ledger: Ledger, s) -> None:
+    """比上年增加/减少 X 万元, recomputed where the table prints both years (the 三公 table by year)."""
+    pattern = CHANGE_COLUMNS.get(s.subject)
+    years = _year_rows(ledger, THREE) if pattern else None
+    if years is None:
+        return
+    now, before = (ledger.column(r, pattern) for r in years)
+    if now is None or before is None:
+        return
+    stated = -s.amount if s.change == "减少" else s.amount
+    text_step = step_of(decimals_of(s.printed)) * (WAN_PER_YUAN if s.unit == "元" else 1)
+    ledger.compare(
+        now.table_id, stated, [now, -before.amount],
+        f"情况说明 line {s.source_line} states a change of {s.change} {s.printed}{s.unit} ({s.subject}) — the "
+        f"table prints {now.printed} (line {now.source_line}) against {before.printed} (line {before.source_line});"
+        f" sentence: {s.sentence}",
+        source_line=s.source_line, step=max(text_step, ledger.step(now)), facts=[before],
+    )
+
+
+CHANGE_COLUMNS = {"three_public": r"^(合计|总计)$", "reception": r"^公务接待费$", "overseas": r"^因公出国",
+                  "vehicles": r"^公务用车购置及运行", "vehicle_running": r"^公务用车运行|^运行(维护)?费$",
+                  "vehicle_purchase": r"^公务用车购置费$|^购置费$"}
+
+
 def run(ledger: Ledger) -> None:
     for s in ledger.result.statements:
         find = FIGURES.get(s.subject)
-        if find is None or s.change:
+        if s.change:
+            _check_change(ledger, s)
+            continue
+        if find is None:
             continue
         fact = find(ledger)
         if fact is None:
