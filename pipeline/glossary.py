@@ -23,10 +23,10 @@ definition = the rest. Printed characters are kept; markup (`<b>`, `**`, markdow
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from pipeline.records import GlossaryTerm, UnparsedLine
+from pipeline.text.layout import is_page_number
 from pipeline.text.lines import Line, match_key, strip_markup
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百"
@@ -54,10 +54,6 @@ _STYLES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _COLON = re.compile(r"[：:]")
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-－—–_]+\s*\d{1,4}\s*[-－—–_]+|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4})$"
-)
 _GLOSSARY_HEADING = re.compile(
     rf"^(?:第[{_CN_DIGITS}\d]+部分|[{_CN_DIGITS}]+[、.．]|\d{{1,2}}[、.．]|[（(][{_CN_DIGITS}\d]+[）)]"
     r"|附[件录]\d*[:：]?)?名词解释(?:说明)?[:：]?$"
@@ -127,14 +123,8 @@ def _numbering(text: str) -> _Number | None:
     return None
 
 
-def _is_page_number(text: str) -> bool:
-    # on the raw text too: strip_markup would take `- 12 -` for a markdown list item
-    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("*", "")
-    return bool(_PAGE_NUMBER.match(match_key(text)) or _PAGE_NUMBER.match(raw))
-
-
 def _is_blank(line: Line) -> bool:
-    return not match_key(line.text) or _is_page_number(line.text)
+    return not match_key(line.text) or is_page_number(line.text)
 
 
 def _is_heading_or_end(line: Line) -> str | None:
@@ -181,7 +171,7 @@ def _cover_start(lines: list[Line], contents_index: int, floor: int = 0) -> int:
         if not match_key(line.text):
             i -= 1
             continue
-        if _is_page_number(line.text) or not _is_title_like(line):
+        if is_page_number(line.text) or not _is_title_like(line):
             break
         start = i
         taken += 1

@@ -58,6 +58,7 @@ from decimal import Decimal
 
 from pipeline.amounts import is_amount, parse_amount, to_wan
 from pipeline.records import PerformanceGoal, PerformanceIndicator, UnparsedLine
+from pipeline.text.layout import is_page_number
 from pipeline.text.lines import Line, match_key, strip_markup
 
 # ---------------------------------------------------------------------------------------------------
@@ -108,7 +109,6 @@ FORM_LABELS = {
 
 _TITLE = re.compile(r"绩效目标表")
 _TABLE_NUMBER = re.compile(r"^(?:公开表|附表|表)[0-9一二三四五六七八九十]+(?:-\d+)?$")
-_PAGE_NUMBER = re.compile(r"^(?:[-—–]\d{1,4}[-—–]|第\d{1,4}页(?:共\d{1,4}页)?)$")
 _UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]")
 _YEAR_LINE = re.compile(r"^\d{4}年度?$")
 _NOTE = re.compile(r"^(?:注|备注|说明)\d*[:]")
@@ -472,7 +472,7 @@ class PerformanceParser:
         if _TITLE.search(key):
             self.in_header_zone = True  # a new form may follow in the same region
             return True
-        if _TABLE_NUMBER.match(key) or _PAGE_NUMBER.match(key) or _NOTE.match(key):
+        if _TABLE_NUMBER.match(key) or is_page_number(row.text, bare=False) or _NOTE.match(key):
             return True
         return self.in_header_zone and bool(_YEAR_LINE.match(key))
 

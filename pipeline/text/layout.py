@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..amounts import is_amount
-from .lines import Line, strip_markup
+from .lines import Line, match_key, strip_markup
 
 PIPE_SEPARATOR_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 TR_RE = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
@@ -27,7 +28,9 @@ COLSPAN_RE = re.compile(r"colspan\s*=\s*[\"']?(\d+)", re.IGNORECASE)
 ANY_TAG_RE = re.compile(r"<[^>]+>")
 # A number glued to a unit or a date word is text, not an amount: "2025 年", "15 楼", "30 TB".
 NUMBER_IN_TEXT_RE = re.compile(r"^(?:年|月|日|楼|层|号|个|次|期|人|万|元|TB|GB|G|M|%|％)")
-PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
+# Page numbers an extraction leaves between rows and paragraphs: -32-, — 5 —, _3_, 第 3 页 共 9 页, 3/9 …
+PAGE_MARK_RE = re.compile(r"^(?:[-—–_]+\d{1,4}[-—–_]+|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?|\d{1,4}/\d{1,4})$")
+BARE_PAGE_RE = re.compile(r"^\d{1,4}$")
 
 
 @dataclass
@@ -52,8 +55,15 @@ class Row:
         return [c.text for c in self.cells]
 
 
-def is_page_number(text: str) -> bool:
-    return bool(PAGE_NUMBER_RE.match(text))
+def is_page_number(text: str, bare: bool = True) -> bool:
+    """Is the line a page number? `bare`: a lone number counts too (not where a lone number is data, as in
+    a performance table's 序号 or weight column). Matched on the text without whitespace and markdown
+    emphasis, but not through strip_markup, which would take `- 12 -` for a list item."""
+    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("*", "")
+    for key in (raw, match_key(text)):
+        if PAGE_MARK_RE.match(key) or (bare and BARE_PAGE_RE.match(key)):
+            return True
+    return False
 
 
 def rows_of(lines: list[Line]) -> tuple[list[Row], list[int]]:
