@@ -38,6 +38,11 @@ class Rule:
     run: Callable[[Ledger], None]
 
 
+def first(row: dict[str, BudgetFact]) -> BudgetFact:
+    """A row's first fact: what the row's item, codes and line are read from."""
+    return next(iter(row.values()))
+
+
 def key(text: str | None) -> str:
     return re.sub(r"\s", "", text or "")
 
@@ -81,7 +86,7 @@ class Ledger:
         a row per year (2021 年 | 2022 年 | 增减变化金额); else the only row; else a single unit's row printed
         first."""
         rows = self.rows(table_id, side)
-        items = [key(next(iter(r.values())).item) for r in rows]
+        items = [key(first(r).item) for r in rows]
         for row, item in zip(rows, items, strict=True):
             if TOTAL_ITEM_RE.match(item):
                 return row
@@ -91,13 +96,24 @@ class Ledger:
                 return row
         if len(rows) == 1:
             return rows[0]  # a table of one row (三公经费: 346.30 288.70 25.40 …) is its own total
-        if rows:
-            first = next(iter(rows[0].values()))
-            units = [r for r in rows if ORG_RE.search(key(next(iter(r.values())).item))
-                     and not (next(iter(r.values())).function_code or next(iter(r.values())).economic_code)]
-            if len(units) == 1 and units[0] is rows[0] and not (first.function_code or first.economic_code):
-                return rows[0]
+        units = [r for r in rows if ORG_RE.search(key(first(r).item))
+                 and not (first(r).function_code or first(r).economic_code)]
+        if len(units) == 1 and rows and units[0] is rows[0]:
+            return rows[0]
         return None
+
+    def row_where(self, table_id: str, item: str | re.Pattern, side: str | None = None):
+        """The first row (of one side) whose whitespace-free item matches `item` (searched)."""
+        for row in self.rows(table_id, side):
+            if re.search(item, key(first(row).item)):
+                return row
+        return None
+
+    def figure(self, table_id: str, item: str | re.Pattern, side: str | None = None,
+               column: str = r"合计|总计") -> BudgetFact | None:
+        """The amount of the first row whose item matches: in its total column, else its first amount."""
+        row = self.row_where(table_id, item, side)
+        return (self.column(row, column) or first(row)) if row else None
 
     def column(self, row: dict[str, BudgetFact] | None, pattern: str) -> BudgetFact | None:
         """The fact of `row` whose column's own label (last part of its path) matches `pattern`; a column

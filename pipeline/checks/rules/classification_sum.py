@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from ...identities import sums_to
 from ...tables.read import ORG_RE
-from ..base import Ledger, Rule, is_total_item, key, where
+from ..base import Ledger, Rule, first, is_total_item, key, where
 
 SUB_ROW = "~"  # appended to the code of a row printed with its parent's code
-
-
-def first(row):
-    return next(iter(row.values()))
 
 
 def codes_of(ledger: Ledger, rows: list) -> list[str | None]:

@@ -17,16 +17,15 @@ def run(ledger: Ledger) -> None:
     summary, general = ledger.first("fiscal_grant_summary"), ledger.first("general_budget_expenditure")
     if summary is None or general is None:
         return
-    rows = [r for r in ledger.rows(summary.table_id, "支出")
-            if SPENDING_ROW.match(key(next(iter(r.values())).item))]
-    if not rows:
+    row = ledger.row_where(summary.table_id, SPENDING_ROW, "支出")
+    if row is None:
         return
-    figure = ledger.column(rows[0], r"^一般公共预算")
+    figure = ledger.column(row, r"^一般公共预算")
     if figure is None:
         if ledger.tables_of(*OTHER_FUNDS) and any(
                 f.amount for t in ledger.tables_of(*OTHER_FUNDS) for f in ledger.facts[t.table_id]):
             return  # the summary's total covers other funds too: a different scope, not a failure
-        figure = ledger.column(rows[0], r"合计|总计|预算数") or next(iter(rows[0].values()))
+        figure = ledger.figure(summary.table_id, SPENDING_ROW, "支出", r"合计|总计|预算数")
     total = ledger.column(ledger.total_row(general.table_id), r"^(合计|总计|支出总计)$")
     if total is None:
         return

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ...amounts import decimals_of
 from ...identities import step_of
-from ..base import WAN_PER_YUAN, Ledger, Rule, key
+from ..base import WAN_PER_YUAN, Ledger, Rule, first, key
 from .summary_balance import grand_total
 
 Finder = Callable[[Ledger], object]
@@ -34,13 +34,8 @@ def _summary(side: str, kind: str = "income_expenditure_summary") -> Finder:
 
 def _income_row(ledger: Ledger):
     table = ledger.first("income_expenditure_summary")
-    if table is None:
-        return None
-    for row in ledger.rows(table.table_id, "收入"):
-        first = next(iter(row.values()))
-        if "一般公共预算拨款" in key(first.item):
-            return first
-    return None
+    row = ledger.row_where(table.table_id, "一般公共预算拨款", "收入") if table else None
+    return first(row) if row else None
 
 
 THREE = "three_public"
@@ -71,7 +66,7 @@ def _year_rows(ledger: Ledger, kind: str):
     table, year = ledger.first(kind), ledger.result.document.fiscal_year
     if table is None or not year:
         return None
-    rows = {key(next(iter(r.values())).item): r for r in ledger.rows(table.table_id)}
+    rows = {key(first(r).item): r for r in ledger.rows(table.table_id)}
     now, before = rows.get(f"{year}年"), rows.get(f"{year - 1}年")
     return (now, before) if now and before else None
 

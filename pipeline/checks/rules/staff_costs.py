@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..base import Ledger, Rule, where
+from ..base import Ledger, Rule, first, where
 
 GROUPS = ((r"^人员经费$", ("301", "303")), (r"^公用经费$", ("302", "310")))
 
@@ -14,7 +14,7 @@ def run(ledger: Ledger) -> None:
         total_row = ledger.total_row(basic.table_id)
         by_code: dict[str, dict] = {}
         for r in rows:
-            code = next(iter(r.values())).economic_code
+            code = first(r).economic_code
             by_code.setdefault(code, r)  # the first unit's rows only where several units print codes
         for pattern, codes in GROUPS:
             figure = ledger.column(total_row, pattern)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from ..base import Ledger, Rule, key, where
+from ..base import Ledger, Rule, where
 from .summary_parts import GRAND_TOTAL_RE
 
 
 def grand_total(ledger: Ledger, table_id: str, side: str):
-    for row in ledger.rows(table_id, side):
-        first = next(iter(row.values()))
-        if GRAND_TOTAL_RE.match(key(first.item)):
-            return ledger.column(row, r"合计|总计") or first
-    return None
+    return ledger.figure(table_id, GRAND_TOTAL_RE, side)
 
 
 def run(ledger: Ledger) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..base import Ledger, Rule, key, where
+from ..base import Ledger, Rule, first, key, where
 
 LEVEL1_RE = re.compile(r"^[一二三四五六七八九十]+、")
 YEAR_TOTAL_RE = re.compile(r"^本年(收入|支出)合计$")
@@ -17,7 +17,7 @@ def run(ledger: Ledger) -> None:
     for table in ledger.tables_of("income_expenditure_summary", "fiscal_grant_summary"):
         for side in ("收入", "支出"):
             rows = ledger.rows(table.table_id, side)
-            items = [key(next(iter(r.values())).item) for r in rows]
+            items = [key(first(r).item) for r in rows]
             year = next((i for i, it in enumerate(items) if YEAR_TOTAL_RE.match(it)), None)
             grand = next((i for i, it in enumerate(items) if GRAND_TOTAL_RE.match(it)), None)
             first_total = year if year is not None else grand

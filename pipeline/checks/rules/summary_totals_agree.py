@@ -11,10 +11,7 @@ SUMMARY_ROW = {"收入": re.compile(r"^收入总计$"), "支出": re.compile(r"^
 
 
 def summary_figure(ledger: Ledger, table_id: str, side: str):
-    rows = [r for r in ledger.rows(table_id, side) if SUMMARY_ROW[side].match(key(next(iter(r.values())).item))]
-    if not rows:
-        return None
-    return ledger.column(rows[0], r"合计|总计") or next(iter(rows[0].values()))
+    return ledger.figure(table_id, SUMMARY_ROW[side], side)
 
 
 def run(ledger: Ledger) -> None:

@@ -6,7 +6,7 @@ second."""
 
 from __future__ import annotations
 
-from ..base import Ledger, Rule, where
+from ..base import Ledger, Rule, first, where
 
 LINES = (("30217", r"^公务接待费$"), ("30231", r"^公务用车运行(维护)?费$"))
 
@@ -16,7 +16,7 @@ def run(ledger: Ledger) -> None:
     if three is None or basic is None:
         return
     total_row = ledger.total_row(three.table_id) or (ledger.rows(three.table_id) or [None])[0]
-    rows = {next(iter(r.values())).economic_code: r for r in ledger.rows(basic.table_id)}
+    rows = {first(r).economic_code: r for r in ledger.rows(basic.table_id)}
     for code, pattern in LINES:
         figure = ledger.column(total_row, pattern)
         line = ledger.column(rows.get(code), r"合计|总计") if code in rows else None
