@@ -13,19 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import DISCLOSURES, ROOT
+from published import DOC_IDS  # the bundled disclosures, one list
 
 import pipeline.build as build_module
 from pipeline import cache
 from pipeline.build import BuildPaths, build, combined_stage
-
-DOC_IDS = [
-    "nantong-samr-projects-2024",
-    "shanghai-finance-bureau-2025",
-    "shenzhen-public-credit-center-2022",
-    "sichuan-gov-office-it-center-2025",
-    "sichuan-samr-data-center-2025",
-]
-
 
 COMBINED_STAGES = {"package", "database", "site"}  # `reused <stage>: …` lines of combined stages
 
