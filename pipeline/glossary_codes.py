@@ -8,24 +8,20 @@ that name, and its 类 (and 款, where a row names it) agree; otherwise it keeps
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 
 from .records import DocumentResult
+from .text.lines import match_key
 
 LEVEL_RE = re.compile(r"(.+?)[（(](类|款|项)[)）]")
 LENGTH = {"类": 3, "款": 5, "项": 7}
-
-
-def name_key(text: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def resolve_codes(result: DocumentResult) -> None:
     names: dict[str, set[str]] = defaultdict(set)  # printed row name → function codes
     for f in result.facts:
         if f.function_code:
-            names[name_key(re.sub(r"^\d+\s*", "", f.item))].add(f.function_code)
+            names[match_key(re.sub(r"^\d+\s*", "", f.item))].add(f.function_code)
     if not names:
         return
     for term in result.glossary:
@@ -34,7 +30,7 @@ def resolve_codes(result: DocumentResult) -> None:
             continue
         candidates: set[str] | None = None
         for name, level in levels:
-            codes = {c for c in names.get(name_key(name), set()) if len(c) == LENGTH[level]}
+            codes = {c for c in names.get(match_key(name), set()) if len(c) == LENGTH[level]}
             if not codes:
                 continue  # a 类/款 the tables print without a row of its own
             if candidates is None:

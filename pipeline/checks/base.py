@@ -17,6 +17,7 @@ from ..amounts import decimals_of
 from ..identities import step_of, tolerance
 from ..records import BudgetFact, BudgetTable, Check, DocumentResult
 from ..tables.read import ORG_RE
+from ..text.lines import match_key
 
 ZERO = Decimal(0)
 WAN_PER_YUAN = Decimal("0.0001")
@@ -44,7 +45,7 @@ def first(row: dict[str, BudgetFact]) -> BudgetFact:
 
 
 def key(text: str | None) -> str:
-    return re.sub(r"\s", "", text or "")
+    return match_key(text or "")
 
 
 def is_total_item(item: str | None) -> bool:

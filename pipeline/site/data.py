@@ -7,15 +7,14 @@ on the way in: amounts become `Decimal` (SQLite may store them as REAL or TEXT),
 
 from __future__ import annotations
 
-import re
 import sqlite3
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import PipelineError
+from ..text.lines import match_key
 
 # resource → the columns the site reads as Decimal
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -64,8 +63,8 @@ def to_bool(value: object) -> bool:
 
 
 def key(text: str | None) -> str:
-    """The matching key of a printed label: NFKC, without any whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    """The matching key of a printed label: NFKC, without any whitespace (text.lines.match_key)."""
+    return match_key(text or "")
 
 
 @dataclass

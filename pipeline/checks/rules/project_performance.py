@@ -5,26 +5,22 @@ where the project table gives one year's 一般公共预算 money."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 
-from ..base import Ledger, Rule, key
-
-
-def name_key(name: str | None) -> str:
-    return key(unicodedata.normalize("NFKC", name or ""))
+from ...text.lines import match_key
+from ..base import Ledger, Rule
 
 
 def run(ledger: Ledger) -> None:
     projects = defaultdict(list)
     for p in ledger.result.projects:
         if p.amount is not None:
-            projects[name_key(p.name)].append(p)
+            projects[match_key(p.name)].append(p)
     if not projects:
         return
     facts = {(f.table_id, f.source_line): f for f in ledger.result.facts}
     for goal in ledger.result.goals:
-        rows = projects.get(name_key(goal.project))
+        rows = projects.get(match_key(goal.project or ""))
         if goal.amount is None or not rows:
             continue
         same = [p for p in rows if p.amount == goal.amount]
