@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..identities import Identity
 
@@ -140,9 +141,57 @@ class ColumnModel:
         return [c.label for c in self.leaves]
 
 
-def header_labels(header_key: str) -> list[str]:
-    """Known column labels in reading order from a header's whitespace-free text."""
-    return [m.group(0) for m in LABEL_RE.finditer(header_key)]
+# The item column's title, where the two sides of a two-sided header begin. Matched after the labels, so
+# that 项目 inside a label (项目支出, 2022年政府采购项目) is no item column.
+ITEM = "项目"
+# Titles of the columns that hold no amounts: a label glued to one of them (项目支出科目编码) still ends there.
+TITLE_WORDS = [
+    ITEM, r"(功能|经济)?(分类)?科目(编码|名称)(\(科目\))?", r"单位(代码|名称)(\(科目\))?", r"预算单位", r"项目名称",
+    r"部门名称", r"备注", r"[类款项]",
+]
+LABEL_OR_WORD_RE = re.compile(f"({LABEL_RE.pattern})|" + "|".join(f"(?:{w})" for w in TITLE_WORDS))
+WORD_RE = re.compile("|".join(f"(?:{w})" for w in TITLE_WORDS))
+_EACH_RE = [(re.compile(p), True) for p in LABELS] + [(re.compile(w), False) for w in TITLE_WORDS]
+
+
+def header_labels(pieces: tuple[str, ...]) -> list[str]:
+    """Known column labels in reading order from a header's whitespace-free pieces (the tokens of a
+    collapsed header, where a space may end a cell or sit inside one: 合 计), with `ITEM` where an item
+    column's title stands.
+
+    A label may span pieces but not cut one: 项目 | 支出预算 is the item column and a title, not 项目支出;
+    一般公共预算支出 and 一般公共预算基本支出 title a group and hold no column. A label may end inside a piece
+    only where the title of a column without amounts begins (项目支出科目编码: cells printed without a
+    space)."""
+    return list(_header_labels(tuple(pieces)))
+
+
+@lru_cache(maxsize=4096)
+def _header_labels(pieces: tuple[str, ...]) -> tuple[str, ...]:
+    text = "".join(pieces)
+    bounds = {0}
+    for piece in pieces:
+        bounds.add(max(bounds) + len(piece))
+    out: list[str] = []
+    pos = last_end = 0
+    while (m := LABEL_OR_WORD_RE.search(text, pos)) is not None:
+        start = m.start()
+        found = None
+        if start in bounds or start == last_end:
+            matches = ((r.match(text, start), is_label) for r, is_label in _EACH_RE)
+            for match, is_label in sorted((x for x in matches if x[0]), key=lambda x: -x[0].end()):
+                end = match.end()
+                if end in bounds or WORD_RE.match(text, end):
+                    found = (match.group(0), is_label)
+                    break
+        if found is None:
+            pos = start + 1
+            continue
+        word, is_label = found
+        if is_label or word == ITEM:
+            out.append(word)
+        pos = last_end = start + len(word)
+    return tuple(out)
 
 
 def cell_labels(cell_text: str, key_of) -> list[str]:

@@ -18,7 +18,7 @@ from ..identities import holds, step_of
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import Cell, Row, is_page_number, rows_of
 from ..text.lines import Line, match_key
-from .columns import LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
+from .columns import ITEM, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
 from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
@@ -121,10 +121,6 @@ def _split_header(content: list[Line], region: TableRegion) -> tuple[list[Line],
     return header, data
 
 
-ITEM = "项目"  # the item column's title: where the two sides of a two-sided header begin
-LOOSE_ITEM_RE = re.compile(r"项目(?!支出)")
-
-
 def _header_tokens(header: list[Line]) -> list[str]:
     """The header's column labels in reading order, with `ITEM` where an item column's title stands.
 
@@ -132,20 +128,16 @@ def _header_tokens(header: list[Line]) -> list[str]:
     支出预算 is no 项目支出), and each row ends with `LEVEL_BREAK` (a row is a level of the header).
     Other lines are joined, since their cells may be broken over lines (因公出国 / （境）费用)."""
     tokens: list[str] = []
-    loose: list[str] = []
+    loose: list[str] = []  # the pieces of lines that are no exact rows
 
     def flush() -> None:
-        pieces = LOOSE_ITEM_RE.split("".join(loose))
-        for i, piece in enumerate(pieces):
-            if i:
-                tokens.append(ITEM)
-            tokens.extend(header_labels(piece))
+        tokens.extend(header_labels(tuple(loose)))
         loose.clear()
 
     rows, _ = rows_of(header)
     for row in rows:
         if not row.exact:
-            loose.append("".join(match_key(c.text) for c in row.cells))
+            loose.extend(match_key(c.text) for c in row.cells)
             continue
         flush()
         for cell in row.cells:
@@ -321,8 +313,10 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
     label = seg.label
     unit_name = ctx.current_unit[1] if unit_code and unit_code == ctx.current_unit[0] else None
     cells = [c for c in seg.labels if c.text]
-    if len(cells) > 1 and all(c.pos is not None for c in cells) and ORG_RE.search(cells[0].text):
-        # a 预算单位 column before the row label (深圳市公共信用中心 | 2021 年)
+    by_column = all(c.pos is not None for c in cells) or not seg.codes  # tokens of a row without codes
+    if len(cells) > 1 and by_column and ORG_RE.search(cells[0].text) and not ORG_RE.search(cells[-1].text):
+        # a 预算单位 column before the row label (深圳市公共信用中心 | 2021 年), not an item's name that
+        # begins with its unit's (…数据应用中心 2025 年信息化规划管理服务项目)
         unit_name, label = cells[0].text, " ".join(c.text for c in cells[1:])
     if unit_code and not klass and ORG_RE.search(label):
         ctx.current_unit = (unit_code, label)
