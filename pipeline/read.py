@@ -6,13 +6,13 @@ function of the previous step's output; nothing reaches back.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import glossary, glossary_codes, metadata, narrative, performance
 from .amounts import is_amount
+from .identities import is_total_item
 from .records import BudgetTable, Document, DocumentResult
 from .tables.find import TableRegion, find_tables, unit_of
 from .tables.kinds import KINDS
@@ -134,7 +134,8 @@ KNOWN_TOTALS_FOR = {
                                  ("general_budget_projects", "项目支出", None)),
     "three_public": (("general_budget_basic", "公务接待费", "30217"),
                      ("general_budget_basic", "公务用车运行维护费", "30231"),
-                     ("general_budget_basic", "公务用车运行费", "30231")),
+                     ("general_budget_basic", "公务用车运行费", "30231"),
+                     ("general_budget_basic", "运行费", "30231")),
 }
 
 
@@ -170,17 +171,17 @@ def _reread_with_known_totals(result: DocumentResult, lines: list[Line], layout,
 
 
 def _table_total(result: DocumentResult, table_id: str, economic_code: str | None = None):
-    """The first amount of a table's 合计 row, or of its first row with that economic code, in 万元."""
+    """The first amount of a table's 合计 row (printed first or last), or of its first row with that
+    economic code, in 万元."""
     facts = [f for f in result.facts if f.table_id == table_id]
     if economic_code:
         facts = [f for f in facts if f.economic_code == economic_code]
+    elif facts:
+        facts = [f for f in facts if is_total_item(f.item)]
     if not facts:
         return None
     first_row = min(f.row for f in facts)
-    row = [f for f in facts if f.row == first_row]
-    if economic_code or re.sub(r"\s", "", row[0].item) in ("合计", "总计"):
-        return row[0].amount
-    return None
+    return next(f for f in facts if f.row == first_row).amount
 
 
 def _outside(lines: list[Line], spans: list[tuple[int, int]]):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..amounts import decimals_of
-from ..identities import step_of, tolerance
+from ..identities import is_total_item, step_of, tolerance
 from ..records import BudgetFact, BudgetTable, Check, DocumentResult
 from ..tables.read import ORG_RE
 from ..text.lines import match_key
@@ -24,7 +24,6 @@ WAN_PER_YUAN = Decimal("0.0001")
 
 # Row labels of total rows, on the whitespace-free item: 合计, 总计, 支出总计, 本年收入合计, 合 计 …
 TOTAL_COLUMN_RE = re.compile(r"^(合计|总计|小计)$")
-TOTAL_ITEM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:本年)?(?:收入|支出)?(?:合计|总计)$")
 
 
 @dataclass(frozen=True)
@@ -46,10 +45,6 @@ def first(row: dict[str, BudgetFact]) -> BudgetFact:
 
 def key(text: str | None) -> str:
     return match_key(text or "")
-
-
-def is_total_item(item: str | None) -> bool:
-    return bool(TOTAL_ITEM_RE.match(key(item)))
 
 
 class Ledger:
@@ -89,7 +84,7 @@ class Ledger:
         rows = self.rows(table_id, side)
         items = [key(first(r).item) for r in rows]
         for row, item in zip(rows, items, strict=True):
-            if TOTAL_ITEM_RE.match(item):
+            if is_total_item(item):
                 return row
         year = self.result.document.fiscal_year
         for row, item in zip(rows, items, strict=True):

@@ -85,7 +85,7 @@ GROUP_RE = re.compile(
     r"|^公务用车购置及运行|^基本支出$|政府采购项目$|^(\d{4}年)?预算数$|三公"
 )
 # A group printed without a total column of its own (基本支出 over 人员经费 | 公用经费): its run is the
-# labels that belong to it, read only where header levels are known (exact layouts).
+# labels that belong to it, and they end the run of the group's siblings.
 HEADLESS_CHILD = ((re.compile(r"^基本支出$"), re.compile(r"^(人员经费|公用经费)$")),)
 # A group takes a run of columns only if the run holds what such a group holds.
 GROUP_CHILD = (
@@ -208,13 +208,12 @@ def cell_labels(cell_text: str, key_of) -> list[str]:
 def build_columns(labels: list[str]) -> ColumnModel:
     root = Column("")
     stream = list(labels)
-    levels = LEVEL_BREAK in stream
     queue = [root]
     while queue and any(x != LEVEL_BREAK for x in stream):
         group = queue.pop(0)
         while stream and stream[0] == LEVEL_BREAK:
             stream.pop(0)
-        if group is not root and not group.is_total and levels and _headless(group.label, stream):
+        if group is not root and not group.is_total and _headless(group.label, stream):
             size = 0
             while size < len(stream) and _headless(group.label, stream[size:]):
                 size += 1
@@ -223,8 +222,9 @@ def build_columns(labels: list[str]) -> ColumnModel:
                                       or not _starts_run(stream)):
                 continue
             size = 1
-            while size < len(stream) and not TOTAL_RE.match(stream[size]) and stream[size] != LEVEL_BREAK:
-                size += 1
+            while (size < len(stream) and not TOTAL_RE.match(stream[size]) and stream[size] != LEVEL_BREAK
+                   and not any(_headless(label, stream[size:]) for label in stream[:size])):
+                size += 1  # a run ends at a total, a header row's end, or the children of a run member
             if group is not root and not _accepts(group.label, stream[:size]):
                 continue
         run, stream = stream[:size], stream[size:]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..amounts import decimals_of, is_amount, parse_amount, to_wan
-from ..identities import holds, step_of
+from ..identities import holds, is_total_item, step_of
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import Cell, Row, is_page_number, rows_of
 from ..text.lines import Line, match_key
@@ -25,7 +25,6 @@ from .resolve import leaf_indexes, parents, reachable, resolve
 from .rows import ORDINAL_RE, Segment, segments, split_codes
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
-TOTAL_LABEL_RE = re.compile(r"^(合计|总计|本年收入合计|本年支出合计|收入总计|支出总计)$")
 INCOME_SIDE_RE = re.compile(r"收入|拨款|上年结转|上年结余|资金|弥补|年初结转")
 DATA_ROW_RE = re.compile(r"^\d{3}(\d{2}){0,2}\s+(\d{2}\s+){0,2}(\d{3,7}\s+)?[^\d\s]")
 ORG_RE = re.compile(r"(中心|局|厅|委员会|委|院|办公室|部门|所|站|队|馆|学校|校|处|社|台|团|协会|会)$")
@@ -109,7 +108,7 @@ def _split_header(content: list[Line], region: TableRegion) -> tuple[list[Line],
         # or when the table has no amounts at all; alone it may be a header cell (合计 over 小计 …)
         next_is_amounts = i + 1 < len(content) and has_amounts[i + 1] and not content[i + 1].key.strip("0123456789.,-")
         starts_row = amounts or DATA_ROW_RE.match(line.text.strip()) or ORDINAL_RE.match(key) or (
-            TOTAL_LABEL_RE.match(key) and (next_is_amounts or not any_amounts))
+            is_total_item(key) and (next_is_amounts or not any_amounts))
         if in_header and not starts_row:
             header.append(line)
             header_keys.add(key)
@@ -356,21 +355,21 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     offset = _offset(segs)
     allowed = _allowed(ctx, model)
     rows = [s for s in segs if s.amounts]
-    total = rows[0] if rows else None
+    total = _total_segment(rows)
     if total is not None and not any(c.pos is not None for c in total.amounts):
         cols = placements(_values(total), len(model.leaves), model.identities, allowed, step)
         if len(cols) > 1 and ctx.known_totals:
-            cols = [c for c in cols if _agrees_with_known(ctx.known_totals, model, c, _values(total), step)] or cols
+            cols = _agreeing_with_known(ctx.known_totals, model, cols, _values(total), step)
         if len(cols) == 1 and all(v >= 0 for v in _values(total)):
             allowed = list(cols[0])  # a column empty in the total row is empty in every row
     plans = {id(s): _candidates(s, model, offset, allowed if s is not total else _allowed(ctx, model), step)
              for s in rows}
     if total is not None and len(plans[id(total)]) > 1 and ctx.known_totals:
-        agreeing = [c for c in plans[id(total)]
-                    if _agrees_with_known(ctx.known_totals, model, c, _values(total), step)]
+        agreeing = _agreeing_with_known(ctx.known_totals, model, plans[id(total)], _values(total), step)
         if len(agreeing) == 1:
             plans[id(total)] = agreeing
-    _settle_by_column_totals(rows, plans, model, step)
+    if total is not None:
+        _settle_by_column_totals([total, *(s for s in rows if s is not total)], plans, model, step)
     for seg in segs:
         if not seg.amounts:
             if seg.labels or seg.codes:
@@ -386,23 +385,39 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
             _project(ctx, seg)
 
 
-def _agrees_with_known(known: dict[str, Decimal], model: ColumnModel, cols: tuple[int, ...],
-                       values: list[Decimal], step: Decimal) -> bool:
-    """Do the columns labelled like a known total (基本支出 under 当年 and 上年结转 alike; a column of
-    another fund excepted) add up to it in this placement?"""
+def _total_segment(rows: list[Segment]) -> Segment | None:
+    """The row that totals the table: its 合计 row, printed first or last; else a first row without
+    codes (the unit's row, or a total printed without its label)."""
+    ends = [rows[0], rows[-1]] if rows else []
+    for seg in ends:
+        if is_total_item(seg.label):
+            return seg
+    return rows[0] if rows and not rows[0].codes else None
+
+
+def _agreeing_with_known(known: dict[str, Decimal], model: ColumnModel, found: list[tuple[int, ...]],
+                         values: list[Decimal], step: Decimal) -> list[tuple[int, ...]]:
+    """The placements in which the columns labelled like a known total (基本支出 under 当年 and 上年结转
+    alike; a column of another fund excepted) add up to it. Each known total narrows the placements only
+    where some agree with it: one that no placement matches is a difference of scope (a 三公 table's
+    公务接待费 that counts project money too), not a clue."""
     for label, expected in known.items():
         if not any(leaf.label == label for leaf in model.leaves):
             continue
-        placed = [v for v, c in zip(values, cols, strict=True)
-                  if model.leaves[c].label == label and model.leaves[c].fund in (None, "一般公共预算")]
-        if abs(sum(placed, Decimal(0)) - expected) > step * max(1, len(placed)):
-            return False
-    return True
+        agreeing = []
+        for cols in found:
+            placed = [v for v, c in zip(values, cols, strict=True)
+                      if model.leaves[c].label == label and model.leaves[c].fund in (None, "一般公共预算")]
+            if abs(sum(placed, Decimal(0)) - expected) <= step * max(1, len(placed)):
+                agreeing.append(cols)
+        found = agreeing or found
+    return found
 
 
 def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[int, ...]]], model: ColumnModel,
                              step: Decimal) -> None:
-    """Settle ambiguous rows with the table's column totals, from the top of the classification down:
+    """Settle ambiguous rows with the table's column totals (`rows[0]` is the total row), from the top of
+    the classification down:
     the 类 rows add up to the total row, each 类 row's 款 rows to it, and so on; then the leaf rows
     together to the total row; then a row printed without a code (a 类 or 款 name) can only use a column
     in which the leaf rows hold amounts that add up to its value."""
@@ -425,6 +440,13 @@ def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[in
         kids = children.get(p, [])
         if len(plans[id(rows[p])]) != 1 or not kids or any(not plans[id(rows[k])] for k in kids):
             continue
+        if all(v >= 0 for v in _values(rows[p])):
+            # a column empty in a row is empty in the rows that refine it
+            used = set(plans[id(rows[p])][0])
+            for k in kids:
+                inside = [cand for cand in plans[id(rows[k])] if used.issuperset(cand)]
+                if inside:
+                    plans[id(rows[k])] = inside
         if any(len(plans[id(rows[k])]) > 1 for k in kids):
             total = _row_values(n, plans[id(rows[p])][0], _values(rows[p]))
             solved = resolve(total, [(_values(rows[k]), plans[id(rows[k])]) for k in kids], step)
@@ -480,6 +502,7 @@ def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     right_label_pos = 1 + len(left.leaves)
     segs = _row_segments(rows, two_sided=True, split_at=right_label_pos)
     step = _step(segs)
+    planned: list[tuple[Segment, str, ColumnModel, list[tuple[int, ...]]]] = []
     for seg in segs:
         if not seg.amounts:
             continue
@@ -492,12 +515,39 @@ def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
             side = _side_of(seg, segs)
             offset = None
         model = right if side == "支出" else left
-        allowed = _allowed(ctx, model)
-        found = _candidates(seg, model, offset, allowed, step)
+        planned.append((seg, side, model, _candidates(seg, model, offset, _allowed(ctx, model), step)))
+    plans = {id(seg): found for seg, _, _, found in planned}
+    for side in ("收入", "支出"):
+        _settle_side([seg for seg, s, _, _ in planned if s == side], plans, step)
+    for seg, side, model, _ in planned:
+        found = plans[id(seg)]
         if len(found) == 1:
             _emit(ctx, seg, model, found[0], side, "function")
         else:
-            _report(ctx, seg, model, found, allowed)
+            _report(ctx, seg, model, found, _allowed(ctx, model))
+
+
+TOP_ITEM_RE = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _settle_side(segs: list[Segment], plans: dict[int, list[tuple[int, ...]]], step: Decimal) -> None:
+    """Settle the ambiguous items of one side of a 收支总表 by its total: the numbered items (一、… 二、…)
+    add up, column by column, to 本年收入/支出合计, or to the 总计 where the year's total is not printed."""
+    totals = [s for s in segs if is_total_item(s.label) and len(plans[id(s)]) == 1]
+    total = next((s for s in totals if "本年" in s.label), totals[0] if totals else None)
+    parts = [s for s in segs if TOP_ITEM_RE.match(match_key(s.label)) and plans[id(s)]]
+    if total is None or not parts or all(len(plans[id(s)]) == 1 for s in parts):
+        return
+    values = _values(total)
+    if all(v >= 0 for v in values):
+        used = set(plans[id(total)][0])  # a column empty in the total is empty in its items
+        for seg in parts:
+            plans[id(seg)] = [c for c in plans[id(seg)] if used.issuperset(c)] or plans[id(seg)]
+    n = 1 + max(c for s in (total, *parts) for cand in plans[id(s)] for c in cand)
+    solved = resolve(_row_values(n, plans[id(total)][0], values), [(_values(s), plans[id(s)]) for s in parts], step)
+    if solved is not None:
+        for seg, cols in zip(parts, solved, strict=True):
+            plans[id(seg)] = [cols]
 
 
 def _side_models(tokens: list[str]) -> tuple[ColumnModel, ColumnModel]:

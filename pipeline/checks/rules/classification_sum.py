@@ -9,9 +9,9 @@ by rows printed with its very code that add up to it in every column is their pa
 
 from __future__ import annotations
 
-from ...identities import sums_to
+from ...identities import is_total_item, sums_to
 from ...tables.read import ORG_RE
-from ..base import Ledger, Rule, first, is_total_item, key, where
+from ..base import Ledger, Rule, first, key, where
 
 SUB_ROW = "~"  # appended to the code of a row printed with its parent's code
 
