@@ -16,9 +16,9 @@ from decimal import Decimal
 from ..amounts import decimals_of, is_amount, parse_amount, to_wan
 from ..identities import holds, is_total_item, step_of
 from ..records import BudgetFact, Project, Unit, UnparsedLine
-from ..text.layout import Cell, Row, is_page_number, rows_of
+from ..text.layout import BARE_PAGE_RE, Cell, Row, is_page_number, rows_of, tokens
 from ..text.lines import Line, match_key
-from .columns import ITEM, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
+from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
 from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
@@ -53,6 +53,7 @@ class Context:
     known_totals: dict[str, Decimal] | None = None
     result: TableResult = field(default_factory=TableResult)
     row_no: int = 0
+    code_lines: set[int] | None = None  # one cell per line: the lines holding a code cell (else None)
     current_unit: tuple[str | None, str | None] = (None, None)
 
     def unparsed(self, line: int, text: str, reason: str) -> None:
@@ -70,8 +71,14 @@ def read_table(doc_id: str, table_id: str, lines: list[Line], region: TableRegio
     body = lines[region.start:region.end]
     title_lines = {lines[i].number for i in [region.title_line, *region.continuations]}
     title_lines |= {lines[i].number for i in range(region.start, region.title_line)}
-    content = [ln for ln in body if ln.number not in title_lines and _is_content(ln)]
-    header, data = _split_header(content, region)
+    body = [ln for ln in body if ln.number not in title_lines]
+    if _one_cell_per_line(body):
+        ctx.code_lines = _code_cells(body) if region.kind.shape != "two_sided" and _has_code_columns(body) else set()
+        kept = _bare_number_cells(body) | ctx.code_lines
+    else:
+        kept = set()
+    content = [ln for ln in body if _is_content(ln) or ln.number in kept]
+    header, data = _split_header(content, region, ctx.code_lines)
     rows, _markup = rows_of(data)
     if region.kind.shape == "two_sided":
         _read_two_sided(ctx, header, rows)
@@ -87,15 +94,86 @@ def _is_content(line: Line) -> bool:
     return not (META_RE.search(key) or (UNIT_RE.search(key) and len(key) < 60) or EMPTY_NOTE_RE.search(key))
 
 
+def _one_cell_per_line(body: list[Line]) -> bool:
+    """Is the region printed one cell per line (PyMuPDF)? Its lines with amounts hold one token each."""
+    with_amounts = [ln for ln in body if any(is_amount(t) for t in tokens(ln.text))]
+    single = sum(len(tokens(ln.text)) == 1 for ln in with_amounts)
+    return len(with_amounts) >= 3 and single >= 0.8 * len(with_amounts)
+
+
+CODE_COLUMN_RE = re.compile(r"编码|代码|^类$")
+
+
+def _has_code_columns(body: list[Line]) -> bool:
+    return any(CODE_COLUMN_RE.search(ln.key) for ln in body)
+
+
+YEAR_RE = re.compile(r"^\d{4}年度?$")
+
+
+def _bare_number_cells(body: list[Line]) -> set[int]:
+    """One cell per line: lines holding a bare whole number are cells (an amount of a table in whole 万元,
+    or a code), not page numbers: nothing tells the two apart but the table's arithmetic, which reports a
+    page number read as an amount, while a dropped amount would go unnoticed. A year before amounts is a
+    row label (2021 年 in a 三公 table that compares years), not the year of the title. Numbers between
+    dashes (-11-) and 第 3 页 stay page numbers."""
+    texts = [ln.key for ln in body]
+    out: set[int] = set()
+    for i, line in enumerate(body):
+        following = next((t for t in texts[i + 1:] if t), None)
+        if line.key.isdigit():
+            out.add(line.number)
+        elif YEAR_RE.match(line.key) and following is not None and is_amount(following):
+            out.add(line.number)
+    return out
+
+
+def _code_cells(body: list[Line]) -> set[int]:
+    """One cell per line, in a table with code columns: the lines holding a code cell (201 / 38 / 08 /
+    332901). A run of bare numbers before a label ends with the label's codes: the longest tail of the run
+    whose numbers follow each other as codes do (类, then 款 and 项 of two digits, then a unit code); the
+    numbers before it are the amounts of the row before (58 58 | 210 11 02 事业单位医疗)."""
+    out: set[int] = set()
+    run: list[Line] = []
+    for line in [*body, Line(0, "")]:
+        text = line.text.strip()
+        if text.isdigit() and line.number:
+            run.append(line)
+            continue
+        if run and text and not is_amount(text):  # codes precede a label
+            texts = [ln.text.strip() for ln in run]
+            start = next((i for i in range(len(run)) if _codes_follow(texts[i:])), None)
+            if start is not None:
+                out.update(ln.number for ln in run[start:])
+        run = []
+    return out
+
+
+def _codes_follow(codes: list[str]) -> bool:
+    """类 (3, 5 or 7 digits), then 款 and 项 (2 digits each) or the longer code they make (301 01 30101),
+    then a unit code (6 digits, or a department's 3 after a class code) — or a unit code alone."""
+    klass = ""
+    for i, code in enumerate(codes):
+        last = i == len(codes) - 1
+        if len(code) == 2 and len(klass) in (3, 5):
+            klass += code
+        elif len(code) in (3, 5, 7) and (not klass or (len(code) > 3 and code.startswith(klass[:3]))):
+            klass = code
+        elif not (last and (len(code) == 6 or (klass and len(code) == 3))):
+            return False
+    return True
+
+
 def _has_amount(line: Line) -> bool:
     rows, _ = rows_of([line])
     return any(seg.amounts for row in rows for seg in segments(row))
 
 
-def _split_header(content: list[Line], region: TableRegion) -> tuple[list[Line], list[Line]]:
+def _split_header(content: list[Line], region: TableRegion,
+                  code_lines: set[int] | None) -> tuple[list[Line], list[Line]]:
     """Header lines: before the first row (a line with amounts, or with codes and a label; in a table
-    without amounts, its total row), and again after each repeat of the title, where the same header
-    lines are printed again."""
+    without amounts, its total row; one cell per line, a code or a label that is no column label followed
+    by amounts), and again after each repeat of the title, where the same header lines are printed again."""
     has_amounts = [_has_amount(line) for line in content]
     any_amounts = any(has_amounts)
     header: list[Line] = []
@@ -108,14 +186,15 @@ def _split_header(content: list[Line], region: TableRegion) -> tuple[list[Line],
         # or when the table has no amounts at all; alone it may be a header cell (合计 over 小计 …)
         next_is_amounts = i + 1 < len(content) and has_amounts[i + 1] and not content[i + 1].key.strip("0123456789.,-")
         starts_row = amounts or DATA_ROW_RE.match(line.text.strip()) or ORDINAL_RE.match(key) or (
-            is_total_item(key) and (next_is_amounts or not any_amounts))
+            is_total_item(key) and (next_is_amounts or not any_amounts)) or (
+            code_lines is not None and (line.number in code_lines or (next_is_amounts and not LABEL_RE.fullmatch(key))))
         if in_header and not starts_row:
             header.append(line)
             header_keys.add(key)
             continue
         in_header = False
-        if key in header_keys:
-            continue  # the header printed again after a page break
+        if key in header_keys and not next_is_amounts and line.number not in (code_lines or ()):
+            continue  # the header printed again after a page break (合 计 before its amounts is a row)
         data.append(line)
     return header, data
 
@@ -153,17 +232,17 @@ def _header_labels(header: list[Line]) -> list[str]:
 # ---------------------------------------------------------------------------------------------- rows
 
 
-def _row_segments(rows: list[Row], two_sided: bool, split_at: int | None = None) -> list[Segment]:
+def _row_segments(rows: list[Row], two_sided: bool, split_at: int | None = None,
+                  code_lines: set[int] | None = None) -> list[Segment]:
     """Segments of all rows, with rows broken over lines merged back.
 
-    `split_at`: in an exact two-sided row, the position where the 支出 side's cells start.
+    `split_at`: in an exact two-sided row, the position where the 支出 side's cells start; `code_lines`:
+    one cell per line, the lines holding a code cell.
     """
     if split_at is not None:
         rows = [part for row in rows for part in _split_exact(row, split_at)]
-    # One cell per line: lines holding amounts hold one amount and nothing else.
-    with_amounts = [r for r in rows if not r.exact and any(is_amount(c.text) for c in r.cells)]
-    if len(with_amounts) >= 3 and sum(len(r.cells) == 1 for r in with_amounts) >= 0.8 * len(with_amounts):
-        return _stream_segments(rows)
+    if code_lines is not None:
+        return _stream_segments(rows, two_sided, code_lines)
     out: list[Segment] = []
     pending: Segment | None = None
     for row in rows:
@@ -204,19 +283,25 @@ def _split_exact(row: Row, at: int) -> list[Row]:
     return [Row(cells, True, row.lines) for cells in (left, right) if any(c.text for c in cells)]
 
 
-def _stream_segments(rows: list[Row]) -> list[Segment]:
+def _stream_segments(rows: list[Row], two_sided: bool, code_lines: set[int]) -> list[Segment]:
     """One cell per line: a new row starts at text after amounts, at codes after a label, or at a
-    numbered label after a label."""
+    numbered label after a label; in a two-sided table at any label after a label (an item of one side
+    printed without an amount, then an item of the other)."""
     cells: list[Cell] = [c for r in rows for c in r.cells]
     out: list[Segment] = []
     seg = Segment()
     for cell in cells:
-        flat = Row([cell], exact=False, lines=[cell.line])
-        part = segments(flat)[0]
+        text = cell.text.strip()
+        if cell.line in code_lines:
+            part = Segment(codes=[text])
+        elif is_amount(text):
+            part = Segment(amounts=[Cell(text, cell.line)])
+        else:
+            part = segments(Row([cell], exact=False, lines=[cell.line]), codes_allowed=not two_sided)[0]
         starts_new = (
             (seg.amounts and not part.amounts)
             or (part.codes and seg.labels)
-            or (part.labels and seg.labels and ORDINAL_RE.match(part.labels[0].text))
+            or (part.labels and seg.labels and (two_sided or ORDINAL_RE.match(part.labels[0].text)))
         )
         if starts_new:
             out.append(seg)
@@ -261,8 +346,10 @@ def _candidates(seg: Segment, model: ColumnModel, offset: int | None, allowed: l
         return found
     if positional is not None:
         return [positional]  # as printed; a failed identity is the document's, reported by the checks
+    if not found and len(values) == n:
+        return [tuple(range(n))]  # every column is filled: nothing to choose, the checks will report it
     if not found and len(values) == len(allowed):
-        return [tuple(allowed)]  # every column is filled: nothing to choose, the checks will report it
+        return [tuple(allowed)]
     return found
 
 
@@ -342,7 +429,7 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
 def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     kind = ctx.region.kind
     model = build_columns(_header_labels(header))
-    segs = _row_segments(rows, two_sided=False)
+    segs = _row_segments(rows, two_sided=False, code_lines=ctx.code_lines)
     if not model.leaves:
         for seg in segs:
             if seg.amounts:
@@ -352,6 +439,7 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     ctx.result.identities = [(model.leaves[i.total].path, tuple(model.leaves[p].path for p in i.parts))
                              for i in model.identities]
     step = _step(segs)
+    segs = _split_runs(segs, model, _allowed(ctx, model), step)
     offset = _offset(segs)
     allowed = _allowed(ctx, model)
     rows = [s for s in segs if s.amounts]
@@ -383,6 +471,47 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
         _emit(ctx, seg, model, found[0], None, kind.code_kind)
         if kind.kind == "general_budget_projects":
             _project(ctx, seg)
+
+
+def _split_runs(segs: list[Segment], model: ColumnModel, allowed: list[int], step: Decimal) -> list[Segment]:
+    """One cell per line: a row printed without a label (the unit's row under 合计) follows the amounts
+    of the row before it. A run of more amounts than the table has columns is split into rows where
+    exactly one cut gives rows that each satisfy the table's identities; otherwise it stays whole and is
+    reported (so too in a table without identities where a bare number, maybe a page number, is in it)."""
+    out: list[Segment] = []
+    for seg in segs:
+        if (len(seg.amounts) <= len(allowed) or any(c.pos is not None for c in seg.amounts)
+                or (not model.identities and any(BARE_PAGE_RE.match(c.text) for c in seg.amounts))):
+            out.append(seg)
+            continue
+        cuts = _row_cuts(tuple(_values(seg)), len(model.leaves), model, tuple(allowed), step)
+        if len(cuts) != 1:
+            out.append(seg)
+            continue
+        start = 0
+        for n, size in enumerate(cuts[0]):
+            cells = seg.amounts[start:start + size]
+            part = Segment(seg.codes, seg.labels, cells, seg.lines) if n == 0 else Segment(
+                amounts=cells, lines=[cells[0].line])
+            out.append(part)
+            start += size
+    return out
+
+
+def _row_cuts(values: tuple[Decimal, ...], n: int, model: ColumnModel, allowed: tuple[int, ...],
+              step: Decimal, limit: int = 2) -> list[tuple[int, ...]]:
+    """The ways (at most `limit`) to cut `values` into consecutive rows that each fit the columns."""
+    if not values:
+        return [()]
+    found: list[tuple[int, ...]] = []
+    for size in range(min(len(allowed), len(values)), 0, -1):
+        if not placements(list(values[:size]), n, model.identities, list(allowed), step, limit=1):
+            continue
+        for rest in _row_cuts(values[size:], n, model, allowed, step, limit - len(found)):
+            found.append((size, *rest))
+        if len(found) >= limit:
+            break
+    return found
 
 
 def _total_segment(rows: list[Segment]) -> Segment | None:
@@ -500,7 +629,7 @@ def _project(ctx: Context, seg: Segment) -> None:
 def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     left, right = _side_models(_header_tokens(header))
     right_label_pos = 1 + len(left.leaves)
-    segs = _row_segments(rows, two_sided=True, split_at=right_label_pos)
+    segs = _row_segments(rows, two_sided=True, split_at=right_label_pos, code_lines=ctx.code_lines)
     step = _step(segs)
     planned: list[tuple[Segment, str, ColumnModel, list[tuple[int, ...]]]] = []
     for seg in segs:
