@@ -126,3 +126,23 @@ def test_cell_per_line_performance_forms(doc_id):
     _, goals, indicators, _ = read_as(doc_id, "tab")
     _, got_goals, got_indicators, _ = read_as(doc_id, "cell_per_line")
     assert (len(got_goals), len(got_indicators)) == (len(goals), len(indicators))
+
+
+def test_an_unknown_header_cell_in_an_exact_layout_is_reported_not_shifted():
+    """A column title we do not know (基础开支 for 基本支出) would shift every amount after it into the wrong
+    column if amounts were placed by position: the table's rows are reported instead, with the reason."""
+    header = "预算单位\t支出总计\t基本支出\t项目支出\t2022 年政府采购项目\t\t"
+    text = source_text(SHENZHEN)
+    assert text.count(header) == 1
+    changed = text.replace(header, header.replace("基本支出", "基础开支"))
+    result = read_lines(split_lines(changed), DISCLOSURES / f"{SHENZHEN}.txt", "-", {"doc_id": SHENZHEN}, Timings())
+    table = next(t for t in result.tables if t.kind == "expenditure_summary")
+    assert [f for f in result.facts if f.table_id == table.table_id] == []
+    [unparsed] = [u for u in result.unparsed if u.table_id == table.table_id]
+    assert unparsed.source_line == 273
+    assert unparsed.reason == ("the rows print amounts in 6 columns but the header has 5 amount columns "
+                               "(支出总计、项目支出、小计、其中:面向中小企业政府采购项目、"
+                               "其中:面向小型、微型企业政府采购项目): "
+                               "a column title was not recognised")
+    # the other tables are read as before
+    assert len(result.facts) == 165 - 6

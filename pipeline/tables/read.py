@@ -441,6 +441,14 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     step = _step(segs)
     segs = _split_runs(segs, model, _allowed(ctx, model), step)
     offset = _offset(segs)
+    width = _printed_width(segs, offset)
+    if width > len(model.leaves):
+        for seg in segs:
+            if seg.amounts:
+                ctx.unparsed(seg.amounts[0].line, " ".join([*seg.codes, seg.label, *(c.text for c in seg.amounts)]),
+                             f"the rows print amounts in {width} columns but the header has {len(model.leaves)} "
+                             f"amount columns ({'、'.join(model.labels)}): a column title was not recognised")
+        return
     allowed = _allowed(ctx, model)
     rows = [s for s in segs if s.amounts]
     total = _total_segment(rows)
@@ -604,6 +612,14 @@ def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[in
                            for v, c in zip(_values(seg), cand, strict=True))]
         if feasible:
             plans[id(seg)] = feasible
+
+
+def _printed_width(segs: list[Segment], offset: int | None) -> int:
+    """Exact layouts: how many columns the amounts span, from the first amount column to the last one
+    any row fills. More than the header's amount columns means a header cell we do not know: placing by
+    position would shift every amount after it into the wrong column."""
+    ends = [c.pos for s in segs for c in s.amounts if c.pos is not None]
+    return max(ends) - offset + 1 if ends and offset is not None else 0
 
 
 def _offset(segs: list[Segment]) -> int | None:
