@@ -8,6 +8,7 @@ never guessed: every fact of a collapsed layout is one of the tab layout's.
 """
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 from conftest import DISCLOSURES
@@ -146,3 +147,39 @@ def test_an_unknown_header_cell_in_an_exact_layout_is_reported_not_shifted():
                                "a column title was not recognised")
     # the other tables are read as before
     assert len(result.facts) == 165 - 6
+
+
+MINERU = """\
+2025年预算单位支出预算总表
+编制单位：上海市财政局 单位：元
+<table><tr><td colspan="4">项目</td><td colspan="3">支出预算</td></tr>
+<tr><td colspan="3">功能分类科目编码</td><td rowspan="2">功能分类科目名称</td><td rowspan="2">合计</td><td rowspan="2">基本支出</td><td rowspan="2">项目支出</td></tr>
+<tr><td>类</td><td>款</td><td>项</td></tr>
+<tr><td rowspan="3">201</td><td></td><td></td><td>一般公共服务支出</td><td>127,886,849</td><td>84,861,719</td><td>43,025,130</td></tr>
+<tr><td rowspan="2">06</td><td></td><td>财政事务</td><td>127,886,849</td><td>84,861,719</td><td>43,025,130</td></tr>
+<tr><td>01</td><td>行政运行</td><td>84,861,719</td><td>84,861,719</td><td></td></tr>
+<tr><td colspan="4">合计</td><td>127,886,849</td><td>84,861,719</td><td>43,025,130</td></tr>
+</table>
+"""
+
+
+def test_html_tables_with_merged_cells():
+    """MinerU prints merged cells as colspan / rowspan: a header cell merged down is one column, and a code
+    merged down over the rows of its 类 and 款 belongs to each of them (201 06 01 → 2010601)."""
+    result = read_lines(split_lines(MINERU), Path("mineru.md"), "-", {"doc_id": "mineru"}, Timings())
+    assert [(t.kind, t.status) for t in result.tables] == [("expenditure_summary", "parsed")]
+    assert result.unparsed == []
+    got = [(f.function_code, f.item, f.column_path, f.printed, f.source_line) for f in result.facts]
+    assert got == [
+        ("201", "一般公共服务支出", "合计", "127,886,849", 6),
+        ("201", "一般公共服务支出", "基本支出", "84,861,719", 6),
+        ("201", "一般公共服务支出", "项目支出", "43,025,130", 6),
+        ("20106", "财政事务", "合计", "127,886,849", 7),
+        ("20106", "财政事务", "基本支出", "84,861,719", 7),
+        ("20106", "财政事务", "项目支出", "43,025,130", 7),
+        ("2010601", "行政运行", "合计", "84,861,719", 8),
+        ("2010601", "行政运行", "基本支出", "84,861,719", 8),
+        (None, "合计", "合计", "127,886,849", 9),
+        (None, "合计", "基本支出", "84,861,719", 9),
+        (None, "合计", "项目支出", "43,025,130", 9),
+    ]

@@ -219,6 +219,8 @@ def _header_tokens(header: list[Line]) -> list[str]:
             continue
         flush()
         for cell in row.cells:
+            if cell.from_above:
+                continue  # a header cell merged down (合计 over two header rows) is one column
             tokens.extend([ITEM] if match_key(cell.text) == ITEM else cell_labels(cell.text, match_key))
         tokens.append(LEVEL_BREAK)
     flush()

@@ -25,6 +25,7 @@ PIPE_SEPARATOR_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 TR_RE = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
 CELL_RE = re.compile(r"<t([dh])\b([^>]*)>(.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
 COLSPAN_RE = re.compile(r"colspan\s*=\s*[\"']?(\d+)", re.IGNORECASE)
+ROWSPAN_RE = re.compile(r"rowspan\s*=\s*[\"']?(\d+)", re.IGNORECASE)
 ANY_TAG_RE = re.compile(r"<[^>]+>")
 # A number glued to a unit or a date word is text, not an amount: "2025 年", "15 楼", "30 TB".
 NUMBER_IN_TEXT_RE = re.compile(r"^(?:年|月|日|楼|层|号|个|次|期|人|万|元|TB|GB|G|M|%|％)")
@@ -38,6 +39,7 @@ class Cell:
     text: str
     line: int  # 1-based source line
     pos: int | None = None  # column position, for exact layouts
+    from_above: bool = False  # HTML: the text of a cell merged down (rowspan) from the row above
 
 
 @dataclass
@@ -128,15 +130,21 @@ def _html_rows(lines: list[Line]) -> tuple[list[Row], list[int]]:
 
     rows: list[Row] = []
     covered: set[int] = set()
+    # column position → (rows still covered by a rowspan from above, its text)
+    spanned: dict[int, tuple[int, str]] = {}
     for tr in TR_RE.finditer(text):
         number = line_at(tr.start())
         cells: list[Cell] = []
         for cell in CELL_RE.finditer(tr.group(1)):
+            _fill_spanned(cells, spanned, number)
             content = html.unescape(ANY_TAG_RE.sub("", cell.group(3))).strip()
-            cells.append(Cell(content, number, len(cells)))
-            span = COLSPAN_RE.search(cell.group(2))
-            for _ in range(int(span.group(1)) - 1 if span else 0):
-                cells.append(Cell("", number, len(cells)))
+            colspan = COLSPAN_RE.search(cell.group(2))
+            rowspan = ROWSPAN_RE.search(cell.group(2))
+            for i in range(int(colspan.group(1)) if colspan else 1):
+                if rowspan and int(rowspan.group(1)) > 1:
+                    spanned[len(cells)] = (int(rowspan.group(1)) - 1, content if i == 0 else "")
+                cells.append(Cell(content if i == 0 else "", number, len(cells)))
+        _fill_spanned(cells, spanned, number)
         rows.append(Row(cells, exact=True, lines=[number]))
         covered.update(range(number, line_at(tr.end()) + 1))
     markup = []
@@ -149,3 +157,13 @@ def _html_rows(lines: list[Line]) -> tuple[list[Row], list[int]]:
     more, more_markup = rows_of(plain) if plain else ([], [])
     rows = sorted(rows + more, key=lambda r: r.line)
     return rows, markup + more_markup
+
+
+def _fill_spanned(cells: list[Cell], spanned: dict[int, tuple[int, str]], number: int) -> None:
+    """Add the cells that rowspans from the rows above cover at the row's next positions. A cell merged
+    down holds, in each row it covers, what it printed (201 for every row of its 类); a header reads it
+    once, in its own row (`from_above`)."""
+    while spanned.get(len(cells), (0, ""))[0] > 0:
+        left, content = spanned[len(cells)]
+        spanned[len(cells)] = (left - 1, content)
+        cells.append(Cell(content, number, len(cells), from_above=True))
