@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 # 1,234.56 | 1234.56 | -8.7 | 0 | 12 ; thousands separators must be well formed.
 AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -15,10 +16,12 @@ AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 TEN_THOUSAND = Decimal(10000)
 
 
+@lru_cache(maxsize=65536)  # called for every token, often for the same one (0.00, a row re-read)
 def is_amount(token: str) -> bool:
     return bool(AMOUNT_RE.match(token.strip()))
 
 
+@lru_cache(maxsize=65536)  # pure, and the Decimal it returns is immutable
 def parse_amount(token: str) -> Decimal | None:
     """The printed number as a Decimal (in the unit it was printed in), or None if it is not one."""
     t = token.strip()

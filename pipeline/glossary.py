@@ -53,6 +53,9 @@ _STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("arabic", re.compile(r"^(\d{1,3})\s*(?:[、．]|\.(?!\d))\s*")),
 ]
 
+# the first characters a numbering can start with (besides a digit, \d)
+_NUMBERING_START = frozenset("（(" + _CN_DIGITS)
+
 _COLON = re.compile(r"[：:]")
 _GLOSSARY_HEADING = re.compile(
     rf"^(?:第[{_CN_DIGITS}\d]+部分|[{_CN_DIGITS}]+[、.．]|\d{{1,2}}[、.．]|[（(][{_CN_DIGITS}\d]+[）)]"
@@ -111,6 +114,8 @@ def _cn_int(s: str) -> int | None:
 
 def _numbering(text: str) -> _Number | None:
     """The numbering at the start of a cleaned line, if any."""
+    if not text or not (text[0] in _NUMBERING_START or text[0].isdigit()):
+        return None  # every style starts with a bracket or a digit: most lines need no pattern tried
     for style, pattern in _STYLES:
         m = pattern.match(text)
         if not m:
@@ -124,12 +129,12 @@ def _numbering(text: str) -> _Number | None:
 
 
 def _is_blank(line: Line) -> bool:
-    return not match_key(line.text) or is_page_number(line.text)
+    return not line.key or is_page_number(line.text)
 
 
 def _is_heading_or_end(line: Line) -> str | None:
     """Why this line ends a glossary section (or None): 'part', 'contents', 'annex'."""
-    key = match_key(line.text)
+    key = line.key
     if not key:
         return None
     if _PART_HEADING.match(key):
@@ -168,7 +173,7 @@ def _cover_start(lines: list[Line], contents_index: int, floor: int = 0) -> int:
     i = contents_index - 1
     while i >= floor and taken < 6:
         line = lines[i]
-        if not match_key(line.text):
+        if not line.key:
             i -= 1
             continue
         if is_page_number(line.text) or not _is_title_like(line):
@@ -261,7 +266,7 @@ def find_glossary(lines: list[Line]) -> tuple[int, int] | None:
     """
     # 1. a heading of its own, followed by terms (a heading in the contents is followed by none)
     for h, line in enumerate(lines):
-        if not _GLOSSARY_HEADING.match(match_key(line.text)):
+        if not _GLOSSARY_HEADING.match(line.key):
             continue
         i = h + 1
         while i < len(lines) and _is_blank(lines[i]):

@@ -95,12 +95,12 @@ def _is_title_like(line: Line) -> bool:
 def _title_lines(lines: list[Line]) -> list[Line]:
     """The cover lines: before the first 目录 that has a cover, else the first lines of the document."""
     for c, line in enumerate(lines):
-        if not _CONTENTS.match(match_key(line.text)):
+        if not _CONTENTS.match(line.key):
             continue
         block: list[Line] = []
         i = c - 1
         while i >= 0 and len(block) < 6:
-            if not match_key(lines[i].text):
+            if not lines[i].key:
                 i -= 1
                 continue
             if not _is_title_like(lines[i]):
@@ -111,7 +111,7 @@ def _title_lines(lines: list[Line]) -> list[Line]:
             return block
     block = []
     for line in lines[:_HEAD_LINES]:
-        if not match_key(line.text):
+        if not line.key:
             continue
         if not _is_title_like(line) or len(block) >= 6:
             break
@@ -142,51 +142,53 @@ def _kind(key: str) -> str | None:
 def _body_kind(lines: list[Line]) -> str | None:
     counts = Counter()
     for line in lines:
-        for m in re.finditer(r"(单位|部门)(预算|决算)", match_key(line.text)):
+        for m in re.finditer(r"(单位|部门)(预算|决算)", line.key):
             counts[m.group(1) + m.group(2)] += 1
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _labels(lines: list[Line]) -> dict[str, list[str]]:
+def _label_values(lines: list[Line]) -> list[tuple[str, str]]:
+    """(label, value) of every label cell (主管部门 / 实施单位 / 单位名称 …), in order: the value printed after
+    the label in its cell, else the next cell, else "". Read once per document for all the labels."""
+    found: list[tuple[str, str]] = []
+    for line in lines:
+        if "部" not in line.text and "单" not in line.text:
+            continue  # every label holds 部 or 单 (most lines hold neither)
+        cells = _cells(line)
+        for k, cell in enumerate(cells):
+            m = _LABEL_CELL.match(cell)
+            if m:
+                found.append((m.group(1), m.group(2) or (cells[k + 1] if k + 1 < len(cells) else "")))
+    return found
+
+
+def _labels(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Values printed after labels such as 主管部门 / 实施单位 / 单位名称, in order, once each."""
     found: dict[str, list[str]] = {}
-
-    def add(label: str, value: str) -> None:
+    for label, value in pairs:
+        if not value:
+            continue
         value = _name(value)
         if _ORG_NAME.match(value):
             found.setdefault(label, [])
             if value not in found[label]:
                 found[label].append(value)
-
-    for line in lines:
-        cells = _cells(line)
-        for k, cell in enumerate(cells):
-            m = _LABEL_CELL.match(cell)
-            if not m:
-                continue
-            if m.group(2):
-                add(m.group(1), m.group(2))
-            elif k + 1 < len(cells):
-                add(m.group(1), cells[k + 1])
     return found
 
 
-def _most_common(lines: list[Line], label: str) -> str | None:
+def _most_common(pairs: list[tuple[str, str]], label: str) -> str | None:
     counts = Counter()
-    for line in lines:
-        cells = _cells(line)
-        for k, cell in enumerate(cells):
-            m = _LABEL_CELL.match(cell)
-            if m and m.group(1) == label:
-                value = _name(m.group(2) or (cells[k + 1] if k + 1 < len(cells) else ""))
-                if _ORG_NAME.match(value):
-                    counts[value] += 1
+    for found, value in pairs:
+        if found == label:
+            value = _name(value)
+            if _ORG_NAME.match(value):
+                counts[value] += 1
     return counts.most_common(1)[0][0] if counts else None
 
 
 def _joined_text(lines: list[Line]) -> str:
     """The document's running text, broken lines joined without a separator."""
-    return "".join(_clean(line.text) for line in lines if match_key(line.text))
+    return "".join(_clean(line.text) for line in lines if line.key)
 
 
 def _publisher_from_title(title: str) -> str | None:
@@ -256,9 +258,10 @@ def read_metadata(lines: list[Line]) -> dict:
 
     kind = _kind(title_key) or _kind("".join(match_key(line.text) for line in head)) or _body_kind(lines)
 
-    labels = _labels(lines)
-    supervisor = _most_common(lines, "主管部门") or _most_common(lines, "主管单位")
-    if supervisor is None:
+    pairs = _label_values(lines)
+    labels = _labels(pairs)
+    supervisor = _most_common(pairs, "主管部门") or _most_common(pairs, "主管单位")
+    if supervisor is None and any("隶" in line.text for line in lines):  # no 隶属 to find without 隶
         m = _SUBORDINATE.search(_joined_text(lines))
         if m:
             supervisor = _name(m.group(1))

@@ -55,6 +55,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from pipeline.amounts import is_amount, parse_amount, to_wan
 from pipeline.records import PerformanceGoal, PerformanceIndicator, UnparsedLine
@@ -107,6 +108,7 @@ FORM_LABELS = {
     "联系电话": "", "立项必要性": "", "实施可行性": "", "项目实施内容": "", "项目概况": "", "项目期限": "",
 }  # fmt: skip
 
+_LABEL_END = re.compile(r"[(/]")  # a form label followed by a qualifier: 项目名称(万元), 资金总额/…
 _TITLE = re.compile(r"绩效目标表")
 _TABLE_NUMBER = re.compile(r"^(?:公开表|附表|表)[0-9一二三四五六七八九十]+(?:-\d+)?$")
 _UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]")
@@ -115,6 +117,7 @@ _NOTE = re.compile(r"^(?:注|备注|说明)\d*[:]")
 _TWO_DECIMALS = re.compile(r"\.\d\d$")
 _SEQ = re.compile(r"^\d{1,3}$")
 _UNIT_CODE = re.compile(r"^(\d{3,})\s*[-－—–]\s*(\S.*)$", re.S)
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _HTML_ROW = re.compile(r"<tr\b[^>]*>.*</tr\s*>", re.IGNORECASE)
 _HTML_CELL = re.compile(r"<t[dh]\b([^>]*)>(.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
@@ -164,6 +167,7 @@ def plain_latex(text: str) -> str:
     return commands(text)
 
 
+@lru_cache(maxsize=65536)  # asked of every cell of every row, and the same few cells recur (≥, 定性, …)
 def operator_of(text: str) -> str | None:
     """The normalised operator of an operator cell (≥ ≤ = > < 定性), or None."""
     return OPERATORS.get(match_key(plain_latex(text)))
@@ -209,10 +213,11 @@ class Cell:
     col: int | None  # column index in a tab-separated line; None in a space-separated line
     start: int = 0  # offsets in the row text (space-separated lines)
     end: int = 0
+    # match_key(text), computed once: the parser asks for it many times per cell
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return match_key(self.text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", match_key(self.text))
 
 
 @dataclass(slots=True)
@@ -233,17 +238,25 @@ class Row:
 
 def to_row(line: Line) -> Row:
     """Cells with their columns (tab, markdown pipe and one-line HTML rows) or whitespace tokens."""
-    pieces = column_pieces(line.text)
+    text, cells, spaced = _row_cells(line.text)
+    return Row(line, text, list(cells), spaced)
+
+
+@lru_cache(maxsize=4096)  # a form repeats many of its lines (about half of a document's): split each once
+def _row_cells(printed: str) -> tuple[str, tuple[Cell, ...], bool]:
+    """The row text, the cells (immutable, so shared) and whether they are whitespace tokens."""
+    pieces = column_pieces(printed)
     if pieces is not None:
         cells = []
         for col, piece in enumerate(pieces):
             text = strip_markup(piece).strip()
             if text:
                 cells.append(Cell(text, col))
-        return Row(line, line.text, cells, spaced=False)
-    text = _TABLE_TAG.sub("", strip_markup(line.text))
-    cells = [Cell(m.group(), None, m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    return Row(line, text, cells, spaced=True)
+        return printed, tuple(cells), False
+    text = strip_markup(printed)
+    if "<" in text:  # no tag without one
+        text = _TABLE_TAG.sub("", text)
+    return text, tuple(Cell(m.group(), None, m.start(), m.end()) for m in _TOKEN.finditer(text)), True
 
 
 def column_pieces(text: str) -> list[str] | None:
@@ -255,8 +268,8 @@ def column_pieces(text: str) -> list[str] | None:
         if _PIPE_SEPARATOR.match(stripped):
             return []
         inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-        return [p.replace("\\|", "|") for p in re.split(r"(?<!\\)\|", inner)]
-    if _HTML_ROW.search(stripped):
+        return [p.replace("\\|", "|") for p in _PIPE_SPLIT.split(inner)]
+    if "<" in stripped and _HTML_ROW.search(stripped):
         pieces: list[str] = []
         for attributes, content in _HTML_CELL.findall(stripped):
             span = _COLSPAN.search(attributes)
@@ -477,11 +490,12 @@ class PerformanceParser:
         return self.in_header_zone and bool(_YEAR_LINE.match(key))
 
     def header(self, row: Row) -> bool:
-        keys = [c.key for c in row.cells]
-        if not all(
-            k in HEADER_WORDS or _TARGET_HEADER.match(k) or _TARGET_HEADER_PART.match(k) for k in keys
+        if not all(  # most rows fail at their first cell: test before listing the keys
+            k in HEADER_WORDS or _TARGET_HEADER.match(k) or _TARGET_HEADER_PART.match(k)
+            for k in (c.key for c in row.cells)
         ):
             return False
+        keys = [c.key for c in row.cells]
         strong = len(keys) >= 3 and any(k in _STRONG_HEADER or _TARGET_HEADER.match(k) for k in keys)
         if not (self.in_header_zone or strong):
             return False
@@ -845,10 +859,13 @@ def target_width(cells: list[Cell]) -> int:
 
 def form_role(key: str) -> str | None:
     """The goal field a form label fills, "" for labels not published, None if not a label."""
-    for label, role in FORM_LABELS.items():
-        if key == label or (key.startswith(label) and key[len(label)] in "(/"):
-            return role
-    return None
+    # The label is the whole key, or the key up to its first ( or / (labels hold neither): two lookups
+    # instead of a scan of all labels for every cell.
+    role = FORM_LABELS.get(key)
+    if role is not None:
+        return role
+    cut = _LABEL_END.search(key)
+    return FORM_LABELS.get(key[: cut.start()]) if cut else None
 
 
 def parse_performance(

@@ -125,8 +125,9 @@ class Column:
 
     @property
     def fund(self) -> str | None:
+        path = self.path  # built once, not once per fund tried
         for name, pattern in FUNDS:
-            if pattern.search(self.path):
+            if pattern.search(path):
                 return name
         return None
 

@@ -124,8 +124,13 @@ def find_tables(lines: list[Line]) -> Layout:
         tables.append(TableRegion(kind, number, title, i, start, nxt))
     for t in tables:
         t.end = _trim_end(lines, t)
-        t.empty_note = any(EMPTY_NOTE_RE.search(lines[j].key) for j in range(t.title_line + 1, t.end))
+        t.empty_note = any(_is_empty_note(lines[j].key) for j in range(t.title_line + 1, t.end))
     return Layout(tables, listed, parts)
+
+
+def _is_empty_note(key: str) -> bool:
+    # every EMPTY_NOTE_RE wording holds 无, 没有 or 本表为空: most lines need no search
+    return ("无" in key or "没有" in key or "本表为空" in key) and bool(EMPTY_NOTE_RE.search(key))
 
 
 def _number_above(lines: list[Line], i: int) -> tuple[str | None, int]:
@@ -169,7 +174,7 @@ def _trim_end(lines: list[Line], t: TableRegion) -> int:
 
 def unit_of(lines: list[Line], start: int, end: int) -> str | None:
     for line in lines[start:end]:
-        m = UNIT_RE.search(line.key)
+        m = UNIT_RE.search(line.key) if "单位" in line.key else None  # UNIT_RE needs 单位: skip the search
         if m:
             return m.group(1)
     return None

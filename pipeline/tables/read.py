@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ..amounts import decimals_of, is_amount, parse_amount, to_wan
 from ..identities import holds, is_total_item, step_of
@@ -165,7 +166,13 @@ def _codes_follow(codes: list[str]) -> bool:
 
 
 def _has_amount(line: Line) -> bool:
-    rows, _ = rows_of([line])
+    return _text_has_amount(line.text)
+
+
+@lru_cache(maxsize=16384)
+def _text_has_amount(text: str) -> bool:
+    """Cached by text: header and row lines repeat across a document and across a corpus."""
+    rows, _ = rows_of([Line(1, text)])
     return any(seg.amounts for row in rows for seg in segments(row))
 
 

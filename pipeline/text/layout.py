@@ -17,6 +17,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..amounts import is_amount
 from .lines import Line, match_key, strip_markup
@@ -32,6 +33,9 @@ NUMBER_IN_TEXT_RE = re.compile(r"^(?:年|月|日|楼|层|号|个|次|期|人|万
 # Page numbers an extraction leaves between rows and paragraphs: -32-, — 5 —, _3_, 第 3 页 共 9 页, 3/9 …
 PAGE_MARK_RE = re.compile(r"^(?:[-—–_]+\d{1,4}[-—–_]+|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?|\d{1,4}/\d{1,4})$")
 BARE_PAGE_RE = re.compile(r"^\d{1,4}$")
+TABLE_TAGS_RE = re.compile(r"\s*(</?(table|tbody|thead)[^>]*>\s*)+")
+_SPACE_RE = re.compile(r"\s+")
+_PIPE_SPLIT_RE = re.compile(r"(?<!\\)\|")
 
 
 @dataclass
@@ -57,11 +61,12 @@ class Row:
         return [c.text for c in self.cells]
 
 
+@lru_cache(maxsize=16384)  # asked of the same lines by several readers (tables, glossary, performance)
 def is_page_number(text: str, bare: bool = True) -> bool:
     """Is the line a page number? `bare`: a lone number counts too (not where a lone number is data, as in
     a performance table's 序号 or weight column). Matched on the text without whitespace and markdown
     emphasis, but not through strip_markup, which would take `- 12 -` for a list item."""
-    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("*", "")
+    raw = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).replace("*", "")
     for key in (raw, match_key(text)):
         if PAGE_MARK_RE.match(key) or (bare and BARE_PAGE_RE.match(key)):
             return True
@@ -84,7 +89,7 @@ def rows_of(lines: list[Line]) -> tuple[list[Row], list[int]]:
                 markup.append(line.number)
                 continue
             inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-            parts = re.split(r"(?<!\\)\|", inner)
+            parts = _PIPE_SPLIT_RE.split(inner)
             rows.append(_exact_row(line.number, [p.replace("\\|", "|") for p in parts]))
         elif "\t" in text:
             rows.append(_exact_row(line.number, text.split("\t")))
@@ -102,6 +107,11 @@ def _exact_row(number: int, parts: list[str]) -> Row:
 
 def tokens(text: str) -> list[str]:
     """Whitespace tokens of a collapsed row, with numbers that belong to words kept in the words."""
+    return list(_tokens(text))  # a fresh list: callers may change it
+
+
+@lru_cache(maxsize=16384)  # a region's lines are tokenised several times (layout tests, header split, rows)
+def _tokens(text: str) -> tuple[str, ...]:
     raw = strip_markup(text).split()
     out: list[str] = []
     for tok in raw:
@@ -109,7 +119,7 @@ def tokens(text: str) -> list[str]:
             out[-1] = f"{out[-1]} {tok}"
         else:
             out.append(tok)
-    return out
+    return tuple(out)
 
 
 def _html_rows(lines: list[Line]) -> tuple[list[Row], list[int]]:
@@ -151,7 +161,7 @@ def _html_rows(lines: list[Line]) -> tuple[list[Row], list[int]]:
     # Lines outside any <tr> (text around the table) are read as ordinary lines.
     outside = [line for line in lines if line.number not in covered]
     for line in outside:
-        if ANY_TAG_RE.fullmatch(line.text.strip() or "x") or re.fullmatch(r"\s*(</?(table|tbody|thead)[^>]*>\s*)+", line.text):
+        if ANY_TAG_RE.fullmatch(line.text.strip() or "x") or TABLE_TAGS_RE.fullmatch(line.text):
             markup.append(line.number)
     plain = [line for line in outside if line.number not in markup]
     more, more_markup = rows_of(plain) if plain else ([], [])
