@@ -118,14 +118,14 @@ def _bare_number_cells(body: list[Line]) -> set[int]:
     page number read as an amount, while a dropped amount would go unnoticed. A year before amounts is a
     row label (2021 年 in a 三公 table that compares years), not the year of the title. Numbers between
     dashes (-11-) and 第 3 页 stay page numbers."""
-    texts = [ln.key for ln in body]
     out: set[int] = set()
     for i, line in enumerate(body):
-        following = next((t for t in texts[i + 1:] if t), None)
         if line.key.isdigit():
             out.add(line.number)
-        elif YEAR_RE.match(line.key) and following is not None and is_amount(following):
-            out.add(line.number)
+        elif YEAR_RE.match(line.key):
+            following = next((ln.key for ln in body[i + 1:] if ln.key), "")
+            if is_amount(following):
+                out.add(line.number)
     return out
 
 
@@ -586,19 +586,7 @@ def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[in
         kids = children.get(p, [])
         if len(plans[id(rows[p])]) != 1 or not kids or any(not plans[id(rows[k])] for k in kids):
             continue
-        if all(v >= 0 for v in _values(rows[p])):
-            # a column empty in a row is empty in the rows that refine it
-            used = set(plans[id(rows[p])][0])
-            for k in kids:
-                inside = [cand for cand in plans[id(rows[k])] if used.issuperset(cand)]
-                if inside:
-                    plans[id(rows[k])] = inside
-        if any(len(plans[id(rows[k])]) > 1 for k in kids):
-            total = _row_values(n, plans[id(rows[p])][0], _values(rows[p]))
-            solved = resolve(total, [(_values(rows[k]), plans[id(rows[k])]) for k in kids], step)
-            if solved is not None:
-                for k, cols in zip(kids, solved, strict=True):
-                    plans[id(rows[k])] = [cols]
+        _settle_parts(rows[p], [rows[k] for k in kids], plans, n, step)
         queue.extend(kids)
     leaves = [rows[i] for i in leaf_indexes(codes)]
     if any(len(plans[id(s)]) > 1 for s in leaves) and all(plans[id(s)] for s in leaves):
@@ -621,6 +609,23 @@ def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[in
                            for v, c in zip(_values(seg), cand, strict=True))]
         if feasible:
             plans[id(seg)] = feasible
+
+
+def _settle_parts(whole: Segment, parts: list[Segment], plans: dict[int, list[tuple[int, ...]]], n: int,
+                  step: Decimal) -> None:
+    """Settle the ambiguous rows among `parts`, which add up column by column to the settled row `whole`
+    (a 类 row's 款 rows, a side's numbered items): a column empty in the whole is empty in its parts, then
+    the one combination that makes every column add up, if exactly one does."""
+    if all(v >= 0 for v in _values(whole)):
+        used = set(plans[id(whole)][0])
+        for seg in parts:
+            plans[id(seg)] = [c for c in plans[id(seg)] if used.issuperset(c)] or plans[id(seg)]
+    if any(len(plans[id(seg)]) > 1 for seg in parts):
+        total = _row_values(n, plans[id(whole)][0], _values(whole))
+        solved = resolve(total, [(_values(seg), plans[id(seg)]) for seg in parts], step)
+        if solved is not None:
+            for seg, cols in zip(parts, solved, strict=True):
+                plans[id(seg)] = [cols]
 
 
 def _printed_width(segs: list[Segment], offset: int | None) -> int:
@@ -671,8 +676,8 @@ def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
         model = right if side == "支出" else left
         planned.append((seg, side, model, _candidates(seg, model, offset, _allowed(ctx, model), step)))
     plans = {id(seg): found for seg, _, _, found in planned}
-    for side in ("收入", "支出"):
-        _settle_side([seg for seg, s, _, _ in planned if s == side], plans, step)
+    for side, model in (("收入", left), ("支出", right)):
+        _settle_side([seg for seg, s, _, _ in planned if s == side], plans, len(model.leaves), step)
     for seg, side, model, _ in planned:
         found = plans[id(seg)]
         if len(found) == 1:
@@ -684,24 +689,14 @@ def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
 TOP_ITEM_RE = re.compile(r"^[一二三四五六七八九十]+、")
 
 
-def _settle_side(segs: list[Segment], plans: dict[int, list[tuple[int, ...]]], step: Decimal) -> None:
+def _settle_side(segs: list[Segment], plans: dict[int, list[tuple[int, ...]]], n: int, step: Decimal) -> None:
     """Settle the ambiguous items of one side of a 收支总表 by its total: the numbered items (一、… 二、…)
     add up, column by column, to 本年收入/支出合计, or to the 总计 where the year's total is not printed."""
     totals = [s for s in segs if is_total_item(s.label) and len(plans[id(s)]) == 1]
     total = next((s for s in totals if "本年" in s.label), totals[0] if totals else None)
     parts = [s for s in segs if TOP_ITEM_RE.match(match_key(s.label)) and plans[id(s)]]
-    if total is None or not parts or all(len(plans[id(s)]) == 1 for s in parts):
-        return
-    values = _values(total)
-    if all(v >= 0 for v in values):
-        used = set(plans[id(total)][0])  # a column empty in the total is empty in its items
-        for seg in parts:
-            plans[id(seg)] = [c for c in plans[id(seg)] if used.issuperset(c)] or plans[id(seg)]
-    n = 1 + max(c for s in (total, *parts) for cand in plans[id(s)] for c in cand)
-    solved = resolve(_row_values(n, plans[id(total)][0], values), [(_values(s), plans[id(s)]) for s in parts], step)
-    if solved is not None:
-        for seg, cols in zip(parts, solved, strict=True):
-            plans[id(seg)] = [cols]
+    if total is not None and parts and any(len(plans[id(s)]) > 1 for s in parts):
+        _settle_parts(total, parts, plans, n, step)
 
 
 def _side_models(tokens: list[str]) -> tuple[ColumnModel, ColumnModel]:
