@@ -34,8 +34,8 @@ running text (whitespace tokens; LaTeX `$…$` stays one token). In running text
 indicator may share a line: the amount is then the first token printed with two decimals (years and
 counts in goal texts are not), and everything before it is the project, as cell boundaries are lost.
 Unit names lose their code (`332901-四川省…` → `四川省…`); a row with a unit code and an amount but no
-indicator is a department/unit summary row (a unit's name then applies to the goals below it). Not
-handled: a whole table printed one cell per line (only goal headers are read that way).
+indicator is a department/unit summary row (a unit's name then applies to the goals below it). A whole
+table printed one cell per line first has its rows rebuilt from the cells (`performance_cells.py`).
 
 Targets: `target` is the printed 指标值 (LaTeX math from the extractor is turned back into what was
 printed: `$\\geq 95\\%$` → `≥95%`). In the combined grammar the operator, value and unit come from the
@@ -197,6 +197,24 @@ def unit_name_of(text: str) -> str:
     """`332901-四川省…中心` → `四川省…中心` (the code is the unit's, not part of its name)."""
     m = _UNIT_CODE.match(text.strip())
     return m.group(2).strip() if m else text.strip()
+
+
+def is_structural(key: str, text: str) -> bool:
+    """A line that is no cell of a row: heading, title, table number, unit note, note, year line, page
+    number (a lone number excepted: it may be a 序号 or a weight)."""
+    return bool(text.lstrip().startswith("#") or _UNIT_NOTE.search(key) or _TITLE.search(key)
+                or _TABLE_NUMBER.match(key) or _NOTE.match(key) or _YEAR_LINE.match(key)
+                or is_page_number(text, bare=False))
+
+
+def is_header_word(key: str) -> bool:
+    """A word of a performance table's column header (半年（程）指标值 too)."""
+    return key in HEADER_WORDS or bool(_TARGET_HEADER.match(key) or _TARGET_HEADER_PART.match(key))
+
+
+def is_strong_header(keys: list[str]) -> bool:
+    """Header words that only a column header prints together (a form may print 单位名称 as a label)."""
+    return len(keys) >= 3 and any(k in _STRONG_HEADER or _TARGET_HEADER.match(k) for k in keys)
 
 
 def is_level2(key: str, after_level1: bool) -> bool:
@@ -490,13 +508,10 @@ class PerformanceParser:
         return self.in_header_zone and bool(_YEAR_LINE.match(key))
 
     def header(self, row: Row) -> bool:
-        if not all(  # most rows fail at their first cell: test before listing the keys
-            k in HEADER_WORDS or _TARGET_HEADER.match(k) or _TARGET_HEADER_PART.match(k)
-            for k in (c.key for c in row.cells)
-        ):
+        if not all(is_header_word(c.key) for c in row.cells):  # most rows fail at their first cell
             return False
         keys = [c.key for c in row.cells]
-        strong = len(keys) >= 3 and any(k in _STRONG_HEADER or _TARGET_HEADER.match(k) for k in keys)
+        strong = is_strong_header(keys)
         if not (self.in_header_zone or strong):
             return False
         self.header_text += "".join(keys)
@@ -876,7 +891,15 @@ def parse_performance(
     `lines` run from the table's title to the line before the next table or part; `kind` is
     `project_performance` or `overall_performance` (whose goal has no project).
     """
+    # imported here: the module rebuilding rows from cells uses this module's vocabularies
+    from pipeline.performance_cells import is_one_cell_per_line, rebuild_rows
+
     parser = PerformanceParser(doc_id, table_id, kind)
+    if is_one_cell_per_line(lines):
+        rebuilt = rebuild_rows(lines)
+        lines = rebuilt.lines
+        for line, reason in rebuilt.rejected:
+            parser.reject(line, reason)
     for line in lines:
         parser.feed(line)
     return parser.finish()
