@@ -67,11 +67,12 @@ def is_one_cell_per_line(lines: list[Line]) -> bool:
     for line in lines:
         if "\t" in line.text or "|" in line.text or "<" in line.text:
             shared += any(_is_level(k) for k in line.text.split())
-            continue
-        if _is_level(line.key):
+        elif _is_level(line.key):
             alone += 1
         elif any(_is_level(t) for t in line.text.split()):
             shared += 1
+        if shared >= 8 and shared > 4 * alone:
+            return False  # rows of another layout: decided, the rest need not be read
     return alone >= 3 and alone >= 4 * shared
 
 
