@@ -367,7 +367,6 @@ def _combined_split(keys: tuple[str, ...], targets: int) -> tuple[tuple[int, int
     """The split of the cells into rows `[一级] [二级] (三级 target×N)` that covers them all, preferring
     at each row a level word read as a level over one read as a 三级指标."""
     n = len(keys)
-    memo: dict[int, tuple[tuple[int, int], ...] | None] = {n: ()}
 
     def level1(i: int) -> bool:
         return i < n and keys[i] in LEVEL1
@@ -378,11 +377,9 @@ def _combined_split(keys: tuple[str, ...], targets: int) -> tuple[tuple[int, int
     def is_level(i: int) -> bool:
         return level1(i) or level2(i, False)
 
-    def solve(i: int) -> tuple[tuple[int, int], ...] | None:
-        if i in memo:
-            return memo[i]
-        memo[i] = None
-        options = []
+    def options(i: int) -> list[int]:
+        """Where a row starting at cell i may end, the preferred first."""
+        out = []
         for l1 in ((1, 0) if level1(i) else (0,)):
             for l2 in ((1, 0) if level2(i + l1, bool(l1)) else (0,)):
                 body = i + l1 + l2
@@ -394,12 +391,20 @@ def _combined_split(keys: tuple[str, ...], targets: int) -> tuple[tuple[int, int
                 if body < n and is_level(body) and l2:
                     # a 三级指标 worded like a level (服务对象满意度): the parser reads one 二级 only
                     ends.append(body + 1 + targets)
-                options += [e for e in ends if e <= n and not any(is_level(t) for t in range(body + 1, e))]
-        for end in options:
-            rest = solve(end)
-            if rest is not None:
-                memo[i] = ((i, end), *rest)
-                break
-        return memo[i]
+                out += [e for e in ends if e <= n and not any(is_level(t) for t in range(body + 1, e))]
+        return out
 
-    return solve(0)
+    # from the last cell back: where the first row from cell i ends in the first preferred split that covers
+    # every cell after it
+    row_end: list[int | None] = [None] * n + [n]
+    for i in range(n - 1, -1, -1):
+        row_end[i] = next((e for e in options(i) if row_end[e] is not None), None)
+    rows = []
+    i = 0
+    while i < n:
+        end = row_end[i]
+        if end is None:
+            return None
+        rows.append((i, end))
+        i = end
+    return tuple(rows)

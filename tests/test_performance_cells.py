@@ -151,3 +151,13 @@ def test_rows_of_other_layouts_are_not_rebuilt():
     collapsed = "产出指标 数量指标 数量 ≥1\n成本指标\n效益指标 社会效益 效果 好\n满意度指标 满意度 满意 高\n"
     assert not is_one_cell_per_line(split_lines(tab))
     assert not is_one_cell_per_line(split_lines(collapsed))
+
+
+def test_a_long_form_is_split_without_recursion():
+    """Rows are found from the last cell back, so a form of thousands of indicators is read as well."""
+    rows = "".join(("质量指标\n" if i % 1000 == 999 else "") + f"指标{i}\n≥{i}%\n" for i in range(3000))
+    text = "项目名称\n大项目\n年度绩效指标\n一级指标\n二级指标\n三级指标\n目标值\n产出指标\n数量指标\n" + rows
+    goals, indicators, unparsed = indicators_of(text)
+    assert len(goals) == 1 and len(indicators) == 3000 and unparsed == []
+    assert indicators[998] == ("产出指标", "数量指标", "指标998", None, "≥998%")
+    assert indicators[2999] == ("产出指标", "质量指标", "指标2999", None, "≥2999%")
