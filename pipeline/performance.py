@@ -217,6 +217,11 @@ def is_strong_header(keys: list[str]) -> bool:
     return len(keys) >= 3 and any(k in _STRONG_HEADER or _TARGET_HEADER.match(k) for k in keys)
 
 
+def is_level_word(key: str) -> bool:
+    """A 一级 or 二级指标 word, wherever it stands."""
+    return key in LEVEL1 or is_level2(key, after_level1=False)
+
+
 def is_level2(key: str, after_level1: bool) -> bool:
     return key in LEVEL2 or (after_level1 and bool(_LEVEL2_SHAPE.match(key)))
 
@@ -659,7 +664,7 @@ class PerformanceParser:
         tail follows it (goal cells and an indicator collapsed onto one line).
         """
         for i, cell in enumerate(row.cells):
-            if cell.key in LEVEL1 or is_level2(cell.key, after_level1=False):
+            if is_level_word(cell.key):
                 if not row.spaced or i == 0 or find_tail(row.cells[i:], row)[1] is not None:
                     return i
         return None

@@ -33,6 +33,7 @@ from pipeline.performance import (
     form_role,
     is_header_word,
     is_level2,
+    is_level_word,
     is_strong_header,
     is_structural,
     number_of,
@@ -40,6 +41,7 @@ from pipeline.performance import (
     target_roles,
     unit_name_of,
 )
+from pipeline.tables.read import ORG_RE
 from pipeline.text.layout import is_page_number
 from pipeline.text.lines import Line, strip_markup
 
@@ -47,7 +49,6 @@ REASON_LOST_COLUMN = ("text between rows of a table printed one cell per line: i
                       "row above, but the layout lost which column (project, annual goal or indicator)")
 REASON_NO_SPLIT = ("cells of a table printed one cell per line that do not split into rows of a 三级指标 and "
                    "{targets} target(s) under their levels: a cell was left empty, so where rows end is unknown")
-_ORG = re.compile(r"(中心|局|厅|委员会|委|院|办公室|部门|所|站|队|馆|学校|校|处|社|台|团|协会|会)$")
 _FINISHED = re.compile(r"[。.！!]\s*[\"”」]?$")  # a sentence ends here
 _OPEN = "（([［【"
 _CLOSE = "）)]］】"
@@ -66,18 +67,14 @@ def is_one_cell_per_line(lines: list[Line]) -> bool:
     alone = shared = 0
     for line in lines:
         if "\t" in line.text or "|" in line.text or "<" in line.text:
-            shared += any(_is_level(k) for k in line.text.split())
-        elif _is_level(line.key):
+            shared += any(is_level_word(k) for k in line.text.split())
+        elif is_level_word(line.key):
             alone += 1
-        elif any(_is_level(t) for t in line.text.split()):
+        elif any(is_level_word(t) for t in line.text.split()):
             shared += 1
         if shared >= 8 and shared > 4 * alone:
             return False  # rows of another layout: decided, the rest need not be read
     return alone >= 3 and alone >= 4 * shared
-
-
-def _is_level(key: str) -> bool:
-    return key in LEVEL1 or is_level2(key, after_level1=False)
 
 
 def _is_level2(key: str, after_level1: bool) -> bool:
@@ -189,16 +186,16 @@ def _placed(cells: list[tuple[str, Line]], columns: dict[str, int]) -> Line:
 
 def _tail_end(cells: list[Line], j: int) -> int | None:
     """Where the tail starting at operator cell j ends: `op value [unit] [weight] [direction]`."""
-    if j + 1 >= len(cells) or operator_of(cells[j + 1].text) is not None or _is_level(cells[j + 1].key):
+    if j + 1 >= len(cells) or operator_of(cells[j + 1].text) is not None or is_level_word(cells[j + 1].key):
         return None
     k = j + 2
 
     def boundary(at: int) -> bool:
         return (at >= len(cells) or number_of(cells[at].text) is not None or cells[at].key in DIRECTIONS
-                or _is_level(cells[at].key))
+                or is_level_word(cells[at].key))
 
     if k < len(cells) and number_of(cells[k].text) is None and cells[k].key not in DIRECTIONS \
-            and not _is_level(cells[k].key) and operator_of(cells[k].text) is None and boundary(k + 1):
+            and not is_level_word(cells[k].key) and operator_of(cells[k].text) is None and boundary(k + 1):
         k += 1  # the unit
     if k < len(cells) and number_of(cells[k].text) is not None and len(cells[k].key) <= 6:
         k += 1  # the weight
@@ -237,7 +234,7 @@ def _split_rows(cells: list[Line], columns: dict[str, int], out: Rebuilt) -> Non
             _between_rows(cells[pos:], columns, out, state)
             return
         prefix = cells[pos:op]
-        anchor = next((i for i, c in enumerate(prefix) if _is_level(c.key)), None)
+        anchor = next((i for i, c in enumerate(prefix) if is_level_word(c.key)), None)
         if anchor is None:  # no level word: a 三级指标 under the levels of the rows above
             anchor = len(prefix) - 1
         goal = _goal_rows(prefix[:anchor], columns, out, state)
@@ -252,8 +249,9 @@ def _split_rows(cells: list[Line], columns: dict[str, int], out: Rebuilt) -> Non
             b += 1
         names = [("name", c) for c in body[b:]]
         state.name = "".join(c.text for _, c in names)
-        state.unit = "".join(c.text for role, c in _roles_of_tail(cells, op, end) if role == "unit_of_measure")
-        out.lines.append(_placed([*goal, *levels, *names, *_roles_of_tail(cells, op, end)], columns))
+        tail = _roles_of_tail(cells, op, end)
+        state.unit = "".join(c.text for role, c in tail if role == "unit_of_measure")
+        out.lines.append(_placed([*goal, *levels, *names, *tail], columns))
         pos = end
 
 
@@ -306,7 +304,7 @@ def _goal_rows(run: list[Line], columns: dict[str, int], out: Rebuilt, state: _O
 
 def _is_unit(text: str) -> bool:
     key = unit_name_of(text).replace(" ", "")
-    return unit_name_of(text) != text.strip() or bool(_ORG.search(key))
+    return unit_name_of(text) != text.strip() or bool(ORG_RE.search(key))
 
 
 def _between_rows(run: list[Line], columns: dict[str, int], out: Rebuilt, state: _Open) -> None:
