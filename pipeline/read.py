@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from . import glossary, glossary_codes, metadata, narrative, performance
 from .amounts import is_amount
 from .identities import is_total_item
-from .records import BudgetTable, Document, DocumentResult
+from .records import BudgetFact, BudgetTable, Document, DocumentResult
 from .tables.find import TableRegion, find_tables, unit_of
 from .tables.kinds import KINDS
 from .tables.read import income_sources, read_table
 from .text.decode import read_text
-from .text.lines import Line, split_lines
+from .text.lines import Line, match_key, split_lines
 
 FUND_KINDS = {k.kind: k.fund for k in KINDS if k.fund in ("政府性基金预算", "国有资本经营预算")}
 
@@ -125,17 +127,38 @@ def _read_region(result: DocumentResult, doc_id: str, table_id: str, lines: list
     return ("parsed" if table.facts else "unparsed"), table.facts
 
 
-# Tables whose ambiguous rows another table can settle: (kind of the other table, column label, economic
-# code of the line to take, or None for its total). The 一般公共预算 基本支出 / 项目支出 totals fix which
-# columns of the 财政拨款支出表 (经济分类) hold 基本 and 项目 money; the basic table's 30217 公务接待费 and
+class Known(NamedTuple):
+    """A total another table prints: that table's `kind`, the `label` of the columns it must match in the
+    ambiguous table, and where in that table it is printed: the first amount of the row with economic
+    `code`, the amount in its total row's column titled `label` (`column`), or its total row's first amount."""
+
+    kind: str
+    label: str
+    code: str | None = None
+    column: bool = False
+
+
+# Tables whose ambiguous rows another table can settle. The 一般公共预算 基本支出 / 项目支出 totals fix which
+# columns of the 财政拨款支出表 (经济分类) hold 基本 and 项目 money, the 一般公共预算支出表's 当年财政拨款安排 / 上年结转安排
+# columns which of its groups (省当年 …, 中央提前通知 …, 上年结转 …) does; the basic table's 30217 公务接待费 and
 # 30231 公务用车运行维护费 lines which 三公 column an amount is in (used only when one placement agrees).
 KNOWN_TOTALS_FOR = {
-    "fiscal_grant_by_economic": (("general_budget_basic", "基本支出", None),
-                                 ("general_budget_projects", "项目支出", None)),
-    "three_public": (("general_budget_basic", "公务接待费", "30217"),
-                     ("general_budget_basic", "公务用车运行维护费", "30231"),
-                     ("general_budget_basic", "公务用车运行费", "30231"),
-                     ("general_budget_basic", "运行费", "30231")),
+    "fiscal_grant_by_economic": (Known("general_budget_basic", "基本支出"),
+                                 Known("general_budget_projects", "项目支出"),
+                                 Known("general_budget_expenditure", "当年财政拨款安排", column=True),
+                                 Known("general_budget_expenditure", "上年结转安排", column=True)),
+    "three_public": (Known("general_budget_basic", "公务接待费", "30217"),
+                     Known("general_budget_basic", "公务用车运行维护费", "30231"),
+                     Known("general_budget_basic", "公务用车运行费", "30231"),
+                     Known("general_budget_basic", "运行费", "30231")),
+}
+
+
+# Tables whose ambiguous rows another table's rows can settle, item by item: (kind of the other table, the
+# column label its first amount stands for). The 一般公共预算基本支出表 prints each economic item's basic money,
+# so a row of the 财政拨款支出表 (经济分类) printed without codes is 基本支出 by the amount it has there.
+KNOWN_ROWS_FOR = {
+    "fiscal_grant_by_economic": (("general_budget_basic", "基本支出"),),
 }
 
 
@@ -148,15 +171,18 @@ def _reread_with_known_totals(result: DocumentResult, lines: list[Line], layout,
         if not wanted or not any(u.table_id == table_id for u in result.unparsed):
             continue
         known = {}
-        for kind, label, code in wanted:
-            table = by_kind.get(kind)
-            total = _table_total(result, table.table_id, code) if table else None
+        for want in wanted:
+            table = by_kind.get(want.kind)
+            total = _table_total(result, table.table_id, want.code, want.label if want.column else None) \
+                if table else None
             if total is not None:
-                known[label] = total
-        if not known:
+                known[want.label] = total
+        rows = {label: items for kind, label in KNOWN_ROWS_FOR.get(region.kind.kind, ())
+                if (items := _item_amounts(result, by_kind.get(kind))) is not None}
+        if not known and not rows:
             continue
         unit = next(t.amount_unit for t in result.tables if t.table_id == table_id)
-        table = read_table(result.document.doc_id, table_id, lines, region, unit, absent, None, known)
+        table = read_table(result.document.doc_id, table_id, lines, region, unit, absent, None, known, rows)
         if len(table.unparsed) >= sum(u.table_id == table_id for u in result.unparsed):
             continue
         result.facts = sorted([f for f in result.facts if f.table_id != table_id] + table.facts,
@@ -170,9 +196,26 @@ def _reread_with_known_totals(result: DocumentResult, lines: list[Line], layout,
                 t.status = "parsed" if table.facts else t.status
 
 
-def _table_total(result: DocumentResult, table_id: str, economic_code: str | None = None):
+def _item_amounts(result: DocumentResult, table: BudgetTable | None) -> dict[str, frozenset[Decimal]] | None:
+    """Each item's first amounts in a table read whole (no unparsed line: an item it does not print has
+    none), by the item's match key; None for a table missing or read in part."""
+    if table is None or any(u.table_id == table.table_id for u in result.unparsed):
+        return None
+    first: dict[int, BudgetFact] = {}
+    for f in result.facts:
+        if f.table_id == table.table_id and f.row not in first:
+            first[f.row] = f
+    items: dict[str, set[Decimal]] = {}
+    for f in first.values():
+        items.setdefault(match_key(f.item), set()).add(f.amount)
+    return {k: frozenset(v) for k, v in items.items()}
+
+
+def _table_total(result: DocumentResult, table_id: str, economic_code: str | None = None,
+                 column: str | None = None):
     """The first amount of a table's 合计 row (printed first or last), or of its first row with that
-    economic code, in 万元."""
+    economic code, in 万元; with `column`, the total row's amount in the column of that title (None if the
+    table has no such column)."""
     facts = [f for f in result.facts if f.table_id == table_id]
     if economic_code:
         facts = [f for f in facts if f.economic_code == economic_code]
@@ -181,7 +224,10 @@ def _table_total(result: DocumentResult, table_id: str, economic_code: str | Non
     if not facts:
         return None
     first_row = min(f.row for f in facts)
-    return next(f for f in facts if f.row == first_row).amount
+    row = [f for f in facts if f.row == first_row]
+    if column is not None:
+        row = [f for f in row if match_key(f.column_path.split("/")[0]) == column]
+    return row[0].amount if row else None
 
 
 def _outside(lines: list[Line], spans: list[tuple[int, int]]):

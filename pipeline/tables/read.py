@@ -19,7 +19,15 @@ from ..identities import holds, is_total_item, step_of
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import BARE_PAGE_RE, Cell, Row, is_page_number, rows_of, tokens
 from ..text.lines import Line, match_key
-from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
+from .columns import (
+    ITEM,
+    LABEL_RE,
+    LEVEL_BREAK,
+    ColumnModel,
+    build_columns,
+    cell_labels,
+    header_labels,
+)
 from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
@@ -52,6 +60,7 @@ class Context:
     absent_funds: frozenset[str]
     income_sources: frozenset[str] | None = None
     known_totals: dict[str, Decimal] | None = None
+    known_rows: dict[str, dict[str, frozenset[Decimal]]] | None = None
     result: TableResult = field(default_factory=TableResult)
     row_no: int = 0
     code_lines: set[int] | None = None  # one cell per line: the lines holding a code cell (else None)
@@ -63,12 +72,15 @@ class Context:
 
 def read_table(doc_id: str, table_id: str, lines: list[Line], region: TableRegion, unit: str,
                absent_funds: frozenset[str], income_sources: frozenset[str] | None = None,
-               known_totals: dict[str, Decimal] | None = None) -> TableResult:
+               known_totals: dict[str, Decimal] | None = None,
+               known_rows: dict[str, dict[str, frozenset[Decimal]]] | None = None) -> TableResult:
     """Read one table. `absent_funds`: funds the document says it has no money in (their empty tables);
     `income_sources`: income items with money in the 收支总表, the only ones the 收入总表 can fill;
     `known_totals`: 一般公共预算 totals another table of the document prints (基本支出 → 537.38), which
-    the columns of that label must add up to in this table's total row."""
-    ctx = Context(doc_id, table_id, region, unit, absent_funds, income_sources, known_totals)
+    the columns of that label must add up to in this table's total row; `known_rows`: per column label, the
+    amounts another table prints for each item (基本支出 → 基本工资 → 102.14), which settle rows this table's
+    own arithmetic leaves ambiguous (an item that table does not print has none)."""
+    ctx = Context(doc_id, table_id, region, unit, absent_funds, income_sources, known_totals, known_rows)
     body = lines[region.start:region.end]
     title_lines = {lines[i].number for i in [region.title_line, *region.continuations]}
     title_lines |= {lines[i].number for i in range(region.start, region.title_line)}
@@ -297,11 +309,14 @@ def _stream_segments(rows: list[Row], two_sided: bool, code_lines: set[int]) -> 
     numbered label after a label; in a two-sided table at any label after a label (an item of one side
     printed without an amount, then an item of the other)."""
     cells: list[Cell] = [c for r in rows for c in r.cells]
+    # an amount stands alone on its line: a whole number sharing its line with a label is the label's code
+    # (332901 其他津贴补贴, printed as one cell)
+    labelled = {c.line for c in cells if not is_amount(c.text.strip())}
     out: list[Segment] = []
     seg = Segment()
     for cell in cells:
         text = cell.text.strip()
-        if cell.line in code_lines:
+        if cell.line in code_lines or (text.isdigit() and cell.line in labelled):
             part = Segment(codes=[text])
         elif is_amount(text):
             part = Segment(amounts=[Cell(text, cell.line)])
@@ -462,6 +477,7 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     rows = [s for s in segs if s.amounts]
     total = _total_segment(rows)
     if total is not None and not any(c.pos is not None for c in total.amounts):
+        model = _without_broken_identity(model, _values(total), allowed, step)
         cols = placements(_values(total), len(model.leaves), model.identities, allowed, step)
         if len(cols) > 1 and ctx.known_totals:
             cols = _agreeing_with_known(ctx.known_totals, model, cols, _values(total), step)
@@ -475,6 +491,10 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
             plans[id(total)] = agreeing
     if total is not None:
         _settle_by_column_totals([total, *(s for s in rows if s is not total)], plans, model, step)
+    if ctx.known_rows:
+        for seg in rows:
+            if len(plans[id(seg)]) > 1:
+                plans[id(seg)] = _agreeing_with_rows(ctx.known_rows, model, seg, plans[id(seg)], step)
     for seg in segs:
         if not seg.amounts:
             if seg.labels or seg.codes:
@@ -490,6 +510,27 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
             _project(ctx, seg)
 
 
+def _without_broken_identity(model: ColumnModel, total: list[Decimal], allowed: list[int],
+                             step: Decimal) -> ColumnModel:
+    """The model to place a table's rows with when its total row, printed without positions, fits no
+    placement: the document's own arithmetic is broken (samr's 2-1 prints 总计 6,276.39 but leaves the
+    138.19 of 上年结转 blank in every row). If dropping exactly one identity lets the row fit, and dropping
+    no other one does, the rows are placed without it; the checks still test it on the published facts and
+    report each row that breaks it. Otherwise nothing is dropped and the rows are reported."""
+    if not model.identities or placements(total, len(model.leaves), model.identities, allowed, step, limit=1):
+        return model
+    fitting = [i for i in range(len(model.identities))
+               if placements(total, len(model.leaves), model.identities[:i] + model.identities[i + 1:], allowed,
+                             step, limit=1)]
+    if len(fitting) != 1:
+        return model
+    i = fitting[0]
+    return ColumnModel(model.leaves, model.identities[:i] + model.identities[i + 1:])
+
+
+MAX_UNLABELLED_ROWS = 2  # rows printed without a label under a labelled one, sought in one run of cells
+
+
 def _split_runs(segs: list[Segment], model: ColumnModel, allowed: list[int], step: Decimal) -> list[Segment]:
     """One cell per line: a row printed without a label (the unit's row under 合计) follows the amounts
     of the row before it. A run of more amounts than the table has columns is split into rows where
@@ -497,11 +538,11 @@ def _split_runs(segs: list[Segment], model: ColumnModel, allowed: list[int], ste
     reported (so too in a table without identities where a bare number, maybe a page number, is in it)."""
     out: list[Segment] = []
     for seg in segs:
-        if (len(seg.amounts) <= len(allowed) or any(c.pos is not None for c in seg.amounts)
+        if (any(c.pos is not None for c in seg.amounts)
                 or (not model.identities and any(BARE_PAGE_RE.match(c.text) for c in seg.amounts))):
             out.append(seg)
             continue
-        cuts = _row_cuts(tuple(_values(seg)), len(model.leaves), model, tuple(allowed), step)
+        cuts = _cuts(seg, model, allowed, step)
         if len(cuts) != 1:
             out.append(seg)
             continue
@@ -513,6 +554,44 @@ def _split_runs(segs: list[Segment], model: ColumnModel, allowed: list[int], ste
             out.append(part)
             start += size
     return out
+
+
+def _cuts(seg: Segment, model: ColumnModel, allowed: list[int], step: Decimal) -> list[tuple[int, ...]]:
+    """The ways to cut a run of amounts into rows: a run longer than a row; or a run printed over several
+    lines that fits no row even with one identity dropped (see `_without_broken_identity`), cut where every
+    part fits with the same one dropped: 合计 and the unit's row under it in samr's 2-1, which repeat amounts
+    that break 总计 = 省当年 + 中央 + 上年结转."""
+    values = tuple(_values(seg))
+    n = len(model.leaves)
+    if len(values) > len(allowed):
+        return _row_cuts(values, n, model, tuple(allowed), step)
+    if (len({c.line for c in seg.amounts}) == 1 or not model.identities
+            or placements(list(values), n, model.identities, allowed, step, limit=1)):
+        return []  # a row on one line, or a run that is one row: no break to find
+    relaxed = [ColumnModel(model.leaves, model.identities[:i] + model.identities[i + 1:])
+               for i in range(len(model.identities))]
+    if any(placements(list(values), n, m.identities, allowed, step, limit=1) for m in relaxed):
+        return []
+    # Fewest rows first: with an identity dropped, amounts fit in smaller and smaller pieces (775.45 alone
+    # is a 基本支出), but a row printed without a label is rare, so only the one cut into the fewest rows counts.
+    for parts in range(2, MAX_UNLABELLED_ROWS + 2):
+        found = {cut for m in relaxed for cut in _cuts_into(values, parts, n, m, tuple(allowed), step)}
+        if found:
+            return sorted(found)
+    return []
+
+
+def _cuts_into(values: tuple[Decimal, ...], parts: int, n: int, model: ColumnModel, allowed: tuple[int, ...],
+               step: Decimal) -> list[tuple[int, ...]]:
+    """The cuts of `values` into exactly `parts` consecutive rows that each fit the columns."""
+    if parts == 1:
+        return [(len(values),)] if placements(list(values), n, model.identities, list(allowed), step,
+                                               limit=1) else []
+    found = []
+    for size in range(1, len(values) - parts + 2):
+        if placements(list(values[:size]), n, model.identities, list(allowed), step, limit=1):
+            found.extend((size, *rest) for rest in _cuts_into(values[size:], parts - 1, n, model, allowed, step))
+    return found
 
 
 def _row_cuts(values: tuple[Decimal, ...], n: int, model: ColumnModel, allowed: tuple[int, ...],
@@ -548,16 +627,48 @@ def _agreeing_with_known(known: dict[str, Decimal], model: ColumnModel, found: l
     where some agree with it: one that no placement matches is a difference of scope (a 三公 table's
     公务接待费 that counts project money too), not a clue."""
     for label, expected in known.items():
-        if not any(leaf.label == label for leaf in model.leaves):
+        columns = _columns_labelled(model, label)
+        if not columns:
             continue
         agreeing = []
         for cols in found:
             placed = [v for v, c in zip(values, cols, strict=True)
-                      if model.leaves[c].label == label and model.leaves[c].fund in (None, "一般公共预算")]
+                      if c in columns and model.leaves[c].fund in (None, "一般公共预算")]
             if abs(sum(placed, Decimal(0)) - expected) <= step * max(1, len(placed)):
                 agreeing.append(cols)
         found = agreeing or found
     return found
+
+
+def _agreeing_with_rows(known: dict[str, dict[str, frozenset[Decimal]]], model: ColumnModel, seg: Segment,
+                        found: list[tuple[int, ...]], step: Decimal) -> list[tuple[int, ...]]:
+    """The placements of an ambiguous row in which the 一般公共预算 columns labelled like a known column add up
+    to what the other table prints for the row's item (nothing where it does not print the item), if any do."""
+    item = match_key(seg.label)
+    values = _values(seg)
+    for label, by_item in known.items():
+        columns = {i for i in _columns_labelled(model, label) if model.leaves[i].fund in (None, "一般公共预算")}
+        if not columns:
+            continue
+        expected = by_item.get(item, frozenset({Decimal(0)}))
+        agreeing = []
+        for cols in found:
+            placed = [v for v, c in zip(values, cols, strict=True) if c in columns]
+            if any(abs(sum(placed, Decimal(0)) - e) <= step * max(1, len(placed)) for e in expected):
+                agreeing.append(cols)
+        found = agreeing or found
+    return found
+
+
+def _columns_labelled(model: ColumnModel, label: str) -> set[int]:
+    """The amount columns of `label`: the columns of that title, or else the totals of the groups whose
+    title ends with it (省当年财政拨款安排/合计 for another table's 当年财政拨款安排)."""
+    exact = {i for i, leaf in enumerate(model.leaves) if leaf.label == label}
+    if exact:
+        return exact
+    return {i for i, leaf in enumerate(model.leaves)
+            if leaf.is_total and leaf.parent is not None and leaf.parent.children[0] is leaf
+            and match_key(leaf.parent.label).endswith(label)}
 
 
 def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[int, ...]]], model: ColumnModel,
