@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..identities import Identity
 
@@ -114,7 +114,7 @@ class Column:
     def is_total(self) -> bool:
         return bool(TOTAL_RE.match(self.label))
 
-    @property
+    @cached_property  # a column's ancestors are set when it is made and never change
     def path(self) -> str:
         parts = []
         node: Column | None = self
@@ -123,9 +123,9 @@ class Column:
             node = node.parent
         return "/".join(reversed(parts))
 
-    @property
+    @cached_property
     def fund(self) -> str | None:
-        path = self.path  # built once, not once per fund tried
+        path = self.path
         for name, pattern in FUNDS:
             if pattern.search(path):
                 return name
