@@ -94,6 +94,25 @@ def test_cell_per_line_gives_the_same_facts_goals_and_indicators(doc_id):
     assert result.unparsed == []
 
 
+def test_cell_per_line_page_numbers_between_cells_are_not_amounts():
+    """A page break inside a table leaves its page number on a line of its own, like an amount. In samr's
+    tables every amount carries decimals, so a bare number that is no code is the page number: the facts
+    stay those of the tab layout. (In a table of whole 万元 nothing tells them apart; its arithmetic reports
+    the row.)"""
+    lines = LAYOUTS["cell_per_line"](source_text(SAMR)).split("\n")
+    at = [i for i, line in enumerate(lines) if line in ("332901 住房公积金", "办公费")]
+    assert len(at) >= 2
+    for n, i in enumerate(reversed(at)):
+        lines.insert(i + 2, str(12 + n))  # after the row's first amount
+    result = read_lines(split_lines("\n".join(lines)), DISCLOSURES / f"{SAMR}.txt", "-", {"doc_id": SAMR},
+                        Timings())
+    kinds = {t.table_id: t.kind for t in result.tables}
+    got = sorted((kinds[f.table_id], f.unit_code or "", f.function_code or "", f.economic_code or "",
+                  f.side or "", match_key(f.item), f.column_path, f.fund or "", str(f.amount), f.printed)
+                 for f in result.facts)
+    assert got == read_as(SAMR, "tab")[0]
+
+
 def test_cell_per_line_samr_performance_table():
     """The split grammar in one cell per line: each row ends at the tail operator | value | unit | weight |
     direction, goal cells end at their amount (a unit's summary row is split off, a project named `2024`

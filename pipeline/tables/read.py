@@ -126,19 +126,28 @@ YEAR_RE = re.compile(r"^\d{4}年度?$")
 
 def _bare_number_cells(body: list[Line]) -> set[int]:
     """One cell per line: lines holding a bare whole number are cells (an amount of a table in whole 万元,
-    or a code), not page numbers: nothing tells the two apart but the table's arithmetic, which reports a
-    page number read as an amount, while a dropped amount would go unnoticed. A year before amounts is a
-    row label (2021 年 in a 三公 table that compares years), not the year of the title. Numbers between
-    dashes (-11-) and 第 3 页 stay page numbers."""
+    or a code), not page numbers: in such a table nothing tells the two apart but the table's arithmetic,
+    which reports a page number read as an amount, while a dropped amount would go unnoticed. A table that
+    prints every other amount with decimals (6,276.39) prints no whole amount but 0, so there a bare number
+    is a page number (a code is kept as a code cell). A year before amounts is a row label (2021 年 in a
+    三公 table that compares years), not the year of the title. Numbers between dashes (-11-) and 第 3 页
+    stay page numbers."""
+    decimals = _prints_decimals(body)
     out: set[int] = set()
     for i, line in enumerate(body):
-        if line.key.isdigit():
+        if line.key.isdigit() and not (decimals and line.key.strip("0")):
             out.add(line.number)
         elif YEAR_RE.match(line.key):
             following = next((ln.key for ln in body[i + 1:] if ln.key), "")
             if is_amount(following):
                 out.add(line.number)
     return out
+
+
+def _prints_decimals(body: list[Line]) -> bool:
+    """Does the table print its amounts with decimals: every amount that is not a bare number has them?"""
+    printed = [t for ln in body for t in tokens(ln.text) if is_amount(t) and not t.isdigit()]
+    return bool(printed) and all("." in t for t in printed)
 
 
 def _code_cells(body: list[Line]) -> set[int]:
