@@ -18,7 +18,7 @@ from .identities import is_total_item
 from .records import BudgetFact, BudgetTable, Document, DocumentResult
 from .tables.find import TableRegion, find_tables, unit_of
 from .tables.kinds import KINDS
-from .tables.read import income_sources, read_table
+from .tables.read import TableResult, income_sources, read_table
 from .text.decode import read_text
 from .text.lines import Line, match_key, split_lines
 
@@ -69,17 +69,25 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
     t0 = time.perf_counter()
     sources: frozenset[str] | None = None
     absent = frozenset(FUND_KINDS[t.kind.kind] for t in layout.tables if t.kind.kind in FUND_KINDS and _is_empty(lines, t))
+    settled_later: list[tuple[TableRegion, BudgetTable]] = []
     for n, region in enumerate(layout.tables, start=1):
         table_id = f"t{n:02d}"
         unit = unit_of(lines, region.start, region.end) or doc_unit
-        status, facts = _read_region(result, doc_id, table_id, lines, region, unit, absent, sources)
-        if region.kind.kind == "income_expenditure_summary" and status == "parsed":
+        table = BudgetTable(doc_id, table_id, region.kind.kind, region.number, region.title, "", unit,
+                            lines[region.start].number, lines[region.end - 1].number)
+        result.tables.append(table)
+        if region.kind.kind in KNOWN_TOTALS_FOR:
+            settled_later.append((region, table))  # read once the tables that can settle it are
+            continue
+        table.status, facts = _read_region(result, doc_id, table_id, lines, region, unit, absent, sources)
+        if region.kind.kind == "income_expenditure_summary" and table.status == "parsed":
             sources = income_sources(facts)
-        result.tables.append(BudgetTable(
-            doc_id, table_id, region.kind.kind, region.number, region.title, status, unit,
-            lines[region.start].number, lines[region.end - 1].number,
-        ))
-    _reread_with_known_totals(result, lines, layout, absent)
+    for region, table in settled_later:
+        table.status = _read_with_known_totals(result, lines, region, table, absent)
+    # in table order, as if read in order (sorts are stable)
+    result.facts.sort(key=lambda f: f.table_id)
+    result.unparsed.sort(key=lambda u: u.table_id or "")
+    result.column_identities = dict(sorted(result.column_identities.items()))
     _add_missing(result, layout, lines)
     timings.add("tables", time.perf_counter() - t0)
 
@@ -117,14 +125,19 @@ def _read_region(result: DocumentResult, doc_id: str, table_id: str, lines: list
             return "parsed", []
         return ("empty" if region.empty_note or not unparsed else "unparsed"), []
     table = read_table(doc_id, table_id, lines, region, unit, absent, sources)
+    return _add_table(result, table_id, region, table), table.facts
+
+
+def _add_table(result: DocumentResult, table_id: str, region: TableRegion, table: TableResult) -> str:
+    """Add what was read of a budget table to the document; its status."""
     result.facts.extend(table.facts)
     result.column_identities[table_id] = table.identities
     result.projects.extend(table.projects)
     result.units.extend(table.units)
     result.unparsed.extend(table.unparsed)
     if region.empty_note or table.data_rows == 0:
-        return "empty", table.facts
-    return ("parsed" if table.facts else "unparsed"), table.facts
+        return "empty"
+    return "parsed" if table.facts else "unparsed"
 
 
 class Known(NamedTuple):
@@ -162,38 +175,29 @@ KNOWN_ROWS_FOR = {
 }
 
 
-def _reread_with_known_totals(result: DocumentResult, lines: list[Line], layout, absent: frozenset[str]) -> None:
-    """Read again, with the totals printed by later tables, a table left with ambiguous rows."""
+def _read_with_known_totals(result: DocumentResult, lines: list[Line], region: TableRegion, table: BudgetTable,
+                            absent: frozenset[str]) -> str:
+    """Read a table that other tables can settle, with the totals and items they print; they only narrow
+    rows its own arithmetic leaves ambiguous. If rows stay unparsed it is read again without them, and the
+    reading with fewer unparsed rows is kept (the one without, on a tie)."""
     by_kind = {t.kind: t for t in result.tables if t.status == "parsed"}
-    for n, region in enumerate(layout.tables, start=1):
-        table_id = f"t{n:02d}"
-        wanted = KNOWN_TOTALS_FOR.get(region.kind.kind)
-        if not wanted or not any(u.table_id == table_id for u in result.unparsed):
-            continue
-        known = {}
-        for want in wanted:
-            table = by_kind.get(want.kind)
-            total = _table_total(result, table.table_id, want.code, want.label if want.column else None) \
-                if table else None
-            if total is not None:
-                known[want.label] = total
-        rows = {label: items for kind, label in KNOWN_ROWS_FOR.get(region.kind.kind, ())
-                if (items := _item_amounts(result, by_kind.get(kind))) is not None}
-        if not known and not rows:
-            continue
-        unit = next(t.amount_unit for t in result.tables if t.table_id == table_id)
-        table = read_table(result.document.doc_id, table_id, lines, region, unit, absent, None, known, rows)
-        if len(table.unparsed) >= sum(u.table_id == table_id for u in result.unparsed):
-            continue
-        result.facts = sorted([f for f in result.facts if f.table_id != table_id] + table.facts,
-                              key=lambda f: f.table_id)
-        result.unparsed = [u for u in result.unparsed if u.table_id != table_id] + table.unparsed
-        result.projects = [p for p in result.projects if p.table_id != table_id] + table.projects
-        result.units.extend(table.units)
-        result.column_identities[table_id] = table.identities
-        for t in result.tables:
-            if t.table_id == table_id:
-                t.status = "parsed" if table.facts else t.status
+    known = {}
+    for want in KNOWN_TOTALS_FOR[region.kind.kind]:
+        other = by_kind.get(want.kind)
+        total = _table_total(result, other.table_id, want.code, want.label if want.column else None) \
+            if other else None
+        if total is not None:
+            known[want.label] = total
+    rows = {label: items for kind, label in KNOWN_ROWS_FOR.get(region.kind.kind, ())
+            if (items := _item_amounts(result, by_kind.get(kind))) is not None}
+    doc_id = result.document.doc_id
+    read = read_table(doc_id, table.table_id, lines, region, table.amount_unit, absent, None, known or None,
+                      rows or None)
+    if read.unparsed and (known or rows):
+        alone = read_table(doc_id, table.table_id, lines, region, table.amount_unit, absent)
+        if len(alone.unparsed) <= len(read.unparsed):
+            read = alone
+    return _add_table(result, table.table_id, region, read)
 
 
 def _item_amounts(result: DocumentResult, table: BudgetTable | None) -> dict[str, frozenset[Decimal]] | None:
