@@ -19,15 +19,7 @@ from ..identities import holds, is_total_item, step_of
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import BARE_PAGE_RE, Cell, Row, is_page_number, rows_of, tokens
 from ..text.lines import Line, match_key
-from .columns import (
-    ITEM,
-    LABEL_RE,
-    LEVEL_BREAK,
-    ColumnModel,
-    build_columns,
-    cell_labels,
-    header_labels,
-)
+from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
 from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
@@ -528,13 +520,15 @@ def _without_broken_identity(model: ColumnModel, total: list[Decimal], allowed: 
     report each row that breaks it. Otherwise nothing is dropped and the rows are reported."""
     if not model.identities or placements(total, len(model.leaves), model.identities, allowed, step, limit=1):
         return model
-    fitting = [i for i in range(len(model.identities))
-               if placements(total, len(model.leaves), model.identities[:i] + model.identities[i + 1:], allowed,
-                             step, limit=1)]
-    if len(fitting) != 1:
-        return model
-    i = fitting[0]
-    return ColumnModel(model.leaves, model.identities[:i] + model.identities[i + 1:])
+    fitting = [m for m in _each_identity_dropped(model)
+               if placements(total, len(model.leaves), m.identities, allowed, step, limit=1)]
+    return fitting[0] if len(fitting) == 1 else model
+
+
+def _each_identity_dropped(model: ColumnModel) -> list[ColumnModel]:
+    """The model without its first identity, without its second, …"""
+    ids = model.identities
+    return [ColumnModel(model.leaves, ids[:i] + ids[i + 1:]) for i in range(len(ids))]
 
 
 MAX_UNLABELLED_ROWS = 2  # rows printed without a label under a labelled one, sought in one run of cells
@@ -577,8 +571,7 @@ def _cuts(seg: Segment, model: ColumnModel, allowed: list[int], step: Decimal) -
     if (len({c.line for c in seg.amounts}) == 1 or not model.identities
             or placements(list(values), n, model.identities, allowed, step, limit=1)):
         return []  # a row on one line, or a run that is one row: no break to find
-    relaxed = [ColumnModel(model.leaves, model.identities[:i] + model.identities[i + 1:])
-               for i in range(len(model.identities))]
+    relaxed = _each_identity_dropped(model)
     if any(placements(list(values), n, m.identities, allowed, step, limit=1) for m in relaxed):
         return []
     # Fewest rows first: with an identity dropped, amounts fit in smaller and smaller pieces (775.45 alone
@@ -636,16 +629,7 @@ def _agreeing_with_known(known: dict[str, Decimal], model: ColumnModel, found: l
     where some agree with it: one that no placement matches is a difference of scope (a 三公 table's
     公务接待费 that counts project money too), not a clue."""
     for label, expected in known.items():
-        columns = _columns_labelled(model, label)
-        if not columns:
-            continue
-        agreeing = []
-        for cols in found:
-            placed = [v for v, c in zip(values, cols, strict=True)
-                      if c in columns and model.leaves[c].fund in (None, "一般公共预算")]
-            if abs(sum(placed, Decimal(0)) - expected) <= step * max(1, len(placed)):
-                agreeing.append(cols)
-        found = agreeing or found
+        found = _agreeing(found, values, _general_budget_columns(model, label), frozenset({expected}), step)
     return found
 
 
@@ -654,19 +638,30 @@ def _agreeing_with_rows(known: dict[str, dict[str, frozenset[Decimal]]], model: 
     """The placements of an ambiguous row in which the 一般公共预算 columns labelled like a known column add up
     to what the other table prints for the row's item (nothing where it does not print the item), if any do."""
     item = match_key(seg.label)
-    values = _values(seg)
     for label, by_item in known.items():
-        columns = {i for i in _columns_labelled(model, label) if model.leaves[i].fund in (None, "一般公共预算")}
-        if not columns:
-            continue
-        expected = by_item.get(item, frozenset({Decimal(0)}))
-        agreeing = []
-        for cols in found:
-            placed = [v for v, c in zip(values, cols, strict=True) if c in columns]
-            if any(abs(sum(placed, Decimal(0)) - e) <= step * max(1, len(placed)) for e in expected):
-                agreeing.append(cols)
-        found = agreeing or found
+        found = _agreeing(found, _values(seg), _general_budget_columns(model, label),
+                          by_item.get(item, frozenset({Decimal(0)})), step)
     return found
+
+
+def _agreeing(found: list[tuple[int, ...]], values: list[Decimal], columns: set[int], expected: frozenset[Decimal],
+              step: Decimal) -> list[tuple[int, ...]]:
+    """The placements whose amounts in `columns` add up to one of the `expected` sums, if any do (else all:
+    a known figure no placement matches is a difference of scope, not a clue)."""
+    if not columns:
+        return found
+    agreeing = []
+    for cols in found:
+        placed = [v for v, c in zip(values, cols, strict=True) if c in columns]
+        if any(abs(sum(placed, Decimal(0)) - e) <= step * max(1, len(placed)) for e in expected):
+            agreeing.append(cols)
+    return agreeing or found
+
+
+def _general_budget_columns(model: ColumnModel, label: str) -> set[int]:
+    """The columns of `label` that hold 一般公共预算 money (or money of no named fund): the other tables'
+    figures that settle placements are 一般公共预算 figures."""
+    return {i for i in _columns_labelled(model, label) if model.leaves[i].fund in (None, "一般公共预算")}
 
 
 def _columns_labelled(model: ColumnModel, label: str) -> set[int]:
