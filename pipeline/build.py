@@ -12,23 +12,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import OutputError, sweep
 from .cache import DocumentCache, Stamps, combined_key, document_key, file_sha256
-from .catalog import input_files, load_catalog
+from .catalog import check_sha256, input_files, load_catalog
 from .checks import run_checks
 from .errors import PipelineError
+from .lock import build_lock
 from .output import write_if_changed
 from .pdf import add_pages, extract_cached, read_pdf
 from .publish.database import write_database
 from .publish.datasette import metadata_path, write_metadata
 from .publish.package import (
     COMBINED_DIR,
+    Published,
+    published_packages,
+    read_package,
     remove_stale_packages,
-    validate_package,
     write_combined_package,
     write_document_package,
 )
 from .read import Timings, read_document
 from .records import DocumentResult
+from .safe_paths import check_slug, claim_build_dir, claim_packages_dir, inside
 from .site import build_site
 
 
@@ -70,10 +75,51 @@ class BuildReport:
 
 
 def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = True,
-          cache: bool = True) -> BuildReport:
+          cache: bool = True, accept_worse: bool = False) -> BuildReport:
     """Build every document of `paths.input_dir`; with `cache`, reuse the checked result of every document
-    whose source, catalog entry and code are unchanged (pipeline/cache.py), and say which were reused."""
+    whose source, catalog entry and code are unchanged (pipeline/cache.py), and say which were reused.
+
+    Writes only into a build and a packages folder it owns (`safe_paths`), one build at a time on them
+    (`lock`), every output through a temporary file or folder (`atomic`). A document that reads worse
+    than its published package (`reads_worse`) is a failure and its package stays, unless `accept_worse`.
+    """
+    load_catalog(paths.input_dir)  # an invalid catalog (CatalogError) stops the build before any folder is touched
+    for create in (False, True):  # refuse a folder that is not ours before making either
+        claim_build_dir(paths.build_dir, create)
+        claim_packages_dir(paths.packages_dir, create)
+    with build_lock(paths.build_dir, paths.packages_dir):
+        for folder in (paths.packages_dir, paths.build_dir, paths.cache_dir, *paths.cache_dir.glob("*"),
+                       paths.extracted_dir):
+            sweep(folder)  # what a killed build left: temporary files, a package folder half swapped
+        return _build(paths, say, site, cache, accept_worse)
+
+
+def reads_worse(result: DocumentResult, published: Published | None) -> str | None:
+    """Why `result` may not replace the published package of its source, or None if it may.
+
+    It may when it reads at least as well: no fewer parsed tables and no fewer facts. A new source (another
+    sha256) may read differently, fewer facts included, as long as it still reads to parsed tables where the
+    published version had some."""
+    if published is None:
+        return None
+    parsed = sum(t.status == "parsed" for t in result.tables)
+    was = f"the published {published.doc_id} has {published.parsed_tables} parsed tables and {published.facts} facts"
+    now = f"this version reads to {parsed} parsed tables and {len(result.facts)} facts"
+    if result.document.source_sha256 != published.source_sha256:
+        if parsed == 0 and published.parsed_tables > 0:
+            return f"{now}; {was}: a new source that reads to no table does not replace it"
+        return None
+    if parsed < published.parsed_tables or len(result.facts) < published.facts:
+        return f"{now} from the same source; {was}: it reads worse, so it is not published " \
+               "(build with --accept-worse if the code change that reads fewer is intended)"
+    return None
+
+
+def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: bool,
+           accept_worse: bool) -> BuildReport:
     report = BuildReport(stamps=Stamps(paths.cache_dir, enabled=cache))
+    published = published_packages(paths.packages_dir)  # before anything is written: the last good packages
+    protected: set[str] = set()  # package folders of sources that failed: never removed as stale
     input_dir = paths.input_dir
     catalog = load_catalog(input_dir)
     documents = DocumentCache(paths.cache_dir, enabled=cache)
@@ -83,7 +129,7 @@ def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = Tr
         entry = catalog.get(path.name)
         reused = False
         try:
-            key = document_key(path, entry, file_sha256(path))
+            key = document_key(path, entry, check_sha256(path, entry, file_sha256(path)))  # the catalog's pin
             result = documents.load(key)
             if isinstance(result, PipelineError):
                 raise result  # these bytes failed with this code before: not read again
@@ -91,12 +137,17 @@ def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = Tr
             if result is None:
                 try:
                     result = _read_and_check(path, entry, timings, paths)
+                except OutputError:
+                    raise
                 except PipelineError as e:
                     documents.store_failure(key, e)
                     raise
+                worse = None if accept_worse else reads_worse(result, published.get(path.name))
+                if worse:
+                    raise PipelineError(str(path), None, worse)  # not cached: --accept-worse can take it
             elif path.suffix.lower() == ".pdf":
                 _write_extracted(path, result, paths)  # (again, if it was deleted)
-            doc_id = result.document.doc_id
+            doc_id = check_slug(result.document.doc_id, str(path))
             if doc_id in written:
                 # two files, one folder: writing would silently replace the first document's CSVs
                 raise PipelineError(
@@ -104,10 +155,14 @@ def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = Tr
                     f"doc_id {doc_id} is also the doc_id of {written[doc_id].name}; "
                     "give one of them a catalog entry with its own doc_id",
                 )
+        except OutputError:
+            raise  # a full disk or a read-only folder stops the build: the outputs so far stay as they were
         except PipelineError as e:
             report.failed.append(e)
             say(f"FAILED {e.describe()}")
-            last = documents.last_good(path)
+            last = documents.last_good(path) or _last_published(published.get(path.name), say)
+            if path.name in published:
+                protected.add(published[path.name].doc_id)  # its source is still here: never deleted
             if last is not None and last[1].document.doc_id not in written:
                 # the source changed and cannot be read: its last good version stays published
                 key, result = last
@@ -142,12 +197,12 @@ def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = Tr
     # (wrap each in `combined_stage(report, "<stage>", [<its outputs>], lambda: ..., say)`: it is skipped
     # when no document and no code changed since it last ran and its outputs exist)
     built = report.built
-    for folder in remove_stale_packages(paths.packages_dir, [r.document.doc_id for r in built]):
+    for folder in remove_stale_packages(paths.packages_dir, [r.document.doc_id for r in built] + sorted(protected)):
         say(f"removed {folder}: its document is no longer built")
     combined = paths.packages_dir / COMBINED_DIR
     # the combined package holds every row: validating it (Frictionless) validates every document's rows
     combined_stage(report, "package", [combined / "datapackage.json"],
-                   lambda: validate_package(write_combined_package(built, paths.packages_dir)), say)
+                   lambda: write_combined_package(built, paths.packages_dir, validate=True), say)
     combined_stage(report, "database", [paths.database, metadata_path(paths.database)],
                    lambda: (write_database(built, paths.database), write_metadata(built, paths.database)), say)
     if site:  # not a combined_stage: the site also depends on site/ and mkdocs.yml (build_site reuses itself)
@@ -176,13 +231,26 @@ def _read_and_check(path: Path, entry: dict | None, timings: Timings, paths: Bui
 def _write_extracted(path: Path, result: DocumentResult, paths: BuildPaths, extracted=None) -> None:
     """The text extracted from a PDF is what its source_line numbers count in: keep it where a user can
     open it, ``<build>/extracted/<doc_id>.txt``."""
-    target = paths.extracted_dir / f"{result.document.doc_id}.txt"
+    target = inside(paths.extracted_dir, f"{check_slug(result.document.doc_id, str(path))}.txt")
     if extracted is None:
         if target.exists():
             return
         extracted, _ = extract_cached(path, result.document.source_sha256, paths.cache_dir / "pdf")
     paths.extracted_dir.mkdir(parents=True, exist_ok=True)
     write_if_changed(target, extracted.text)
+
+
+def _last_published(package: Published | None, say: Callable[[str], None]) -> tuple[str, DocumentResult] | None:
+    """The last good version of a source from its published package, when no cached result is left (after
+    --no-cache, or a lost cache): a (key, result) pair like `DocumentCache.last_good`."""
+    if package is None:
+        return None
+    try:
+        result = read_package(package.folder)
+    except (OSError, ValueError, TypeError, KeyError) as e:
+        say(f"  the package {package.folder} cannot be read back ({e}): it stays, but not in the combined outputs")
+        return None
+    return f"package {package.doc_id} {package.source_sha256}", result
 
 
 def combined_stage(report: BuildReport, stage: str, outputs: list[Path], run: Callable[[], object],

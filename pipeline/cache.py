@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import sys
 from collections.abc import Iterable
@@ -31,6 +30,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__, errors
+from .atomic import write_atomic
 from .records import DocumentResult
 
 CACHE_FORMAT = 1  # bump when the stored layout changes
@@ -223,6 +223,4 @@ def _source_name(source: Path) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, data)  # a temporary file, flushed and renamed: never half an entry

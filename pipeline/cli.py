@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .atomic import output_error
 from .build import BuildPaths
 from .build import build as build_all
 from .errors import PipelineError
@@ -37,18 +38,29 @@ def main() -> None:
 @click.option("--cache/--no-cache", default=True, show_default=True,
               help="Reuse the results of documents whose source, catalog entry and code are unchanged "
                    "(kept in BUILD_DIR/cache).")
-def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cache: bool) -> None:
+@click.option("--accept-worse", is_flag=True,
+              help="Publish a document even when it reads to fewer parsed tables or facts than its published "
+                   "package from the same source (after an intended code change).")
+def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cache: bool, accept_worse: bool) -> None:
     """Read and check every disclosure of a folder; publish data packages, the database and the site.
 
     Only what changed is rebuilt: each document is read again only when its file, its catalog entry or
     the pipeline's code changed; every line says `built` (read now) or `reused` (from the cache).
+
+    A document that cannot be read, or reads worse than its published package, keeps that package
+    (`kept`); exit code 2 when any document failed. Exit code 1 when the build could not run or write:
+    another build is running on these folders, a folder is not yusuan's, the disk is full or a folder is
+    read-only (the previous outputs are left as they were).
     """
     if not input_dir.is_dir():
         raise click.ClickException(f"{input_dir}: no such folder")
     try:
-        report = build_all(BuildPaths(input_dir, packages_dir, build_dir), say=click.echo, site=site, cache=cache)
+        report = build_all(BuildPaths(input_dir, packages_dir, build_dir), say=click.echo, site=site, cache=cache,
+                           accept_worse=accept_worse)
     except PipelineError as e:
         raise click.ClickException(e.describe()) from None
+    except OSError as e:  # an output fault outside the writers' own checks: one line, never a traceback
+        raise click.ClickException(output_error(e.filename or build_dir, e).describe()) from None
     total = report.timings.stages
     kept = f", {len(report.kept)} kept from the last good build" if report.kept else ""
     click.echo(
@@ -64,24 +76,30 @@ def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cach
 @click.option("--input", "input_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
               show_default=True, help="Folder of disclosures with the catalog.yml that names their source_url.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-              help="Seconds to wait for a connection or for data.")
+              help="Seconds one attempt may take: connection, answer and the whole body.")
+@click.option("--deadline", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds one source may take, all attempts and the waits between them included "
+                   "[default: three times --timeout].")
 @click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
               help="Attempts after the first one on network errors and 5xx/408/429 answers (exponential backoff).")
 @click.option("--max-mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_BYTES / 1024 / 1024,
               show_default=True, help="Refuse a download larger than this many MB.")
 @click.option("--force", is_flag=True, help="Download even the files that match the catalog's sha256.")
 @click.argument("files", nargs=-1)
-def fetch(input_dir: Path, timeout: float, retries: int, max_mb: float, force: bool, files: tuple[str, ...]) -> None:
+def fetch(input_dir: Path, timeout: float, deadline: float | None, retries: int, max_mb: float, force: bool,
+          files: tuple[str, ...]) -> None:
     """Download the disclosures whose catalog entry has a source_url and that are missing or changed.
 
     Only http and https URLs are fetched; a download is checked against the entry's sha256 and must be a
-    readable PDF or text before it replaces the file in the folder, so a source that cannot be fetched
-    leaves the last good version in place. Give FILES (catalog file names) to fetch only those.
+    readable PDF or text (not a web page, not cut off) that reads to tables where the current file does,
+    before it replaces the file in the folder, so a source that cannot be fetched leaves the last good
+    version in place. Give FILES (catalog file names) to fetch only those.
     Exit code 2 when any source failed (the others are fetched all the same).
     """
     if not input_dir.is_dir():
         raise click.ClickException(f"{input_dir}: no such folder")
-    settings = FetchSettings(timeout=timeout, retries=retries, max_bytes=int(max_mb * 1024 * 1024), force=force)
+    settings = FetchSettings(timeout=timeout, retries=retries, max_bytes=int(max_mb * 1024 * 1024), force=force,
+                             deadline=deadline)
     try:
         results = fetch_all(input_dir, settings, say=click.echo, only=list(files) or None)
     except PipelineError as e:

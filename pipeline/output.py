@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from . import records as r
+from .atomic import write_atomic
 
 RESOURCES: dict[str, type] = {
     "documents": r.Document,
@@ -83,8 +84,9 @@ def write_document(result: r.DocumentResult, out_dir: Path) -> None:
 
 
 def write_if_changed(path: Path, text: str | bytes) -> None:
-    """Write `text` (UTF-8) or bytes to `path` unless the file already holds exactly these bytes."""
+    """Write `text` (UTF-8) or bytes to `path` unless the file already holds exactly these bytes; through a
+    temporary file and a rename (`atomic.write_atomic`), so the file is never seen half written."""
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
+    if path.is_file() and path.read_bytes() == data:
         return
-    path.write_bytes(data)
+    write_atomic(path, data)

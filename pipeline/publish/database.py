@@ -12,17 +12,20 @@ sqlite-utils from the same rows as the data packages.
   支出功能分类 code with the names printed) and `projects_with_goals` (each project with its performance
   goal, matched on doc_id and the project name, whitespace and full-width brackets ignored).
 
-The database is written to a temporary file beside the target and renamed over it, so a reader never
-sees half a database; the same input gives the same bytes.
+The database is written to a temporary file beside the target, of a name no other build uses, flushed
+and renamed over it, so a reader never sees half a database and a full disk leaves the previous one; the
+same input gives the same bytes.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..atomic import fsync_folder, output_error, temp_name
 from ..errors import PipelineError
 from ..fields import RESOURCES, Resource
 from ..records import DocumentResult
@@ -234,9 +237,29 @@ def _sql_value(value: object) -> object:
 def write_database(results: Iterable[DocumentResult], path: Path) -> Path:
     """Build the database of these documents at `path` (atomically replaced); returns `path`."""
     rows = typed_rows(published_records(results))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise output_error(path.parent, e) from None
+    tmp = temp_name(path)
+    try:
+        _write(rows, path, tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        fsync_folder(path.parent)
+    except OSError as e:
+        raise output_error(path, e) from None
+    except sqlite3.OperationalError as e:  # "database or disk is full", "attempt to write a readonly database"
+        code = errno.ENOSPC if "full" in str(e) else errno.EACCES if "readonly" in str(e) else None
+        raise output_error(path, OSError(code, str(e))) from None
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+    return path
+
+
+def _write(rows: dict[str, list[tuple]], path: Path, tmp: Path) -> None:
     import sqlite_utils  # imported when a database is written: a no-change build needs none
 
     db = sqlite_utils.Database(tmp)
@@ -265,5 +288,3 @@ def write_database(results: Iterable[DocumentResult], path: Path) -> Path:
         db.vacuum()
     finally:
         db.close()
-    os.replace(tmp, path)
-    return path

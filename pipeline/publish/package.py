@@ -19,7 +19,12 @@ A package folder holds:
 
 `<name>` is the doc_id, or `yusuan-all` for the combined package. Every file is byte-identical across
 rebuilds of the same input (fixed order, fixed zip timestamps, permissions and compression level, fixed
-workbook dates, no absolute paths) and is written only when its bytes change. (The archives are deflated
+workbook dates, no absolute paths) and is written only when its bytes change.
+
+A package folder is replaced whole: its next version is written into a temporary sibling folder (the
+files that did not change are hard links to the old ones, so they keep their dates), the combined one is
+validated there, and the folder is swapped in (`atomic.swap_folder`). A build killed at any moment, or a
+full disk, leaves every package folder as it was or as it was going to be, never a mix. (The archives are deflated
 with zlib: a zlib that compresses differently, such as zlib-ng, would change their bytes, not their
 contents.)
 
@@ -34,22 +39,26 @@ import datetime
 import hashlib
 import io
 import json
+import os
 import shutil
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__
+from ..atomic import new_folder_for, output_error, swap_folder, write_new
 from ..errors import PipelineError
 from ..fields import DATASET, RESOURCES, Resource
-from ..output import cell, write_if_changed
+from ..output import cell
 from ..records import Document, DocumentResult
+from ..safe_paths import PACKAGE_KEY, check_slug, inside, is_yusuan_package
 from . import published_records, typed_rows
 
 COMBINED_DIR = "all"
 COMBINED_NAME = "yusuan-all"
-MARKER = "yusuan"  # the key of datapackage.json that says yusuan wrote the folder (and may remove it)
+MARKER = PACKAGE_KEY  # the key of datapackage.json that says yusuan wrote the folder (and may remove it)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say
 ZIP_LEVEL = 6
 WORKBOOK_TIME = datetime.datetime(1980, 1, 1)
@@ -69,39 +78,43 @@ class PackageCollision(PipelineError):
 def write_document_package(result: DocumentResult, packages_dir: Path) -> Path:
     """Write (or leave unchanged) the package of one document; returns its folder."""
     doc_id = result.document.doc_id
+    source = result.document.source_file or str(doc_id)
+    check_slug(doc_id, source)  # it names a folder: defence in depth, whatever set it
     if doc_id == COMBINED_DIR:
-        raise PackageCollision(result.document.source_file or doc_id, None,
+        raise PackageCollision(source, None,
                                f"doc_id {doc_id!r} is the folder of the combined package; give it another doc_id")
-    return _write(packages_dir / doc_id, doc_id, published_records([result]), combined=False)
+    return _write(inside(packages_dir, doc_id), doc_id, published_records([result]), combined=False)
 
 
-def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path) -> Path:
-    """Write (or leave unchanged) the combined package of all the given documents in `<packages>/all/`."""
-    return _write(packages_dir / COMBINED_DIR, COMBINED_NAME, published_records(results), combined=True)
+def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path, validate: bool = False) -> Path:
+    """Write (or leave unchanged) the combined package of all the given documents in `<packages>/all/`;
+    with `validate`, the new version replaces the old one only once it validates (`validate_package`)."""
+    return _write(inside(packages_dir, COMBINED_DIR), COMBINED_NAME, published_records(results), combined=True,
+                  validate=validate)
 
 
 def remove_stale_packages(packages_dir: Path, built: Iterable[str]) -> list[Path]:
     """Remove the package folders yusuan wrote (their datapackage.json has a `yusuan` object) for documents
-    that were not built this time. Anything else in `packages_dir` is left alone."""
+    that were not built (or kept) this time. Anything else in `packages_dir` is left alone: other folders,
+    files, symlinks (never followed) and hidden names."""
     keep = set(built) | {COMBINED_DIR}
     removed = []
     if not packages_dir.is_dir():
         return removed
-    for folder in sorted(p for p in packages_dir.iterdir() if p.is_dir() and p.name not in keep):
-        if _written_by_us(folder):
+    for folder in sorted(packages_dir.iterdir()):
+        if folder.name in keep or folder.name.startswith(".") or not is_yusuan_package(folder):
+            continue
+        inside(packages_dir, folder.name)
+        try:
             shutil.rmtree(folder)
-            removed.append(folder)
+        except OSError as e:
+            raise output_error(folder, e) from None
+        removed.append(folder)
     return removed
 
 
 def _written_by_us(folder: Path) -> bool:
-    descriptor = folder / "datapackage.json"
-    if not descriptor.is_file():
-        return False
-    try:
-        return MARKER in json.loads(descriptor.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return False
+    return is_yusuan_package(folder)
 
 
 def _is_package_file(relative: str) -> bool:
@@ -109,15 +122,58 @@ def _is_package_file(relative: str) -> bool:
     return "/" not in relative and relative.endswith((".csv", ".json", ".xlsx", ".zip"))
 
 
-def _write(folder: Path, name: str, records: dict[str, list], combined: bool) -> Path:
+def _write(folder: Path, name: str, records: dict[str, list], combined: bool, validate: bool = False) -> Path:
+    """Write the package into a temporary sibling of `folder`, validate it (if asked), swap it in; nothing
+    is written when every file already holds its bytes and no stale package file is left."""
     files = package_files(name, records, combined)
-    folder.mkdir(parents=True, exist_ok=True)
-    for relative, data in files.items():
-        write_if_changed(folder / relative, data)
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.name not in files and _is_package_file(path.name):
-            path.unlink()  # a file of an earlier build that this one does not write
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise output_error(folder, OSError(17, "a file or symlink, not a package folder, is in the way", str(folder)))
+    old = {p.name: p for p in folder.iterdir()} if folder.is_dir() else {}
+    same = {rel for rel, data in files.items()
+            if rel in old and old[rel].is_file() and not old[rel].is_symlink() and old[rel].read_bytes() == data}
+    stale = [n for n in old if n not in files and _is_package_file(n) and old[n].is_file()]
+    if folder.is_dir() and len(same) == len(files) and not stale:
+        return folder
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise output_error(folder.parent, e) from None
+    new = new_folder_for(folder)
+    try:
+        for rel, data in files.items():
+            if rel in same and _linked(old[rel], new / rel):
+                continue  # unchanged: the same file, its date kept
+            write_new(new / rel, data, shown=folder / rel)
+        for n, path in old.items():  # what is no package file (a note of the publisher's) moves along
+            if n not in files and n not in stale:
+                _carry(path, new / n)
+        if validate:
+            validate_package(new, shown_as=folder)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    swap_folder(new, folder)
     return folder
+
+
+def _linked(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def _carry(source: Path, target: Path) -> None:
+    try:
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif source.is_dir():
+            shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+        elif not _linked(source, target):
+            shutil.copy2(source, target)
+    except OSError as e:
+        raise output_error(target, e) from None
 
 
 def package_files(name: str, records: dict[str, list], combined: bool) -> dict[str, bytes]:
@@ -134,6 +190,57 @@ def package_files(name: str, records: dict[str, list], combined: bool) -> dict[s
     files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
     files[f"{name}.zip"] = zip_bytes(files)
     return dict(sorted(files.items()))
+
+
+# ------------------------------------------------------------------------------- reading it back
+
+# DocumentResult attribute of each resource
+_ATTRIBUTES = {"documents": "document", "units": "units", "budget_tables": "tables", "budget_facts": "facts",
+               "projects": "projects", "performance_goals": "goals", "performance_indicators": "indicators",
+               "glossary": "glossary", "checks": "checks", "unparsed_lines": "unparsed"}
+
+
+@dataclass(frozen=True)
+class Published:
+    """A document's package as published: what the last good build of its source read."""
+
+    folder: Path
+    doc_id: str
+    source_sha256: str | None
+    parsed_tables: int
+    facts: int
+
+
+def published_packages(packages_dir: Path) -> dict[str, Published]:
+    """The single-document yusuan packages of `packages_dir`, by the source file they were read from."""
+    out: dict[str, Published] = {}
+    if not packages_dir.is_dir():
+        return out
+    for folder in sorted(packages_dir.iterdir()):
+        if folder.name == COMBINED_DIR or folder.name.startswith(".") or not is_yusuan_package(folder):
+            continue
+        try:
+            descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+            source = descriptor["sources"][0]
+            tables = json.loads((folder / "budget_tables.json").read_text(encoding="utf-8"))
+            with open(folder / "budget_facts.json", encoding="utf-8") as f:
+                facts = sum(line.startswith("{") for line in f)  # one row per line
+            out.setdefault(str(source["source_file"]), Published(
+                folder, folder.name, source.get("sha256"), sum(t.get("status") == "parsed" for t in tables), facts))
+        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+            continue  # not readable as a package of ours: never compared, never used
+    return out
+
+
+def read_package(folder: Path) -> DocumentResult:
+    """The records of a published single-document package, as the build would publish them again (for a
+    document kept from its last good version when no cached result is left)."""
+    values: dict[str, list] = {}
+    for res_name, res in RESOURCES.items():
+        rows = json.loads((folder / f"{res_name}.json").read_text(encoding="utf-8"), parse_float=Decimal)
+        values[_ATTRIBUTES[res_name]] = [res.record(**row) for row in rows]
+    (document,) = values.pop("document")
+    return DocumentResult(document=document, **values)
 
 
 # ------------------------------------------------------------------------------------------ formats
@@ -303,17 +410,19 @@ def package_descriptor(name: str, documents: list[Document], files: dict[str, by
 # --------------------------------------------------------------------------------------- validation
 
 
-def validate_package(folder: Path) -> None:
+def validate_package(folder: Path, shown_as: Path | None = None) -> None:
     """Validate a package folder with Frictionless (descriptor, types, constraints, primary and foreign
-    keys, sizes and hashes). Raises `SchemaViolation` naming the file, row and field of the first errors."""
+    keys, sizes and hashes). Raises `SchemaViolation` naming the file, row and field of the first errors
+    (as files of `shown_as`, when `folder` is the temporary folder of the package `shown_as`)."""
     from frictionless import Package
 
     descriptor = folder / "datapackage.json"
     report = Package(str(descriptor)).validate()
     if report.valid:
         return
+    label = shown_as or folder
     problems = []
-    first_file, first_line = str(descriptor), None
+    first_file, first_line = str(label / "datapackage.json"), None
     for error in report.errors:
         problems.append(f"datapackage.json: {error.message}")
     for task in report.tasks:
@@ -328,8 +437,8 @@ def validate_package(folder: Path) -> None:
                 where += f", field {field_name}"
             problems.append(f"{where}: {error.message}")
             if first_line is None and row:
-                first_file, first_line = str(folder / f"{task.name}.csv"), row
+                first_file, first_line = str(label / f"{task.name}.csv"), row
     shown = "; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else "")
     raise SchemaViolation(first_file, first_line,
-                          f"the package {folder.name} breaks its own schema (a bug in yusuan, not in the "
+                          f"the package {label.name} breaks its own schema (a bug in yusuan, not in the "
                           f"document): {shown}")
