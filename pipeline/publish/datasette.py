@@ -8,8 +8,13 @@ orders, and the canned queries (`QUERIES`): headline totals by document, largest
 document, failed checks and a search across the glossary, projects and indicators.
 
 `yusuan serve` runs `make_datasette(database)` — the database immutable and read-only (Datasette's
-`-i`), with `SETTINGS` (SQL time limit, rows returned) — under uvicorn, as `datasette serve` does; the
-tests use the same app.
+`-i`), with `SETTINGS` (SQL time limit, rows returned) and the plugins of `PLUGINS_DIR` (limits.py: the
+size of a value, of a result and of SQLite's heap) — under uvicorn, as `datasette serve` does; the tests
+use the same app. The deployed instance gets the same settings and plugins (publish.yml).
+
+Text from the documents reaches Datasette's pages through its templates, which escape it; the one
+HTML written here (the sources in the database description) escapes every value and links a source URL
+only if it is http(s).
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from pathlib import Path
 from ..fields import DATASET, RESOURCES, UNITS
 from ..output import write_if_changed
 from ..records import DocumentResult
+from ..site.escape import safe_url
 from . import published_records
 from .database import AMOUNT_COLUMNS, VIEW_DOCS
 
 METADATA_FILE = "metadata.json"
+PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
 SETTINGS = {
     "sql_time_limit_ms": 3000,
     "max_returned_rows": 5000,
@@ -126,8 +133,13 @@ def _sources_html(documents) -> str:
     items = []
     for doc in documents:
         name = f"{doc.publisher}《{doc.title}》" if doc.publisher and doc.title else (doc.title or doc.doc_id)
-        link = (f'<a href="{html.escape(doc.source_url)}">{html.escape(doc.source_url)}</a>' if doc.source_url
-                else "source URL not recorded")
+        url = safe_url(doc.source_url)
+        if url:
+            link = f'<a href="{html.escape(url)}">{html.escape(doc.source_url)}</a>'
+        elif doc.source_url:  # javascript:, data: … shown as text, never a link
+            link = f"source URL (not http or https, not linked): <code>{html.escape(doc.source_url)}</code>"
+        else:
+            link = "source URL not recorded"
         items.append(
             f"<li><strong>{html.escape(name)}</strong> ({html.escape(doc.doc_id)}): {link}; input "
             f"<code>{html.escape(doc.source_file or '')}</code>, sha256 <code>{html.escape(doc.source_sha256 or '')}"
@@ -192,7 +204,7 @@ def make_datasette(database: Path):
     from datasette.app import Datasette
 
     meta = json.loads(metadata_path(database).read_text(encoding="utf-8"))
-    return Datasette(immutables=[str(database)], metadata=meta, settings=dict(SETTINGS))
+    return Datasette(immutables=[str(database)], metadata=meta, settings=dict(SETTINGS), plugins_dir=str(PLUGINS_DIR))
 
 
 def serve(database: Path, host: str = "127.0.0.1", port: int = 8001) -> None:

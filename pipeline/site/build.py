@@ -35,6 +35,7 @@ from ..errors import PipelineError
 from . import data as site_data
 from . import glossary as gl
 from .downloads import collect
+from .escape import title as title_text
 from .markdown import Datasette
 from .pages import Context, disclosure_page, disclosures_index, title_of
 from .quality import downloads_page, quality_page
@@ -104,7 +105,8 @@ def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, obj
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.rstrip("\n") + "\n", encoding="utf-8", newline="\n")
     return {
-        "disclosures": [(title_of(d), f"disclosures/{d['doc_id']}.md") for d in data.documents],
+        # the theme renders navigation titles unescaped: escaped here, as the pages' front matter titles
+        "disclosures": [(title_text(title_of(d)), f"disclosures/{d['doc_id']}.md") for d in data.documents],
         "methodology": [p for p in METHODOLOGY if (docs / p).is_file()] + sorted(
             p for p in handwritten if p.startswith("methodology/") and p.endswith(".md") and p not in METHODOLOGY),
         "other": [p for p in handwritten if p.endswith(".md") and p != "index.md" and not p.startswith("methodology/")],

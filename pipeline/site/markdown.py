@@ -1,4 +1,4 @@
-"""Small Markdown writers shared by the generated pages: escaping, tables, amounts, Datasette links.
+"""Small Markdown writers shared by the generated pages: tables, amounts, Datasette links (escaping: `escape`).
 
 Conventions every generated table follows (the tests rely on them): a column whose header contains
 （万元） holds amounts, printed with the decimals the document printed; a column headed 行 holds the
@@ -7,28 +7,20 @@ Conventions every generated table follows (the tests rely on them): a column who
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
+from .escape import md
 from .figures import places_of
 
 AMOUNT_HEADER = "金额（万元）"
-MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}#])")
 
 
 def esc(text: object) -> str:
-    """Text as printed, safe inside a Markdown paragraph or table cell (one line, no markup)."""
-    if text is None:
-        return ""
-    s = re.sub(r"\s*\n\s*", " ", str(text)).strip()
-    s = html.escape(s, quote=False)
-    s = MD_SPECIAL.sub(r"\\\1", s)
-    # a leading "1." / "-" / "+" / ">" would start a list or quote
-    return re.sub(r"^(\d+)\.", r"\1\\.", re.sub(r"^([-+])", r"\\\1", s))
+    """Text as printed, safe inside a Markdown paragraph or table cell (one line, no markup): `escape.md`."""
+    return md(text)
 
 
 def amount(value: Decimal | None, places: int | None = None) -> str:

@@ -12,6 +12,8 @@ from . import figures as fg
 from .charts import bar_chart_svg
 from .data import SiteData, key
 from .downloads import DownloadFile
+from .escape import code, front_matter, path, safe_url
+from .escape import title as title_text
 from .markdown import AMOUNT_HEADER, Datasette, amount, esc, share, size, table
 
 STATUS = {"parsed": "已读出", "empty": "无数据（文件注明）", "missing": "缺失（目录列出、正文没有）",
@@ -71,15 +73,17 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
     doc = fg.Document(data, doc_id)
     d = doc.document
     title = title_of(d)
-    out = [f"---\ntitle: {yaml_str(title)}\n---\n", f"# {esc(title)}\n"]
+    # the front matter title is what Material shows in <title>, the header and the navigation (unescaped)
+    out = [front_matter({"title": title_text(title)}), f"# {esc(title)}\n"]
+    url = safe_url(d.get("source_url"))
     about = [
         ("发布单位", esc(d.get("publisher"))), ("主管部门", esc(d.get("supervisor"))), ("地区", esc(d.get("region"))),
         ("年度", d.get("fiscal_year") or ""), ("类型", esc(d.get("kind"))),
         ("读取状态", DOC_STATUS.get(d.get("status") or "", esc(d.get("status")))),
         ("标准表", f"找到 {d.get('tables_found') or 0} 张，缺失 {d.get('tables_missing') or 0} 张"),
         ("经校验确认的数字", share(d.get("facts_confirmed_share"))),
-        ("来源文件", f"`{d.get('source_file') or ''}`" + (f"（[原文]({d['source_url']})）" if d.get("source_url") else "")),
-        ("文件标识", f"`{doc_id}`"),
+        ("来源文件", code(d.get("source_file") or "") + (f"（[原文]({url})）" if url else "")),  # http(s) only
+        ("文件标识", code(doc_id)),
     ]
     out.append("\n".join(f"- **{k}**：{v}" for k, v in about if v) + "\n")
     head = fg.headline(doc)
@@ -141,7 +145,7 @@ def projects_section(doc: fg.Document, ctx: Context) -> str:
     more = ctx.datasette.link("在 Datasette 中查看全部项目", "projects", doc_id=doc.doc_id)
     out.append(f"共 {n} 个项目，以下是金额最大的 {len(top)} 个（{more}）。\n")
     out.append(table(["项目", "功能分类编码", AMOUNT_HEADER, "出处", "行"], [
-        [esc(p["name"]), p.get("function_code") or "—", amount(p["amount"], fg.places_of(p["amount"], p.get("printed"))),
+        [esc(p["name"]), esc(p.get("function_code")) or "—", amount(p["amount"], fg.places_of(p["amount"], p.get("printed"))),
          source_of(doc, p.get("table_id")), p["source_line"]] for p in top
     ], "llrll"))
     return "\n".join(out)
@@ -155,7 +159,7 @@ def three_public_section(doc: fg.Document) -> str:
         if kinds:
             t = kinds[0]
             out.append(f"本文件的“三公”经费表（{esc(t.get('number') or t['table_id'])}，第 {t.get('line_start')}–"
-                       f"{t.get('line_end')} 行）{STATUS.get(t['status'], t['status'])}。\n")
+                       f"{t.get('line_end')} 行）{STATUS.get(t['status'], esc(t['status']))}。\n")
         else:
             out.append("本文件没有“三公”经费表。\n")
         return "\n".join(out)
@@ -251,7 +255,7 @@ def checks_list(rows: list[dict], ctx: Context, rules_page: str, doc: fg.Documen
         rule = f"[`{c['check']}`]({rules_page}#{c['check']})" if c["check"] in ctx.rule_ids else f"`{c['check']}`"
         parts = [rule, SEVERITY.get(c.get("severity") or "", esc(c.get("severity")))]
         if doc_titles is not None:
-            parts.insert(0, f"[{esc(doc_titles.get(c['doc_id'], c['doc_id']))}](disclosures/{c['doc_id']}.md#checks)")
+            parts.insert(0, f"[{esc(doc_titles.get(c['doc_id'], c['doc_id']))}]({path('disclosures', c['doc_id'] + '.md')}#checks)")
         if c.get("table_id"):
             parts.append(source_of(doc, c["table_id"]) if doc is not None else esc(c["table_id"]))
         if c.get("source_line"):
@@ -267,7 +271,7 @@ def tables_section(doc: fg.Document) -> str:
     out = ["\n## 表格与读取情况 { #tables }\n"]
     if doc.tables:
         out.append(table(["表", "编号", "标题（原文）", "类型", "状态", "行范围"], [
-            [t["table_id"], esc(t.get("number")) or "—", esc(t.get("title")), esc(fg.kind_name(t["kind"])),
+            [esc(t["table_id"]), esc(t.get("number")) or "—", esc(t.get("title")), esc(fg.kind_name(t["kind"])),
              STATUS.get(t["status"], esc(t["status"])),
              f"{t.get('line_start')}–{t.get('line_end')}" if t.get("line_start") else "—"] for t in doc.tables
         ]))
@@ -276,7 +280,7 @@ def tables_section(doc: fg.Document) -> str:
     if doc.unparsed:
         out.append(f'\n??? warning "未能读出的行（{len(doc.unparsed)} 行）"\n')
         out.append(_indent(table(["行", "表", "原文", "原因"], [
-            [u["source_line"], u.get("table_id") or "—", esc(u.get("text")), esc(u.get("reason"))]
+            [u["source_line"], esc(u.get("table_id")) or "—", esc(u.get("text")), esc(u.get("reason"))]
             for u in doc.unparsed
         ])))
     return "\n".join(out)
@@ -287,7 +291,7 @@ def downloads_section(doc: fg.Document, ctx: Context) -> str:
     files = ctx.downloads.get(doc.doc_id, [])
     if files:
         out.append(table(["文件", "格式", "大小", "行数"], [
-            [f"[{esc(f.name)}](../{f.path})", f.format, size(f.size), f.rows if f.rows is not None else ""]
+            [f"[{esc(f.name)}](../{path(*f.path.split('/'))})", esc(f.format), size(f.size), f.rows if f.rows is not None else ""]
             for f in files
         ], "lllr"))
     else:
@@ -303,17 +307,13 @@ def disclosures_index(data: SiteData) -> str:
     out = ["# 预算公开文件\n", f"共 {len(data.documents)} 份公开文件。每一份的页面列出主要数字、收入与支出、项目、"
            "“三公”经费、绩效目标、校验结果和下载。\n"]
     out.append(table(["文件", "地区", "年度", "类型", "读取状态", "数字", "项目", "绩效目标"], [
-        [f"[{esc(title_of(d))}]({d['doc_id']}.md)", esc(d.get("region")), d.get("fiscal_year") or "—",
+        [f"[{esc(title_of(d))}]({path(d['doc_id'] + '.md')})", esc(d.get("region")), d.get("fiscal_year") or "—",
          esc(d.get("kind")), DOC_STATUS.get(d.get("status") or "", esc(d.get("status"))),
          len(data.of("budget_facts", d["doc_id"])), len(data.of("projects", d["doc_id"])),
          len(data.of("performance_goals", d["doc_id"]))]
         for d in data.documents
     ], "lllllrrr"))
     return "\n".join(out)
-
-
-def yaml_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _indent(text: str) -> str:

@@ -13,6 +13,7 @@ from collections import Counter
 from ..tables.kinds import KINDS
 from .data import SiteData
 from .downloads import DownloadFile
+from .escape import anchor, attr, code, path
 from .figures import kind_name
 from .markdown import Datasette, esc, share, size, table
 from .pages import Context, checks_list, short_title, title_of
@@ -52,7 +53,7 @@ def quality_page(data: SiteData, ctx: Context) -> str:
     out.append("## 经校验确认的数字 { #confirmed }\n")
     out.append("“确认”指这个数字参与了至少一项通过的校验（例如合计等于各项之和）。\n")
     out.append(table(["文件", "数字", "已确认", "占比", "校验", "未通过", "未能读出的行"], [
-        [f"[{esc(short_title(d))}](disclosures/{d['doc_id']}.md)", len(data.of("budget_facts", d["doc_id"])),
+        [f"[{esc(short_title(d))}]({path('disclosures', d['doc_id'] + '.md')})", len(data.of("budget_facts", d["doc_id"])),
          d.get("facts_confirmed") or 0, share(d.get("facts_confirmed_share")), len(data.of("checks", d["doc_id"])),
          sum(not c["passed"] for c in data.of("checks", d["doc_id"])), len(data.of("unparsed_lines", d["doc_id"]))]
         for d in docs
@@ -88,10 +89,10 @@ def quality_page(data: SiteData, ctx: Context) -> str:
             statement = "✅" if any(c["check"] in narrative for c in checks) else "—"
         glossary = len(data.of("glossary", doc_id))
         goals = len(data.of("performance_goals", doc_id))
-        rows.append([f"[{esc(short_title(d))}](disclosures/{doc_id}.md)"]
+        rows.append([f"[{esc(short_title(d))}]({path('disclosures', doc_id + '.md')})"]
                     + [MARK.get(status[k], esc(status[k])) if k in status else "·" for k in kind_list]
                     + [statement, f"✅ {glossary}" if glossary else "—", f"✅ {goals}" if goals else "—"])
-    headers = [f'<abbr title="{esc(kind_name(k))}">{SHORT[k]}</abbr>' if k in SHORT else esc(kind_name(k))
+    headers = [f'<abbr title="{attr(kind_name(k))}">{SHORT[k]}</abbr>' if k in SHORT else esc(kind_name(k))
                for k in kind_list]
     out.append(table(["文件", *headers, "情况说明", "名词解释", "绩效目标"], rows))
     out.append("\n情况说明“✅”表示有针对情况说明中数字的校验运行过；“未检查”表示还没有登记这类校验。\n")
@@ -113,11 +114,11 @@ def downloads_page(data: SiteData, downloads: dict[str, list[DownloadFile]], dat
         out.append("还没有生成数据包。\n")
     for package, files in downloads.items():
         name = "全部文件合并" if package == "all" else titles.get(package, package)
-        link = f"[{esc(name)}](disclosures/{package}.md)" if package in titles else esc(name)
+        link = f"[{esc(name)}]({path('disclosures', package + '.md')})" if package in titles else esc(name)
         total = sum(f.size for f in files)
-        out.append(f"\n### {esc(name)} {{ #{package} }}\n")
-        out.append(f"{link}，`{package}/`，{len(files)} 个文件，共 {size(total)}。\n")
+        out.append(f"\n### {esc(name)} {{ #{anchor(package)} }}\n")
+        out.append(f"{link}，{code(package + '/')}，{len(files)} 个文件，共 {size(total)}。\n")
         out.append(table(["文件", "格式", "大小", "行数"], [
-            [f"[{esc(f.name)}]({f.path})", f.format, size(f.size), f.rows if f.rows is not None else ""] for f in files
+            [f"[{esc(f.name)}]({path(*f.path.split('/'))})", esc(f.format), size(f.size), f.rows if f.rows is not None else ""] for f in files
         ], "lllr"))
     return "\n".join(out)

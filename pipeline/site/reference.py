@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 
 from . import glossary as gl
 from .data import SiteData
+from .escape import front_matter, path
 from .figures import kind_name
 from .markdown import Datasette, esc, table
 from .pages import SEVERITY, title_of
@@ -26,7 +27,7 @@ from .pages import SEVERITY, title_of
 def glossary_page(data: SiteData, entries: list[gl.Entry], datasette: Datasette) -> str:
     titles = {d["doc_id"]: title_of(d) for d in data.documents}
     # the glossary outranks pages that merely mention a term (Material: search.boost in the front matter)
-    out = ["---\nsearch:\n  boost: 2\n---\n", "# 名词解释\n", f"各份公开文件的“名词解释”合并在一起：共 {len(entries)} 个名词，来自 "
+    out = [front_matter({"search": {"boost": 2}}), "# 名词解释\n", f"各份公开文件的“名词解释”合并在一起：共 {len(entries)} 个名词，来自 "
            f"{len({s for e in entries for s in e.doc_ids})} 份文件，按拼音排序。同一名词在不同文件中的释义不同时并列列出，"
            "并注明出自哪份文件、第几行。\n"]
     out.append("## 按类别索引 { #categories data-search-exclude }\n")  # every term once more: not searched
@@ -53,14 +54,14 @@ def entry_markdown(e: gl.Entry, titles: dict[str, str], datasette: Datasette) ->
     out = [f"### {esc(e.term)} {{ #{e.anchor} }}\n"]
     facts = [f"类别：{e.category}"]
     for code in e.function_codes:
-        facts.append("科目编码：" + datasette.link(code, "budget_facts", function_code=code))
+        facts.append("科目编码：" + datasette.link(esc(code), "budget_facts", function_code=code))
     facts.append(f"{len(e.doc_ids)} 份文件")
     out.append(" · ".join(facts) + "\n")
     if len(e.printings) > 1:
         out.append("原文写法：" + "；".join(esc(p) for p in e.printings) + "\n")
 
     def sources(d: gl.Definition) -> str:
-        return "；".join(f"[{esc(titles.get(s.doc_id, s.doc_id))}](disclosures/{s.doc_id}.md#glossary)"
+        return "；".join(f"[{esc(titles.get(s.doc_id, s.doc_id))}]({path('disclosures', s.doc_id + '.md')}#glossary)"
                         + (f" 第 {s.source_line} 行" if s.source_line else "") for s in d.sources)
 
     if len(e.definitions) == 1:
