@@ -10,22 +10,68 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-# 1,234.56 | 1234.56 | -8.7 | 0 | 12 ; thousands separators must be well formed.
-AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# 1,234.56 | 1234.56 | -8.7 | 0 | 12 ; thousands separators must be well formed; digits 0-9 only.
+AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$", re.ASCII)
+# What a reader could take for a number (Unicode digits, separators, an exponent): when it is no amount,
+# it is reported with the reason, never read as a label or dropped.
+NUMERIC_RE = re.compile(r"^[-−+]?[\d.,，]*\d[\d.,，]*(?:[eE][-+]?\d+)?$")
+# Personal data, not money: a mobile number (11 digits from 13…) or a resident ID number (17 digits and a
+# check digit or X), printed bare. An amount of that size in 元 prints decimals or thousands separators.
+MOBILE_RE = re.compile(r"1[3-9]\d{9}", re.ASCII)
+ID_NUMBER_RE = re.compile(r"\d{17}[\dXx]", re.ASCII)
+# No budget prints more: 10^15 元 is a thousand times the national budget.
+MAX_INTEGER_DIGITS = 15
 
 TEN_THOUSAND = Decimal(10000)
 
 
 @lru_cache(maxsize=65536)  # called for every token, often for the same one (0.00, a row re-read)
 def is_amount(token: str) -> bool:
-    return bool(AMOUNT_RE.match(token.strip()))
+    t = token.strip()
+    return bool(AMOUNT_RE.match(t)) and amount_problem(t) is None
+
+
+@lru_cache(maxsize=65536)
+def amount_problem(token: str) -> str | None:
+    """Why a token that looks like a number is not an amount ("exponent notation", "looks like a mobile
+    phone number"); None for an amount, and for text that does not look like a number (a label)."""
+    t = token.strip()
+    if ID_NUMBER_RE.fullmatch(t):
+        return "looks like an ID card number"
+    if MOBILE_RE.fullmatch(t):
+        return "looks like a mobile phone number"
+    if AMOUNT_RE.match(t):
+        digits = len(t.lstrip("-−").split(".")[0].replace(",", ""))
+        if digits > MAX_INTEGER_DIGITS:
+            return f"{digits} digits before the decimal point: larger than any budget prints"
+        return None
+    if not NUMERIC_RE.match(t):
+        return None
+    if "，" in t:
+        return "a full-width comma inside the number"
+    if not t.isascii():
+        return "digits other than 0-9 (full-width or another script)"
+    if "e" in t or "E" in t:
+        return "exponent notation"
+    if t.count(".") > 1:
+        return "more than one decimal point"
+    if "," in t:
+        return "thousands separators out of place"
+    return None  # 1. (an ordinal), +5: text, as before
+
+
+def not_an_amount(token: str) -> str | None:
+    """The unparsed-line reason for a number-like token that is no amount: "1e30: not an amount (exponent
+    notation)"; None otherwise."""
+    problem = amount_problem(token)
+    return f"{token.strip()}: not an amount ({problem})" if problem else None
 
 
 @lru_cache(maxsize=65536)  # pure, and the Decimal it returns is immutable
 def parse_amount(token: str) -> Decimal | None:
     """The printed number as a Decimal (in the unit it was printed in), or None if it is not one."""
     t = token.strip()
-    if not AMOUNT_RE.match(t):
+    if not is_amount(t):
         return None
     return Decimal(t.replace(",", "").replace("−", "-"))
 

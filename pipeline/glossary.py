@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.privacy import mask_personal_data
 from pipeline.records import GlossaryTerm, UnparsedLine
 from pipeline.text.layout import is_page_number
 from pipeline.text.lines import Line, match_key, strip_markup
@@ -340,13 +341,14 @@ def parse_glossary(doc_id: str, lines: list[Line]) -> tuple[list[GlossaryTerm], 
                         doc_id,
                         None,
                         ln.number,
-                        ln.text,
+                        mask_personal_data(ln.text),
                         reason if k == 0 else "continuation of an unreadable term",
                     )
                 )
         else:
             term, definition = split
-            terms.append(GlossaryTerm(doc_id, len(terms) + 1, term, definition, entry_lines[0].number))
+            terms.append(GlossaryTerm(doc_id, len(terms) + 1, mask_personal_data(term), mask_personal_data(definition),
+                                      entry_lines[0].number))
         entry_lines.clear()
         entry_pieces.clear()
 
@@ -364,7 +366,8 @@ def parse_glossary(doc_id: str, lines: list[Line]) -> tuple[list[GlossaryTerm], 
         if _is_heading_or_end(line) in ("part", "contents"):
             flush()
             unparsed.append(
-                UnparsedLine(doc_id, None, line.number, line.text, "heading inside the glossary section")
+                UnparsedLine(doc_id, None, line.number, mask_personal_data(line.text),
+                             "heading inside the glossary section")
             )
             continue
         if not entry_lines:
@@ -373,7 +376,7 @@ def parse_glossary(doc_id: str, lines: list[Line]) -> tuple[list[GlossaryTerm], 
                     doc_id,
                     None,
                     line.number,
-                    line.text,
+                    mask_personal_data(line.text),
                     "text before the first numbered term of the glossary",
                 )
             )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .amounts import parse_amount, to_wan
+from .privacy import contains_personal_data, mask_personal_data
 from .records import Statement
 from .text.lines import Line
 
@@ -39,14 +40,17 @@ SUBJECTS: dict[str, str] = {
     "overseas": r"因公出国[（(]境[）)](?:经)?费(?:用)?",
 }
 SUBJECT_RE = re.compile("|".join(f"(?P<{name}>{p})" for name, p in SUBJECTS.items()))
-# after the subject, within one clause (no ，。；：), up to 30 characters, then the amount
-FIGURE_RE = re.compile(r"(?P<gap>(?:[^，,。；;：:、\d]|\d{4}\s*年)*?)(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
+# after the subject, within one clause (no ，。；：), up to 30 characters, then the amount. The gap is bounded in
+# the pattern (MAX_GAP pieces; longer gaps are rejected by length after the match): unbounded, a text with no
+# clause mark would be scanned to its end for every subject.
+FIGURE_RE = re.compile(r"(?P<gap>(?:[^，,。；;：:、\d]|\d{4}\s*年){0,30}?)(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
 NOT_THE_SUBJECT_RE = re.compile(r"部分|工作|项目[）)]")
 FOLLOWING_CHANGE_RE = re.compile(
     r"[，,]?\s*比\s*(?:上年|上一年|\d{4}\s*年)[^，,。；;\d]{0,8}?(?P<way>增加|减少|下降|增长)\s*"
     r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
 CHANGE_RE = re.compile(r"比|增加|减少|增长|下降|增减")
 SENTENCE_END = "。；;"
+SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 MAX_GAP = 30
 
 
@@ -70,7 +74,11 @@ def joined(lines: Iterable[Line]) -> tuple[str, list[int], list[int]]:
 
 
 def read_statements(lines: Iterable[Line]) -> list[Statement]:
+    """Every figure of the narrative. Linear in the text: one pass for the subjects, each figure looked at
+    within its clause, and its sentence found among the sentence ends indexed once."""
     text, starts, numbers = joined(lines)
+    ends = [m.start() for m in SENTENCE_END_RE.finditer(text)]
+    mask = mask_personal_data if contains_personal_data(text) else None
     out: list[Statement] = []
     taken: set[int] = set()  # a figure belongs to the first subject before it (a heading repeats a subject)
     for m in SUBJECT_RE.finditer(text):
@@ -92,7 +100,7 @@ def read_statements(lines: Iterable[Line]) -> list[Statement]:
         line = numbers[bisect.bisect_right(starts, at) - 1]
         out.append(Statement(
             subject=subject, amount=to_wan(value, figure.group("unit")), printed=figure.group("number"),
-            unit=figure.group("unit"), sentence=_sentence(text, m.start(), figure.end()), source_line=line,
+            unit=figure.group("unit"), sentence=_sentence(text, ends, m.start(), figure.end(), mask), source_line=line,
             change=gap_change,
         ))
         follow = FOLLOWING_CHANGE_RE.match(text, figure.end())
@@ -103,15 +111,20 @@ def read_statements(lines: Iterable[Line]) -> list[Statement]:
                 out.append(Statement(
                     subject=subject, amount=to_wan(change_value, follow.group("unit")),
                     printed=follow.group("number"), unit=follow.group("unit"),
-                    sentence=_sentence(text, m.start(), follow.end()),
+                    sentence=_sentence(text, ends, m.start(), follow.end(), mask),
                     source_line=numbers[bisect.bisect_right(starts, follow.start("number")) - 1],
                     change="减少" if follow.group("way") in ("减少", "下降") else "增加",
                 ))
     return out
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in SENTENCE_END) + 1
-    rights = [i for i in (text.find(c, end) for c in SENTENCE_END) if i != -1]
-    right = min(rights) + 1 if rights else len(text)
-    return text[max(left, start - 150):min(right, end + 150)].strip()
+def _sentence(text: str, ends: list[int], start: int, end: int, mask: Callable[[str], str] | None) -> str:
+    """The sentence around text[start:end] (at most 150 characters either side), personal data masked
+    (`mask`, None when the text holds none): it is quoted in the published checks. `ends`: the positions of
+    every sentence end, in order."""
+    i = bisect.bisect_left(ends, start)  # ends[i - 1] is the last end before start
+    left = ends[i - 1] + 1 if i else 0
+    j = bisect.bisect_left(ends, end, i)  # the first end at or after `end`
+    right = ends[j] + 1 if j < len(ends) else len(text)
+    sentence = text[max(left, start - 150):min(right, end + 150)].strip()
+    return mask(sentence) if mask else sentence

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .errors import UnreadableInput
 from .records import DocumentResult
+from .text.decode import check_text
 from .text.lines import split_lines
 
 PAGE_BREAK = "\f"
@@ -62,7 +63,6 @@ def extractor_id() -> str:
 def extract_pdf(path: Path) -> ExtractedText:
     """Extract one PDF (not cached). Raises `UnreadableInput` for a file that is not a readable PDF."""
     import pdfplumber  # imported here: a build that reuses every result never pays for it
-    from pdfminer.pdfparser import PDFSyntaxError
 
     lines: list[str] = []
     pages: list[int] = []
@@ -75,11 +75,10 @@ def extract_pdf(path: Path) -> ExtractedText:
                 for text in _page_lines(page):
                     lines.append(text)
                     pages.append(number)
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as e:
-        raise UnreadableInput(str(path), None, f"not a readable PDF ({type(e).__name__}: {e})") from None
     except Exception as e:  # pdfminer raises many kinds of errors on broken files
-        if type(e).__module__.startswith(("pdfminer", "pdfplumber")):
-            raise UnreadableInput(str(path), None, f"not a readable PDF ({type(e).__name__}: {e})") from None
+        if isinstance(e, (ValueError, KeyError, TypeError, AssertionError, IndexError)) or \
+                type(e).__module__.startswith(("pdfminer", "pdfplumber")):
+            raise UnreadableInput(str(path), None, pdf_problem(e)) from None
         raise
     if not any(line.strip() for line in lines):
         raise UnreadableInput(str(path), None, "the PDF has no text layer (a scan?): nothing to read")
@@ -101,10 +100,10 @@ def extract_cached(path: Path, sha256: str, cache_dir: Path | None) -> tuple[Ext
     extracted = extract_pdf(path)
     if cache_file:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"text": extracted.text, "pages": extracted.pages}, ensure_ascii=False),
-                       encoding="utf-8")
-        tmp.replace(cache_file)
+        from .atomic import write_atomic  # a temporary file, flushed and renamed
+
+        write_atomic(cache_file, json.dumps({"text": extracted.text, "pages": extracted.pages},
+                                            ensure_ascii=False).encode("utf-8"))
     return extracted, False
 
 
@@ -118,6 +117,7 @@ def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = N
     if not data.startswith(b"%PDF-"):
         raise UnreadableInput(str(path), None, "not a PDF (the file does not start with %PDF-)")
     extracted, _ = extract_cached(path, sha256, cache_dir)
+    check_text(str(path), extracted.text)  # the limits of a text file hold for the extracted text too
     lines = split_lines(extracted.text)
     timings.add("extract", time.perf_counter() - t0)
     return read_lines(lines, path, sha256, entry or {}, timings), extracted
@@ -153,12 +153,33 @@ def check_pdf(path: Path) -> int:
             count = len(pdf.pages)
             text = "".join((page.extract_text() or "") for page in pdf.pages[:3])
     except Exception as e:
-        raise UnreadableInput(str(path), None, f"not a readable PDF ({type(e).__name__}: {e})") from None
+        raise UnreadableInput(str(path), None, pdf_problem(e)) from None
     if count == 0:
         raise UnreadableInput(str(path), None, "the PDF has no pages")
     if not text.strip():
         raise UnreadableInput(str(path), None, "the PDF has no text layer (a scan?): nothing to read")
     return count
+
+
+def pdf_problem(error: Exception) -> str:
+    """What is wrong with a PDF pdfplumber/pdfminer could not read, in the user's terms.
+
+    pdfplumber wraps pdfminer's error (often one without a message: PDFPasswordIncorrect()), so the
+    cause is unwrapped and named: an encrypted PDF, or a damaged one with pdfminer's reason."""
+    cause = error
+    while type(cause).__name__ == "PdfminerException" and cause.args and isinstance(cause.args[0], Exception):
+        cause = cause.args[0]
+    name = type(cause).__name__
+    detail = str(cause).strip()
+    if name == "PDFPasswordIncorrect":
+        return "encrypted PDF: cannot be read without its password"
+    if name.startswith("PDFEncryption"):
+        return f"encrypted PDF: cannot be read ({detail or 'unsupported encryption'})"
+    if name == "PSEOF":
+        return "damaged PDF: the file ends too early (truncated?)"
+    if name == "PDFSyntaxError" and detail:
+        return f"damaged PDF: {detail}"
+    return f"damaged PDF: {name}: {detail}" if detail else f"damaged PDF: {name}"
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from pipeline.amounts import is_amount, parse_amount, to_wan
+from pipeline.privacy import mask_optional, mask_personal_data
 from pipeline.records import PerformanceGoal, PerformanceIndicator, UnparsedLine
 from pipeline.text.layout import is_page_number
 from pipeline.text.lines import Line, match_key, strip_markup
@@ -466,11 +467,11 @@ class PerformanceParser:
             doc_id=self.doc_id,
             goal_id=goal_id,
             table_id=self.table_id,
-            unit_name=(g.unit_name or "").strip() or None,
-            project=project,
+            unit_name=mask_optional((g.unit_name or "").strip() or None),
+            project=mask_optional(project),
             amount=g.amount,
-            annual_goal=g.annual.strip() or None,
-            medium_term_goal=g.medium.strip() or None,
+            annual_goal=mask_optional(g.annual.strip() or None),
+            medium_term_goal=mask_optional(g.medium.strip() or None),
             source_line=g.source_line,
         )
 
@@ -479,21 +480,22 @@ class PerformanceParser:
             doc_id=self.doc_id,
             goal_id=goal_id,
             seq=seq,
-            level1=d.level1,
-            level2=d.level2,
-            name=d.name.strip(),
+            level1=mask_optional(d.level1),
+            level2=mask_optional(d.level2),
+            name=mask_personal_data(d.name.strip()),
             operator=d.operator,
-            target=d.target.strip() if d.target is not None else None,
+            target=mask_optional(d.target.strip() if d.target is not None else None),
             target_value=d.target_value,
             target_unit=d.target_unit.strip() if d.target_unit else None,
             weight=d.weight,
             direction=d.direction,
-            half_year_target=d.half_year_target,
+            half_year_target=mask_optional(d.half_year_target),
             source_line=d.source_line,
         )
 
     def reject(self, line: Line, reason: str) -> None:
-        self.unparsed.append(UnparsedLine(self.doc_id, self.table_id, line.number, line.text, reason))
+        self.unparsed.append(UnparsedLine(self.doc_id, self.table_id, line.number, mask_personal_data(line.text),
+                                          mask_personal_data(reason)))
 
     # -- lines that carry no data ------------------------------------------------------------------
 

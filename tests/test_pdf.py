@@ -180,8 +180,8 @@ def test_unreadable_pdfs_are_reported_not_guessed(tmp_path):
               for line in output.splitlines() if line.startswith("FAILED ")}
     assert failed.keys() == {"garbage.pdf", "text.pdf", "truncated.pdf", "blank.pdf"}
     assert failed["text.pdf"] == "not a PDF (the file does not start with %PDF-)"
-    assert failed["garbage.pdf"].startswith("not a readable PDF")
-    assert failed["truncated.pdf"].startswith("not a readable PDF")
+    assert failed["garbage.pdf"] == "damaged PDF: No /Root object! - Is this really a PDF?"
+    assert failed["truncated.pdf"] == "damaged PDF: the file ends too early (truncated?)"
     assert failed["blank.pdf"] == "the PDF has no text layer (a scan?): nothing to read"
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from ..amounts import decimals_of, is_amount, parse_amount, to_wan
+from ..amounts import amount_problem, decimals_of, is_amount, parse_amount, to_wan
 from ..identities import holds, is_total_item, step_of
+from ..privacy import mask_optional, mask_personal_data
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import BARE_PAGE_RE, Cell, Row, is_page_number, rows_of, tokens
 from ..text.lines import Line, match_key
@@ -59,7 +60,8 @@ class Context:
     current_unit: tuple[str | None, str | None] = (None, None)
 
     def unparsed(self, line: int, text: str, reason: str) -> None:
-        self.result.unparsed.append(UnparsedLine(self.doc_id, self.table_id, line, text, reason))
+        self.result.unparsed.append(UnparsedLine(self.doc_id, self.table_id, line, mask_personal_data(text),
+                                                 mask_personal_data(reason)))
 
 
 def read_table(doc_id: str, table_id: str, lines: list[Line], region: TableRegion, unit: str,
@@ -279,6 +281,7 @@ def _row_segments(rows: list[Row], two_sided: bool, split_at: int | None = None,
                 continue
             if not seg.codes and not seg.labels:  # the amounts of a broken row
                 pending.amounts.extend(seg.amounts)
+                pending.problems.extend(seg.problems)
                 pending.lines.extend(row.lines)
                 out.append(pending)
                 pending = None
@@ -312,7 +315,7 @@ def _stream_segments(rows: list[Row], two_sided: bool, code_lines: set[int]) -> 
     cells: list[Cell] = [c for r in rows for c in r.cells]
     # an amount stands alone on its line: a whole number sharing its line with a label is the label's code
     # (332901 其他津贴补贴, printed as one cell)
-    labelled = {c.line for c in cells if not is_amount(c.text.strip())}
+    labelled = {c.line for c in cells if not is_amount(c.text.strip()) and amount_problem(c.text) is None}
     out: list[Segment] = []
     seg = Segment()
     for cell in cells:
@@ -334,6 +337,7 @@ def _stream_segments(rows: list[Row], two_sided: bool, code_lines: set[int]) -> 
         seg.codes += part.codes
         seg.labels += part.labels
         seg.amounts += part.amounts
+        seg.problems += part.problems
         seg.lines.append(cell.line)
     if seg.codes or seg.labels or seg.amounts:
         out.append(seg)
@@ -341,6 +345,21 @@ def _stream_segments(rows: list[Row], two_sided: bool, code_lines: set[int]) -> 
 
 
 # ------------------------------------------------------------------------------------------ placing
+
+
+def _without_bad_amounts(ctx: Context, segs: list[Segment]) -> list[Segment]:
+    """Report every row that prints a number-like cell that is no amount (1e30, 1,2,3, a phone number) as
+    an unparsed line with the reason; the others are read (without it, as if it were a printed row)."""
+    kept = []
+    for seg in segs:
+        if not seg.problems:
+            kept.append(seg)
+            continue
+        ctx.result.data_rows += 1
+        ctx.row_no += 1
+        ctx.unparsed(seg.line, " ".join([*seg.codes, seg.label, *(c.text for c in seg.amounts)]).strip(),
+                     "; ".join(seg.problems))
+    return kept
 
 
 def _values(seg: Segment) -> list[Decimal]:
@@ -429,6 +448,7 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
         # a 预算单位 column before the row label (深圳市公共信用中心 | 2021 年), not an item's name that
         # begins with its unit's (…数据应用中心 2025 年信息化规划管理服务项目)
         unit_name, label = cells[0].text, " ".join(c.text for c in cells[1:])
+    label, unit_name = mask_personal_data(label), mask_optional(unit_name)  # published text
     if unit_code and not klass and ORG_RE.search(label):
         ctx.current_unit = (unit_code, label)
         unit_name = label
@@ -454,7 +474,7 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
 def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     kind = ctx.region.kind
     model = build_columns(_header_labels(header))
-    segs = _row_segments(rows, two_sided=False, code_lines=ctx.code_lines)
+    segs = _without_bad_amounts(ctx, _row_segments(rows, two_sided=False, code_lines=ctx.code_lines))
     if not model.leaves:
         for seg in segs:
             if seg.amounts:
@@ -763,7 +783,7 @@ def _project(ctx: Context, seg: Segment) -> None:
         return  # totals and subtotals by function or unit are not projects
     value = parse_amount(seg.amounts[-1].text)
     ctx.result.projects.append(Project(
-        ctx.doc_id, ctx.table_id, unit_code, klass, seg.label,
+        ctx.doc_id, ctx.table_id, unit_code, klass, mask_personal_data(seg.label),
         to_wan(value, ctx.unit) if value is not None else None, seg.amounts[-1].text, seg.line,
     ))
 
@@ -774,7 +794,8 @@ def _project(ctx: Context, seg: Segment) -> None:
 def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     left, right = _side_models(_header_tokens(header))
     right_label_pos = 1 + len(left.leaves)
-    segs = _row_segments(rows, two_sided=True, split_at=right_label_pos, code_lines=ctx.code_lines)
+    segs = _without_bad_amounts(ctx, _row_segments(rows, two_sided=True, split_at=right_label_pos,
+                                                   code_lines=ctx.code_lines))
     step = _step(segs)
     planned: list[tuple[Segment, str, ColumnModel, list[tuple[int, ...]]]] = []
     for seg in segs:

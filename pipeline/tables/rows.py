@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..amounts import is_amount
+from ..amounts import amount_problem, is_amount, not_an_amount
 from ..text.layout import Cell, Row
 
 CODE_RE = re.compile(r"^\d{2,7}$")
@@ -22,6 +22,9 @@ class Segment:
     labels: list[Cell] = field(default_factory=list)
     amounts: list[Cell] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    # cells printed where amounts are that are no amount (1e30, a phone number), with the reason: the
+    # segment is reported as an unparsed line, never read with a column missing
+    problems: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -35,6 +38,12 @@ class Segment:
 
 def is_code(text: str) -> bool:
     return bool(CODE_RE.match(text))
+
+
+def is_bad_amount(text: str, after_label: bool) -> bool:
+    """A number-like cell that is no amount; before any label, 1.2.3 is an outline number (a label)."""
+    problem = amount_problem(text)
+    return problem is not None and (after_label or problem != "more than one decimal point")
 
 
 ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\d+\)|\d+[.、](?!\d))")
@@ -53,6 +62,10 @@ def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False) -> l
             continue
         if is_amount(text) and (seg.labels or seg.amounts or not (codes_allowed and is_code(text))):
             seg.amounts.append(Cell(text, cell.line, cell.pos))
+            continue
+        if is_bad_amount(text, seg.labels or seg.amounts):
+            seg.amounts.append(Cell(text, cell.line, cell.pos))
+            seg.problems.append(not_an_amount(text))  # type: ignore[arg-type]
             continue
         if seg.amounts or (two_sided and seg.labels and ORDINAL_RE.match(text)):
             out.append(seg)  # text after amounts (or a numbered label after a label) starts the next segment
