@@ -453,3 +453,31 @@ def test_a_read_only_packages_folder_ends_in_one_line(base, tmp_path, mounts):
     line = assert_one_line_failure(done, str(read_only), "cannot write: read-only file system")
     assert TMP_TAG not in line
     assert tree(root / "packages") == before
+
+
+def test_a_site_build_killed_half_way_leaves_the_last_good_site(base, tmp_path):
+    """MkDocs writes into a temporary sibling of build/site, swapped in whole: kill -9 while it writes, and
+    the site that was there is still there, file for file; the next build sweeps the rest."""
+    root = copy_of(base, tmp_path)
+    args = [a for a in build_args(root) if a != "--no-site"]
+    assert yusuan(*args, cwd=root, timeout=300).returncode == 0
+    site = root / "build" / "site"
+    before = tree(site)
+    assert "index.html" in before and any(name.startswith("disclosures/") for name in before)
+    change_a_document(root)
+    process = subprocess.Popen(_command() + args, cwd=root, env=_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    writing = []
+    while not writing and process.poll() is None and time.monotonic() < deadline:
+        # the temporary site folder once MkDocs has written a page into it
+        writing = [p for p in (root / "build").glob(f".site{TMP_TAG}*") if any(p.rglob("*.html"))]
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert writing, "the build ended before MkDocs wrote into a temporary folder"
+    assert tree(site) == before
+    done = yusuan(*args, cwd=root, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert tree(site) != before and "index.html" in tree(site)
+    assert not list((root / "build").glob(f".site{TMP_TAG}*"))
