@@ -40,6 +40,15 @@ def output_error(path: Path | str, error: OSError) -> OutputError:
                        f"cannot write: {reason}; the previous outputs are left as they were")
 
 
+def make_folder(folder: Path) -> Path:
+    """`mkdir -p folder`, a fault of which is a one-line OutputError like any other write."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise output_error(folder, e) from None
+    return folder
+
+
 def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}{TMP_TAG}{os.getpid()}-{secrets.token_hex(4)}")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DISCLOSURES
+from localserver import serving
 from test_cli import yusuan
 
 from pipeline.fetch import FetchSettings, download, fetch_all, fetch_one
@@ -70,13 +71,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DISCLOSURES
+from localserver import serving
 from test_cli import yusuan
 
 from pipeline.errors import PipelineError
@@ -164,13 +165,8 @@ ROUTES = {
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..atomic import fsync_folder, output_error, temp_name
+from ..atomic import fsync_folder, make_folder, output_error, temp_name
 from ..errors import PipelineError
 from ..fields import RESOURCES, Resource
 from ..records import DocumentResult
@@ -237,10 +237,7 @@ def _sql_value(value: object) -> object:
 def write_database(results: Iterable[DocumentResult], path: Path) -> Path:
     """Build the database of these documents at `path` (atomically replaced); returns `path`."""
     rows = typed_rows(published_records(results))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise output_error(path.parent, e) from None
+    make_folder(path.parent)
     tmp = temp_name(path)
     try:
         _write(rows, path, tmp)

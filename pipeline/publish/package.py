@@ -48,7 +48,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__
-from ..atomic import new_folder_for, output_error, swap_folder, write_new
+from ..atomic import make_folder, new_folder_for, output_error, swap_folder, write_new
 from ..errors import PipelineError
 from ..fields import DATASET, RESOURCES, Resource
 from ..output import cell
@@ -134,10 +134,7 @@ def _write(folder: Path, name: str, records: dict[str, list], combined: bool, va
     stale = [n for n in old if n not in files and _is_package_file(n) and old[n].is_file()]
     if folder.is_dir() and len(same) == len(files) and not stale:
         return folder
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise output_error(folder.parent, e) from None
+    make_folder(folder.parent)
     new = new_folder_for(folder)
     try:
         for rel, data in files.items():
