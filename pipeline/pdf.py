@@ -37,6 +37,7 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 # A line ends its paragraph unless it reaches the right edge of the page's text (within this many
 # character widths) and the next line starts left of the paragraph's first line (a hanging indent).
 FULL_LINE_CHARS = 2.0
+MAX_PDF_BYTES = 200 * 1024 * 1024  # the corpus's largest is 4 MB for 328 pages; fetch refuses over 50 MB
 MAX_LINE_GAP = 1.8  # consecutive lines of a paragraph: top-to-top distance in line heights
 # A line that starts with a list marker starts a paragraph: （一） (1) 一、 1. 1、 1． 第一
 LIST_MARKER_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．]|第[一二三四五六七八九十\d]+)")
@@ -112,6 +113,10 @@ def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = N
     from .read import read_lines  # the reading stage; imported here to keep this module light
 
     t0 = time.perf_counter()
+    size = path.stat().st_size
+    if size > MAX_PDF_BYTES:  # checked before it is read into memory
+        raise UnreadableInput(str(path), None, f"the PDF is {size / 1024 / 1024:,.1f} MB: over the limit of "
+                                               f"{MAX_PDF_BYTES // 1024 // 1024} MB for a disclosure")
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
     if not data.startswith(b"%PDF-"):

@@ -284,6 +284,19 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     assert str(e.value) == f"{path}: the file is 50.0 MB: over the limit of 50 MB for a disclosure's text"
 
 
+def test_a_pdf_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    from pipeline.pdf import MAX_PDF_BYTES, read_pdf
+    from pipeline.read import Timings
+
+    path = tmp_path / "huge.pdf"
+    with path.open("wb") as f:
+        f.write(b"%PDF-1.7\n")
+        f.truncate(MAX_PDF_BYTES + 1)  # sparse
+    with pytest.raises(UnreadableInput) as e:
+        read_pdf(path, None, Timings(), tmp_path / "cache")
+    assert str(e.value) == f"{path}: the PDF is 200.0 MB: over the limit of 200 MB for a disclosure"
+
+
 def test_a_text_over_the_limit_is_refused():
     text = "一\n" * (MAX_TEXT_CHARS // 2 + 1)
     with pytest.raises(UnreadableInput) as e:
