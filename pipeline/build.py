@@ -25,6 +25,7 @@ from .publish.datasette import metadata_path, write_metadata
 from .publish.package import (
     COMBINED_DIR,
     Published,
+    SchemaViolation,
     published_packages,
     read_package,
     remove_stale_packages,
@@ -155,6 +156,19 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
                     f"doc_id {doc_id} is also the doc_id of {written[doc_id].name}; "
                     "give one of them a catalog entry with its own doc_id",
                 )
+            t0 = time.perf_counter()
+            package = [paths.packages_dir / doc_id / "datapackage.json"]  # it holds every file's hash
+            package_key = combined_key([key])  # the document and all the code (the package writer's too)
+            if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)):
+                try:
+                    # validated before it replaces the last good one: rows that break our own schema
+                    # fail this document alone, the others are still published
+                    write_document_package(result, paths.packages_dir, validate=True)
+                except SchemaViolation as e:
+                    documents.store_failure(key, e)
+                    raise
+                report.stamps.mark(f"package-{doc_id}", package_key, package)
+            timings.add("write", time.perf_counter() - t0)
         except OutputError:
             raise  # a full disk or a read-only folder stops the build: the outputs so far stay as they were
         except PipelineError as e:
@@ -176,13 +190,6 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
         written[doc_id] = path
         if not reused:
             documents.store(key, path, result)
-        t0 = time.perf_counter()
-        package = [paths.packages_dir / doc_id / "datapackage.json"]  # it holds every file's hash
-        package_key = combined_key([key])  # the document and all the code (the package writer's too)
-        if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)):
-            write_document_package(result, paths.packages_dir)
-            report.stamps.mark(f"package-{doc_id}", package_key, package)
-        timings.add("write", time.perf_counter() - t0)
         for stage, seconds in timings.stages.items():
             report.timings.add(stage, seconds)
         (report.reused if reused else report.rebuilt).append(doc_id)

@@ -481,3 +481,25 @@ def test_a_site_build_killed_half_way_leaves_the_last_good_site(base, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert tree(site) != before and "index.html" in tree(site)
     assert not list((root / "build").glob(f".site{TMP_TAG}*"))
+
+
+def test_a_document_that_breaks_our_schema_keeps_its_last_good_package(base, tmp_path):
+    """Rows that break yusuan's own schema (a bug, not a finding) are found before the new package replaces
+    the old one: the writer raises naming file, row and field, and the published folder is unchanged."""
+    from decimal import Decimal
+
+    from pipeline.publish.package import SchemaViolation
+    from pipeline.records import BudgetFact
+
+    root = copy_of(base, tmp_path)
+    before = tree(root / "packages" / SHENZHEN)
+    result = read_package(root / "packages" / SHENZHEN)
+    result.facts.append(BudgetFact(
+        doc_id=SHENZHEN, table_id="t01", row=1, unit_code=None, unit_name=None, item="合计", function_code="20",
+        economic_code=None, side=None, measure="合计", fund=None, amount=Decimal("1"), printed="1", source_line=5))
+    with pytest.raises(SchemaViolation) as raised:
+        write_document_package(result, root / "packages", validate=True)
+    assert f"doc_id {SHENZHEN}, field function_code" in raised.value.reason
+    assert raised.value.file == str(root / "packages" / SHENZHEN / "budget_facts.csv")
+    assert tree(root / "packages" / SHENZHEN) == before
+    assert not [p for p in (root / "packages").iterdir() if TMP_TAG in p.name]

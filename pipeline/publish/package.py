@@ -75,15 +75,17 @@ class PackageCollision(PipelineError):
 # --------------------------------------------------------------------------------------------- writing
 
 
-def write_document_package(result: DocumentResult, packages_dir: Path) -> Path:
-    """Write (or leave unchanged) the package of one document; returns its folder."""
+def write_document_package(result: DocumentResult, packages_dir: Path, validate: bool = False) -> Path:
+    """Write (or leave unchanged) the package of one document; returns its folder. With `validate`, a new
+    version replaces the old one only once it validates (`SchemaViolation` otherwise, the old one kept)."""
     doc_id = result.document.doc_id
     source = result.document.source_file or str(doc_id)
     check_slug(doc_id, source)  # it names a folder: defence in depth, whatever set it
     if doc_id == COMBINED_DIR:
         raise PackageCollision(source, None,
                                f"doc_id {doc_id!r} is the folder of the combined package; give it another doc_id")
-    return _write(inside(packages_dir, doc_id), doc_id, published_records([result]), combined=False)
+    return _write(inside(packages_dir, doc_id), doc_id, published_records([result]), combined=False,
+                  validate=validate)
 
 
 def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path, validate: bool = False) -> Path:
