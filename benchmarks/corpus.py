@@ -40,8 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipeline.catalog import load_catalog  # noqa: E402
-from pipeline.catalog_schema import INPUT_SUFFIXES  # noqa: E402
+from pipeline.catalog import INPUT_SUFFIXES, load_catalog  # noqa: E402
 from pipeline.checks import run_checks  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
 from pipeline.pdf import add_pages, read_pdf  # noqa: E402

@@ -10,15 +10,13 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from .privacy import personal_number
+
 # 1,234.56 | 1234.56 | -8.7 | 0 | 12 ; thousands separators must be well formed; digits 0-9 only.
 AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$", re.ASCII)
 # What a reader could take for a number (Unicode digits, separators, an exponent): when it is no amount,
 # it is reported with the reason, never read as a label or dropped.
 NUMERIC_RE = re.compile(r"^[-−+]?[\d.,，]*\d[\d.,，]*(?:[eE][-+]?\d+)?$")
-# Personal data, not money: a mobile number (11 digits from 13…) or a resident ID number (17 digits and a
-# check digit or X), printed bare. An amount of that size in 元 prints decimals or thousands separators.
-MOBILE_RE = re.compile(r"1[3-9]\d{9}", re.ASCII)
-ID_NUMBER_RE = re.compile(r"\d{17}[\dXx]", re.ASCII)
 # No budget prints more: 10^15 元 is a thousand times the national budget.
 MAX_INTEGER_DIGITS = 15
 
@@ -36,10 +34,10 @@ def amount_problem(token: str) -> str | None:
     """Why a token that looks like a number is not an amount ("exponent notation", "looks like a mobile
     phone number"); None for an amount, and for text that does not look like a number (a label)."""
     t = token.strip()
-    if ID_NUMBER_RE.fullmatch(t):
-        return "looks like an ID card number"
-    if MOBILE_RE.fullmatch(t):
-        return "looks like a mobile phone number"
+    # personal data, not money, printed as bare digits (an amount of that size in 元 prints decimals or
+    # separators; a phone written 138-1234-5678 is text, masked where it is published)
+    if t[:-1].isascii() and t[:-1].isdigit() and (kind := personal_number(t)):
+        return f"looks like {kind}"
     if AMOUNT_RE.match(t):
         digits = len(t.lstrip("-−").split(".")[0].replace(",", ""))
         if digits > MAX_INTEGER_DIGITS:

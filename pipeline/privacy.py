@@ -44,6 +44,16 @@ def contains_personal_data(text: str) -> bool:
     return bool(text) and any(p.search(text) for p in (ID_NUMBER_RE, MOBILE_RE, EMAIL_RE))
 
 
+def personal_number(token: str) -> str | None:
+    """What personal number a whole token is ("a mobile phone number", "an ID card number"), or None: an
+    amount column uses it to report such a cell instead of reading it as money."""
+    if ID_NUMBER_RE.fullmatch(token):
+        return "an ID card number"
+    if MOBILE_RE.fullmatch(token):
+        return "a mobile phone number"
+    return None
+
+
 def mask_optional(text: str | None) -> str | None:
     """`mask_personal_data` for a field that may be empty."""
     return mask_personal_data(text) if text else text
