@@ -19,7 +19,7 @@ from .checks import run_checks
 from .errors import PipelineError
 from .lock import build_lock
 from .output import write_if_changed
-from .pdf import add_pages, extract_cached, read_pdf
+from .pdf import add_pages, extract_cached, read_source
 from .publish.database import write_database
 from .publish.datasette import metadata_path, write_metadata
 from .publish.package import (
@@ -32,7 +32,7 @@ from .publish.package import (
     write_combined_package,
     write_document_package,
 )
-from .read import Timings, read_document
+from .read import Timings
 from .records import DocumentResult
 from .safe_paths import check_slug, claim_build_dir, claim_packages_dir, inside
 from .site import build_site
@@ -221,12 +221,9 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
 
 def _read_and_check(path: Path, entry: dict | None, timings: Timings, paths: BuildPaths) -> DocumentResult:
     """Read one source (a PDF is extracted first) and run the checks: what the document cache stores."""
-    extracted = None
-    if path.suffix.lower() == ".pdf":
-        result, extracted = read_pdf(path, entry, timings, paths.cache_dir / "pdf")
+    result, extracted = read_source(path, entry, timings, paths.cache_dir / "pdf")
+    if extracted is not None:
         _write_extracted(path, result, paths, extracted)
-    else:
-        result = read_document(path, entry, timings)
     t0 = time.perf_counter()
     run_checks(result)
     timings.add("check", time.perf_counter() - t0)

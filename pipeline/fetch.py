@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 from . import __version__
 from .catalog import INPUT_SUFFIXES, load_catalog
 from .errors import PipelineError
+from .pdf import NOT_A_PDF
 
 ALLOWED_SCHEMES = ("http", "https")
 DEFAULT_TIMEOUT = 60.0  # seconds: the most one attempt may take, connection, answer and whole body
@@ -374,7 +375,7 @@ def _check_content(suffix: str, answer: Answer) -> None:
     if suffix != ".pdf":
         return
     if not data.startswith(b"%PDF-"):
-        raise PipelineError("", None, "not a PDF (the file does not start with %PDF-)")
+        raise PipelineError("", None, NOT_A_PDF)
     if b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
         raise PipelineError("", None, f"the PDF is cut off: {len(data):,} bytes without %%EOF at the end "
                             "(a truncated download?)")
@@ -431,14 +432,10 @@ def _check_not_worse(new: Path, current: Path, entry: dict) -> None:
 
 def _parsed_tables(path: Path, entry: dict) -> int:
     """Parsed tables of a disclosure, read as `yusuan build` reads it (a PDF extracted, not cached)."""
-    from .read import Timings, read_document
+    from .pdf import read_source
+    from .read import Timings
 
-    if path.suffix.lower() == ".pdf":
-        from .pdf import read_pdf
-
-        result, _ = read_pdf(path, entry, Timings(), None)
-    else:
-        result = read_document(path, entry, Timings())
+    result, _ = read_source(path, entry, Timings())
     return sum(t.status == "parsed" for t in result.tables)
 
 

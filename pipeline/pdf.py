@@ -108,6 +108,20 @@ def extract_cached(path: Path, sha256: str, cache_dir: Path | None) -> tuple[Ext
     return extracted, False
 
 
+NOT_A_PDF = "not a PDF (the file does not start with %PDF-)"
+
+
+def read_source(path: Path, entry: dict | None, timings,
+                cache_dir: Path | None = None) -> tuple[DocumentResult, ExtractedText | None]:
+    """Read one source as the build reads it: a PDF extracted first (cached in `cache_dir`), any other
+    file as text; returns the result and, for a PDF, its extracted text."""
+    if path.suffix.lower() == ".pdf":
+        return read_pdf(path, entry, timings, cache_dir)
+    from .read import read_document
+
+    return read_document(path, entry, timings), None
+
+
 def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = None) -> tuple[DocumentResult, ExtractedText]:
     """Read one PDF disclosure: extract (cached), then the same reading stage as a text file."""
     from .read import read_lines  # the reading stage; imported here to keep this module light
@@ -120,7 +134,7 @@ def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = N
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
     if not data.startswith(b"%PDF-"):
-        raise UnreadableInput(str(path), None, "not a PDF (the file does not start with %PDF-)")
+        raise UnreadableInput(str(path), None, NOT_A_PDF)
     extracted, _ = extract_cached(path, sha256, cache_dir)
     check_text(str(path), extracted.text)  # the limits of a text file hold for the extracted text too
     lines = split_lines(extracted.text)
@@ -152,7 +166,7 @@ def check_pdf(path: Path) -> int:
     import pdfplumber
 
     if not path.read_bytes()[:5] == b"%PDF-":
-        raise UnreadableInput(str(path), None, "not a PDF (the file does not start with %PDF-)")
+        raise UnreadableInput(str(path), None, NOT_A_PDF)
     try:
         with pdfplumber.open(path) as pdf:
             count = len(pdf.pages)

@@ -27,18 +27,13 @@ class Reads:
 
     def __init__(self, monkeypatch):
         self.files: list[str] = []
-        read_document, read_pdf = build_module.read_document, build_module.read_pdf
+        read_source = build_module.read_source
 
-        def counted_text(path, *args, **kwargs):
+        def counted(path, *args, **kwargs):
             self.files.append(path.name)
-            return read_document(path, *args, **kwargs)
+            return read_source(path, *args, **kwargs)
 
-        def counted_pdf(path, *args, **kwargs):
-            self.files.append(path.name)
-            return read_pdf(path, *args, **kwargs)
-
-        monkeypatch.setattr(build_module, "read_document", counted_text)
-        monkeypatch.setattr(build_module, "read_pdf", counted_pdf)
+        monkeypatch.setattr(build_module, "read_source", counted)
 
 
 def run(paths: BuildPaths, **kwargs) -> tuple[build_module.BuildReport, list[str]]:
