@@ -1,7 +1,7 @@
 """Numbers as printed → exact decimals in 万元.
 
 A printed amount keeps its text (`printed`); the amount is a Decimal, never a float. Amounts printed in 元
-are converted exactly (96,282,213.44 元 → 9628.221344 万元).
+or 千元 are converted exactly (96,282,213.44 元 → 9628.221344 万元, 1,234.5 千元 → 123.45 万元).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .privacy import personal_number
+from .vocabulary import WAN_PER_UNIT
 
 # 1,234.56 | 1234.56 | -8.7 | 0 | 12 ; thousands separators must be well formed; digits 0-9 only.
 AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$", re.ASCII)
@@ -19,8 +20,6 @@ AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$", re.ASCI
 NUMERIC_RE = re.compile(r"^[-−+]?[\d.,，]*\d[\d.,，]*(?:[eE][-+]?\d+)?$")
 # No budget prints more: 10^15 元 is a thousand times the national budget.
 MAX_INTEGER_DIGITS = 15
-
-TEN_THOUSAND = Decimal(10000)
 
 
 @lru_cache(maxsize=65536)  # called for every token, often for the same one (0.00, a row re-read)
@@ -75,10 +74,10 @@ def parse_amount(token: str) -> Decimal | None:
 
 
 def to_wan(value: Decimal, unit: str | None) -> Decimal:
-    """Convert an amount printed in `unit` (元 or 万元) to 万元, exactly."""
-    if unit == "元":
-        return _plain(value / TEN_THOUSAND)
-    return value
+    """Convert an amount printed in `unit` (元, 千元 or 万元; None: 万元) to 万元, exactly."""
+    if unit in (None, "万元"):
+        return value
+    return _plain(value * WAN_PER_UNIT[unit])
 
 
 def _plain(d: Decimal) -> Decimal:

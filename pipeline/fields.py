@@ -33,8 +33,8 @@ from dataclasses import fields as dataclass_fields
 
 from . import records as r
 from .performance import DIRECTIONS
-from .tables.columns import FUNDS
 from .tables.kinds import KINDS
+from .vocabulary import FUNDS, WAN_PER_UNIT
 
 UNITS = {
     "万元": "ten thousand yuan",
@@ -229,7 +229,7 @@ PRINTED = Field(
 AMOUNT_UNIT = Field(
     "amount_unit", "string", "金额单位", "Amount unit",
     "The unit the amounts are printed in (金额单位：万元 / 单位：元). Published amounts are always in 万元.",
-    enum=("万元", "元"),
+    enum=tuple(WAN_PER_UNIT),
 )
 SEQ = Field(
     "seq", "integer", "序号", "Sequence number",

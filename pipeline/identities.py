@@ -6,16 +6,14 @@ be off by one unit of the last printed decimal (0.01 万元 for two decimals, 1 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .text.lines import match_key
+from .vocabulary import TOTAL_ITEM_RE
 
 ZERO = Decimal(0)
-# The row that totals a table or a side of it: 合计, 总计, 本年收入合计, 支出总计, 一、合计 …
-TOTAL_ITEM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:本年)?(?:收入|支出)?(?:合计|总计)$")
 
 
 def is_total_item(item: str | None) -> bool:

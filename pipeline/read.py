@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
 from . import glossary, glossary_codes, metadata, narrative, performance
 from .amounts import is_amount
@@ -76,7 +75,7 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
         table = BudgetTable(doc_id, table_id, region.kind.kind, region.number, region.title, "", unit,
                             lines[region.start].number, lines[region.end - 1].number)
         result.tables.append(table)
-        if region.kind.kind in KNOWN_TOTALS_FOR:
+        if region.kind.settled_by:
             settled_later.append((region, table))  # read once the tables that can settle it are
             continue
         table.status, facts = _read_region(result, doc_id, table_id, lines, region, unit, absent, sources)
@@ -140,41 +139,6 @@ def _add_table(result: DocumentResult, table_id: str, region: TableRegion, table
     return "parsed" if table.facts else "unparsed"
 
 
-class Known(NamedTuple):
-    """A total another table prints: that table's `kind`, the `label` of the columns it must match in the
-    ambiguous table, and where in that table it is printed: the first amount of the row with economic
-    `code`, the amount in its total row's column titled `label` (`column`), or its total row's first amount."""
-
-    kind: str
-    label: str
-    code: str | None = None
-    column: bool = False
-
-
-# Tables whose ambiguous rows another table can settle. The 一般公共预算 基本支出 / 项目支出 totals fix which
-# columns of the 财政拨款支出表 (经济分类) hold 基本 and 项目 money, the 一般公共预算支出表's 当年财政拨款安排 / 上年结转安排
-# columns which of its groups (省当年 …, 中央提前通知 …, 上年结转 …) does; the basic table's 30217 公务接待费 and
-# 30231 公务用车运行维护费 lines which 三公 column an amount is in (used only when one placement agrees).
-KNOWN_TOTALS_FOR = {
-    "fiscal_grant_by_economic": (Known("general_budget_basic", "基本支出"),
-                                 Known("general_budget_projects", "项目支出"),
-                                 Known("general_budget_expenditure", "当年财政拨款安排", column=True),
-                                 Known("general_budget_expenditure", "上年结转安排", column=True)),
-    "three_public": (Known("general_budget_basic", "公务接待费", "30217"),
-                     Known("general_budget_basic", "公务用车运行维护费", "30231"),
-                     Known("general_budget_basic", "公务用车运行费", "30231"),
-                     Known("general_budget_basic", "运行费", "30231")),
-}
-
-
-# Tables whose ambiguous rows another table's rows can settle, item by item: (kind of the other table, the
-# column label its first amount stands for). The 一般公共预算基本支出表 prints each economic item's basic money,
-# so a row of the 财政拨款支出表 (经济分类) printed without codes is 基本支出 by the amount it has there.
-KNOWN_ROWS_FOR = {
-    "fiscal_grant_by_economic": (("general_budget_basic", "基本支出"),),
-}
-
-
 def _read_with_known_totals(result: DocumentResult, lines: list[Line], region: TableRegion, table: BudgetTable,
                             absent: frozenset[str]) -> str:
     """Read a table that other tables can settle, with the totals and items they print; they only narrow
@@ -182,13 +146,13 @@ def _read_with_known_totals(result: DocumentResult, lines: list[Line], region: T
     reading with fewer unparsed rows is kept (the one without, on a tie)."""
     by_kind = {t.kind: t for t in result.tables if t.status == "parsed"}
     known = {}
-    for want in KNOWN_TOTALS_FOR[region.kind.kind]:
+    for want in region.kind.settled_by:
         other = by_kind.get(want.kind)
         total = _table_total(result, other.table_id, want.code, want.label if want.column else None) \
             if other else None
         if total is not None:
             known[want.label] = total
-    rows = {label: items for kind, label in KNOWN_ROWS_FOR.get(region.kind.kind, ())
+    rows = {label: items for kind, label in region.kind.settled_by_rows
             if (items := _item_amounts(result, by_kind.get(kind))) is not None}
     doc_id = result.document.doc_id
     read = read_table(doc_id, table.table_id, lines, region, table.amount_unit, absent, None, known or None,

@@ -18,12 +18,11 @@ from ..identities import is_total_item, step_of, tolerance
 from ..records import BudgetFact, BudgetTable, Check, DocumentResult
 from ..tables.read import ORG_RE
 from ..text.lines import match_key
+from ..vocabulary import TOTAL_COLUMN_RE, WAN_PER_UNIT
 
 ZERO = Decimal(0)
 WAN_PER_YUAN = Decimal("0.0001")
 
-# Row labels of total rows, on the whitespace-free item: 合计, 总计, 支出总计, 本年收入合计, 合 计 …
-TOTAL_COLUMN_RE = re.compile(r"^(合计|总计|小计)$")
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ class Ledger:
         """One unit of the last printed decimal of a fact, in 万元."""
         s = step_of(decimals_of(fact.printed))
         table = self.tables.get(fact.table_id)
-        return s * WAN_PER_YUAN if table is not None and table.amount_unit == "元" else s
+        return s * WAN_PER_UNIT[table.amount_unit] if table is not None and table.amount_unit in WAN_PER_UNIT else s
 
     # --------------------------------------------------------------------------------- comparing
     def compare(self, table_id: str | None, actual: BudgetFact | Decimal | None,

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from ..identities import Identity
-
-TOTAL_RE = re.compile(r"^(合计|总计|小计|支出总计|收入总计|金额合计)$")
+from ..vocabulary import FUNDS
+from ..vocabulary import TOTAL_COLUMN_RE as TOTAL_RE
 
 # Column labels, longest alternatives first. Each is matched against the header's whitespace-free text.
 LABELS = [
@@ -97,11 +97,6 @@ GROUP_CHILD = (
 # Columns that are a memo ("of which"), not a part of their siblings' total.
 MEMO_RE = re.compile(r"^其中|政府采购项目$")
 
-FUNDS = (
-    ("一般公共预算", re.compile(r"一般公共预算")),
-    ("政府性基金预算", re.compile(r"政府性基金")),
-    ("国有资本经营预算", re.compile(r"国有资本经营")),
-)
 
 
 @dataclass

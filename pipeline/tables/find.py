@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..amounts import is_amount
 from ..text.lines import Line, strip_markup
+from ..vocabulary import EMPTY_NOTE_RE, UNIT_RE
 from .kinds import TableKind, match_kind
 
 NUMBER_RE = re.compile(
@@ -23,8 +24,6 @@ ONLY_NUMBER_RE = re.compile(r"^(?:公开表|附表|表)(?:\d+(?:[-－—]\d+)?|[
 PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三]、(?:文字|表格)部分")
 CONTENTS_RE = re.compile(r"^目录$")
 SENTENCE_RE = re.compile(r"[。；，,;]|情况说明|情况$")
-EMPTY_NOTE_RE = re.compile(r"无数据|无此项(内容|数据)?|无发生额|本表为空|没有.*(预算|支出)|无.*预算(拨款)?(收支|支出|安排)")
-UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
 NARRATIVE_RE = re.compile(r"。|情况说明$|^其他相关情况")
 BODY_WINDOW = 8  # non-empty lines below a title in which a table's header or unit must appear
 BODY_HINT_RE = re.compile(r"项目|科目|合计|预算数|单位名称|部门名称|单位代码|单位编码|预算单位|金额单位|单位[:：]")

@@ -20,17 +20,17 @@ from ..privacy import mask_optional, mask_personal_data
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import BARE_PAGE_RE, Cell, Row, is_page_number, rows_of, tokens
 from ..text.lines import Line, match_key
+from ..vocabulary import EMPTY_NOTE_RE, EXPENDITURE_SIDE_RE, INCOME_SIDE_RE, UNIT_RE
+from ..vocabulary import LEVEL1_ITEM_RE as TOP_ITEM_RE
 from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
-from .find import EMPTY_NOTE_RE, ONLY_NUMBER_RE, UNIT_RE, TableRegion
+from .find import ONLY_NUMBER_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
 from .rows import ORDINAL_RE, Segment, segments, split_codes
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
-INCOME_SIDE_RE = re.compile(r"收入|拨款|上年结转|上年结余|资金|弥补|年初结转")
 DATA_ROW_RE = re.compile(r"^\d{3}(\d{2}){0,2}\s+(\d{2}\s+){0,2}(\d{3,7}\s+)?[^\d\s]")
 ORG_RE = re.compile(r"(中心|局|厅|委员会|委|院|办公室|部门|所|站|队|馆|学校|校|处|社|台|团|协会|会)$")
-EXPENDITURE_SIDE_RE = re.compile(r"支出|结转下年|年末结转")
 
 
 @dataclass
@@ -822,7 +822,6 @@ def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
             _report(ctx, seg, model, found, _allowed(ctx, model))
 
 
-TOP_ITEM_RE = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def _settle_side(segs: list[Segment], plans: dict[int, list[tuple[int, ...]]], n: int, step: Decimal) -> None:

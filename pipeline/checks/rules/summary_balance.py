@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...vocabulary import GRAND_TOTAL_RE
 from ..base import Ledger, Rule, where
-from .summary_parts import GRAND_TOTAL_RE
 
 
 def grand_total(ledger: Ledger, table_id: str, side: str):

@@ -4,13 +4,9 @@ to 本年收入合计 / 本年支出合计, and that plus the items printed afte
 
 from __future__ import annotations
 
-import re
-
+from ...vocabulary import GRAND_TOTAL_RE, YEAR_TOTAL_RE
+from ...vocabulary import LEVEL1_ITEM_RE as LEVEL1_RE
 from ..base import Ledger, Rule, first, key, where
-
-LEVEL1_RE = re.compile(r"^[一二三四五六七八九十]+、")
-YEAR_TOTAL_RE = re.compile(r"^本年(收入|支出)合计$")
-GRAND_TOTAL_RE = re.compile(r"^(收入|支出)总计$")
 
 
 def run(ledger: Ledger) -> None:

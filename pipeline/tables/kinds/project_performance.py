@@ -1,0 +1,6 @@
+"""项目(支出)绩效目标表: one form (or block of rows) per project, its goals and indicators."""
+
+from . import TableKind, pattern
+
+KIND = TableKind("project_performance", "项目支出绩效目标表", pattern(r"项目.*绩效目标(表|申报表)"), precedence=40,
+                 shape="performance")

@@ -1,0 +1,54 @@
+"""The words budget tables share, which the readers and the checks both use: one place for each.
+
+All patterns match a line's or cell's match key (`text.lines.match_key`: NFKC, whitespace removed), so
+合 计, 合计 and ＿合计 in full-width forms are the same word. What is printed is kept as printed elsewhere;
+these only decide what a word means.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+# ---------------------------------------------------------------------------------------- total rows
+
+# The row that totals a table or a side of it: 合计, 总计, 本年收入合计, 支出总计, 一、合计, 收入合计 …
+TOTAL_ITEM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:本年)?(?:收入|支出)?(?:合计|总计)$")
+# The year's own totals on a two-sided summary (before 上年结转 and 年末结转 are added) and its grand totals
+YEAR_TOTAL_RE = re.compile(r"^本年(收入|支出)合计$")
+GRAND_TOTAL_RE = re.compile(r"^(收入|支出)总计$")
+# A numbered top-level item (一、一般公共服务支出, 二、事业收入): a 类 row of a summary
+LEVEL1_ITEM_RE = re.compile(r"^[一二三四五六七八九十]+、")
+
+# ------------------------------------------------------------------------------------- total columns
+
+# A column that totals its siblings (合计 over 基本支出 | 项目支出)
+TOTAL_COLUMN_RE = re.compile(r"^(合计|总计|小计|支出总计|收入总计|金额合计)$")
+
+# ----------------------------------------------------------------------------------------------- funds
+
+# The three budgets a column, a table or an empty-table note can name, and the words that name them
+FUNDS = (
+    ("一般公共预算", re.compile(r"一般公共预算")),
+    ("政府性基金预算", re.compile(r"政府性基金")),
+    ("国有资本经营预算", re.compile(r"国有资本经营")),
+)
+
+# ------------------------------------------------------------------------------------------- units
+
+# The unit line of a table or a document: 金额单位：万元, 单位:元, （单位：千元）
+UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(万元|千元|元)")
+# What one printed unit is in 万元, the published unit (exact decimals)
+WAN_PER_UNIT = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
+
+# ------------------------------------------------------------------------------------------- sides
+
+# The items of a two-sided summary: 收入 on the left, 支出 on the right; read from the item's words where
+# the layout does not say which side a collapsed row's segment is on
+INCOME_SIDE_RE = re.compile(r"收入|拨款|上年结转|上年结余|资金|弥补|年初结转")
+EXPENDITURE_SIDE_RE = re.compile(r"支出|结转下年|年末结转")
+
+# ------------------------------------------------------------------------------------- empty tables
+
+# A table's note that it has no data (本单位无政府性基金预算收支, 无此项内容, 本表为空 …)
+EMPTY_NOTE_RE = re.compile(r"无数据|无此项(内容|数据)?|无发生额|本表为空|没有.*(预算|支出)|无.*预算(拨款)?(收支|支出|安排)")
