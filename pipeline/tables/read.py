@@ -26,7 +26,7 @@ from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, ce
 from .find import ONLY_NUMBER_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
-from .rows import ORDINAL_RE, Segment, segments, split_codes
+from .rows import ORDINAL_RE, Segment, classification, segments, split_codes, table_code
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
 DATA_ROW_RE = re.compile(r"^\d{3}(\d{2}){0,2}\s+(\d{2}\s+){0,2}(\d{3,7}\s+)?[^\d\s]")
@@ -439,7 +439,8 @@ def income_sources(facts: list[BudgetFact]) -> frozenset[str]:
 
 def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...], side: str | None,
           code_kind: str) -> None:
-    klass, unit_code = split_codes(seg.codes)
+    function_code, economic_code, unit_code = classification(seg, code_kind)
+    klass = function_code or economic_code
     label = seg.label
     unit_name = ctx.current_unit[1] if unit_code and unit_code == ctx.current_unit[0] else None
     cells = [c for c in seg.labels if c.text]
@@ -461,8 +462,7 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
         assert value is not None
         ctx.result.facts.append(BudgetFact(
             doc_id=ctx.doc_id, table_id=ctx.table_id, row=ctx.row_no, unit_code=unit_code, unit_name=unit_name,
-            item=label, function_code=klass if code_kind == "function" else None,
-            economic_code=klass if code_kind == "economic" else None, side=side, measure=leaf.label,
+            item=label, function_code=function_code, economic_code=economic_code, side=side, measure=leaf.label,
             fund=leaf.fund or fallback_fund, amount=to_wan(value, ctx.unit), printed=cell.text,
             source_line=cell.line, column_path=leaf.path,
         ))
@@ -511,7 +511,7 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
         if len(agreeing) == 1:
             plans[id(total)] = agreeing
     if total is not None:
-        _settle_by_column_totals([total, *(s for s in rows if s is not total)], plans, model, step)
+        _settle_by_column_totals([total, *(s for s in rows if s is not total)], plans, model, step, kind.code_kind)
     if ctx.known_rows:
         for seg in rows:
             if len(plans[id(seg)]) > 1:
@@ -696,7 +696,7 @@ def _columns_labelled(model: ColumnModel, label: str) -> set[int]:
 
 
 def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[int, ...]]], model: ColumnModel,
-                             step: Decimal) -> None:
+                             step: Decimal, code_kind: str = "function") -> None:
     """Settle ambiguous rows with the table's column totals (`rows[0]` is the total row), from the top of
     the classification down:
     the 类 rows add up to the total row, each 类 row's 款 rows to it, and so on; then the leaf rows
@@ -705,7 +705,7 @@ def _settle_by_column_totals(rows: list[Segment], plans: dict[int, list[tuple[in
     if not rows or len(plans[id(rows[0])]) != 1:
         return
     n = len(model.leaves)
-    codes = [split_codes(s.codes)[0] for s in rows]
+    codes = [table_code(s, code_kind) for s in rows]
     parent_of = parents(codes)
     children: dict[int, list[int]] = {}
     for i, p in enumerate(parent_of):
@@ -778,7 +778,7 @@ def _offset(segs: list[Segment]) -> int | None:
 
 
 def _project(ctx: Context, seg: Segment) -> None:
-    klass, unit_code = split_codes(seg.codes)
+    klass, _, unit_code = classification(seg, "function")
     if not klass:
         return  # totals and subtotals by function or unit are not projects
     value = parse_amount(seg.amounts[-1].text)

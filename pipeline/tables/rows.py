@@ -14,6 +14,11 @@ from ..text.layout import Cell, Row
 
 CODE_RE = re.compile(r"^\d{2,7}$")
 LEADING_CODE_RE = re.compile(r"^(\d{2,7})\s+(\S.*)$")
+# A classification code printed joined with its name in one cell: 2010301-行政运行, [30101]基本工资,
+# 【201】一般公共服务支出, 2010301行政运行 (a full code glued to the name), 50201：办公经费
+JOINED_CODE_RE = re.compile(
+    r"^(?:[\[【［(（]\s*(\d{3,7})\s*[\]】］)）]|(\d{3,7})\s*[-－—–_:：.．、]+|(\d{3}|\d{5}|\d{7})(?=[\u4e00-\u9fff]))"
+    r"\s*(\S.*)$")
 
 
 @dataclass
@@ -22,6 +27,8 @@ class Segment:
     labels: list[Cell] = field(default_factory=list)
     amounts: list[Cell] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    # codes printed joined with a name (2010601-行政运行 | 30101-基本工资): each one whole code
+    joined: list[str] = field(default_factory=list)
     # cells printed where amounts are that are no amount (1e30, a phone number), with the reason: the
     # segment is reported as an unparsed line, never read with a column missing
     problems: list[str] = field(default_factory=list)
@@ -77,10 +84,47 @@ def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False) -> l
         if m and len(m.group(1)) in (3, 5, 6, 7):
             seg.codes.append(m.group(1))
             text = m.group(2)
+        elif codes_allowed and (j := joined_code(text)):
+            seg.joined.append(j[0])
+            text = j[1]
         seg.labels.append(Cell(text, cell.line, cell.pos))
     if seg.codes or seg.labels or seg.amounts:
         out.append(seg)
     return out
+
+
+def joined_code(text: str) -> tuple[str, str] | None:
+    """(code, name) of a cell that prints a classification code joined with its name, else None."""
+    m = JOINED_CODE_RE.match(text)
+    if not m:
+        return None
+    code = m.group(1) or m.group(2) or m.group(3)
+    return (code, m.group(4)) if len(code) in (3, 5, 7) else None
+
+
+def classification(seg: Segment, code_kind: str) -> tuple[str | None, str | None, str | None]:
+    """(function_code, economic_code, unit_code) of a row.
+
+    Codes in their own cells are joined as `split_codes` does and are of the table's `code_kind`; codes
+    joined with names say their classification by their first digit where a row prints several (支出
+    功能分类 2xx, 部门经济分类 3xx, 政府经济分类 5xx, the latter published only where no 3xx is printed)."""
+    klass, unit = split_codes(seg.codes)
+    if not seg.joined:
+        return (klass, None, unit) if code_kind == "function" else (None, klass, unit)
+    codes = ([klass] if klass else []) + seg.joined
+    if len(codes) == 1:
+        code = codes[0]
+        kind = "function" if code[0] == "2" else "economic" if code[0] in "35" else code_kind
+        return (code, None, unit) if kind == "function" else (None, code, unit)
+    function = next((c for c in codes if c[0] == "2"), None)
+    economic = next((c for c in codes if c[0] == "3"), None) or next((c for c in codes if c[0] == "5"), None)
+    return function, economic, unit
+
+
+def table_code(seg: Segment, code_kind: str) -> str | None:
+    """The code of the table's own classification (`code_kind`) a row prints, for its hierarchy."""
+    function, economic, _ = classification(seg, code_kind)
+    return function if code_kind == "function" else economic
 
 
 def split_codes(codes: list[str]) -> tuple[str | None, str | None]:

@@ -97,7 +97,39 @@ def rows_of(lines: list[Line]) -> tuple[list[Row], list[int]]:
             cells = [Cell(t, line.number) for t in tokens(text)]
             if cells:
                 rows.append(Row(cells, exact=False, lines=[line.number]))
-    return rows, markup
+    return _without_margins(rows), markup
+
+
+def _without_margins(rows: list[Row]) -> list[Row]:
+    """Exact rows without the leading columns that are empty in every row of their block (consecutive rows
+    with the same number of cells: one page of a table). A PDF page may rule an empty margin column the
+    next page does not: the same column must have the same position on every page."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and rows[j].exact and len(rows[j].cells) == len(rows[i].cells):
+            j += 1
+        if j == i:  # a row that is not exact
+            out.append(rows[i])
+            i += 1
+            continue
+        block = rows[i:j]
+        lead = min(_leading_empty(r) for r in block)
+        if lead == 0:
+            out.extend(block)
+        else:
+            out.extend(Row([Cell(c.text, c.line, c.pos - lead, c.from_above) for c in r.cells[lead:]], True, r.lines)
+                       for r in block)
+        i = j
+    return out
+
+
+def _leading_empty(row: Row) -> int:
+    n = 0
+    while n < len(row.cells) - 1 and not row.cells[n].text:
+        n += 1
+    return n
 
 
 def _exact_row(number: int, parts: list[str]) -> Row:
