@@ -3,7 +3,7 @@
 Usage: python benchmarks/corpus.py DIR [--out CSV] [--limit N] [--per-city N] [--jobs J] [--cache DIR] [-q]
 
 Reads every disclosure under DIR (recursively: .pdf, .txt, .md; README files skipped) with the pipeline's
-own reading and checking stages, in-process (``pipeline.pdf.read_pdf`` or ``pipeline.read.read_document``,
+own reading and checking stages, in-process (``pipeline.sources.read_pdf`` or ``pipeline.read.read_document``,
 then ``pipeline.checks.run_checks``), with the catalog of each file's folder when there is one. Prints one
 line per file, then the totals, and per city when DIR has a ``manifest.csv`` with ``file,city,…`` columns:
 
@@ -43,8 +43,8 @@ if str(ROOT) not in sys.path:
 from pipeline.catalog import INPUT_SUFFIXES, load_catalog  # noqa: E402
 from pipeline.checks import run_checks  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
-from pipeline.pdf import add_pages, read_pdf  # noqa: E402
 from pipeline.read import Timings, read_document  # noqa: E402
+from pipeline.sources import add_pages, read_pdf  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "corpus" / "figures.csv"
 CACHE = ROOT / "benchmarks" / "corpus" / "cache"

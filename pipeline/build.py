@@ -19,7 +19,7 @@ from .checks import run_checks
 from .errors import PipelineError
 from .lock import build_lock
 from .output import write_if_changed
-from .pdf import add_pages, extract_cached, read_source
+from .pdf import extract_cached
 from .publish.database import write_database
 from .publish.datasette import metadata_path, write_metadata
 from .publish.package import (
@@ -36,6 +36,7 @@ from .read import Timings
 from .records import DocumentResult
 from .safe_paths import check_slug, claim_build_dir, claim_packages_dir, inside
 from .site import build_site
+from .sources import add_pages, read_source
 
 
 @dataclass

@@ -432,8 +432,8 @@ def _check_not_worse(new: Path, current: Path, entry: dict) -> None:
 
 def _parsed_tables(path: Path, entry: dict) -> int:
     """Parsed tables of a disclosure, read as `yusuan build` reads it (a PDF extracted, not cached)."""
-    from .pdf import read_source
     from .read import Timings
+    from .sources import read_source
 
     result, _ = read_source(path, entry, Timings())
     return sum(t.status == "parsed" for t in result.tables)

@@ -36,6 +36,8 @@ from .performance import DIRECTIONS
 from .tables.kinds import KINDS
 from .vocabulary import FUNDS, WAN_PER_UNIT
 
+STATUSES = ("ok", "partial", "failed", "not_a_disclosure", "no_text_layer")
+
 UNITS = {
     "万元": "ten thousand yuan",
     "分": "points of the indicator's weight",
@@ -281,9 +283,13 @@ _RESOURCES = [
             Field("source_url", "string", "来源网址", "Source URL",
                   "Where the disclosure was published, if known."),
             Field("status", "string", "读取状态", "Read status",
-                  "ok: every table region was read; partial: some lines are listed in unparsed_lines; failed: "
-                  "no table was found.",
-                  required=True, enum=("ok", "partial", "failed")),
+                  "ok: every table region was read; partial: some lines are listed in unparsed_lines, or the "
+                  "file prints the narrative without its tables; failed: a budget disclosure in which no "
+                  "standard table was found; not_a_disclosure: the file is no budget disclosure (a notice, a "
+                  "report), no facts are published; no_text_layer: a scanned PDF without text (needs OCR).",
+                  required=True, enum=STATUSES),
+            Field("status_reason", "string", "状态说明", "Status reason",
+                  "Why the status is not ok, in words (e.g. the kind of file that is no disclosure)."),
             Field("tables_found", "integer", "找到的表数", "Tables found",
                   "Tables of the standard set found in the body (parsed, empty or unparsed).",
                   required=True, minimum=0),
@@ -298,6 +304,9 @@ _RESOURCES = [
                   minimum=0, maximum=1),
             Field("pipeline_version", "string", "程序版本", "Pipeline version",
                   "The version of yusuan that built the row.", required=True),
+            Field("department_type", "string", "部门类型", "Department type",
+                  "What kind of department publishes it (信访, 统计, 气象 …), read from the publisher's name, "
+                  "for comparisons across cities."),
         ],
         primary_key=("doc_id",),
     ),

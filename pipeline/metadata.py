@@ -306,13 +306,14 @@ def read_metadata(lines: list[Line]) -> dict:
     }
 
 
-def derive_doc_id(meta: dict) -> str:
+def derive_doc_id(meta: dict, sha256: str) -> str:
     """A stable ASCII slug for a document without a catalog entry.
 
-    `{admin_level}-{fiscal_year}-{kind slug}-{hash}`, e.g. `province-2025-unit-budget-1a2b3c4d5e`, where
-    the hash is the first 10 hex digits of the SHA-1 of `region|publisher|fiscal_year|kind` (NFKC, no
-    whitespace). The same text gives the same id on every rebuild; two units of the same level, year and
-    kind differ by the hash. Missing parts read `unknown`.
+    `{admin_level}-{fiscal_year}-{kind slug}-{hash}-{content}`, e.g.
+    `province-2025-unit-budget-1a2b3c-9f8e7d6c`, where the hash is the first 6 hex digits of the SHA-1 of
+    `region|publisher|fiscal_year|kind` (NFKC, no whitespace: the same publisher's documents share it) and
+    `content` the first 8 of the file's SHA-256. The same file gives the same id on every rebuild, and two
+    files never share one, whatever their text says (missing parts read `unknown`).
     """
     level = meta.get("admin_level") or "unknown"
     year = str(meta.get("fiscal_year") or "unknown")
@@ -322,5 +323,5 @@ def derive_doc_id(meta: dict) -> str:
         re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(meta.get(k) or "")))
         for k in ("region", "publisher", "fiscal_year", "kind")
     )
-    digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:10]
-    return f"{level}-{year}-{kind_slug}-{digest}"
+    digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:6]
+    return f"{level}-{year}-{kind_slug}-{digest}-{sha256[:8]}"

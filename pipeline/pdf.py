@@ -20,16 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from .errors import UnreadableInput
-from .records import DocumentResult
-from .text.decode import check_text
-from .text.lines import split_lines
 
 PAGE_BREAK = "\f"
 # Ruled tables (the budget tables are printed from Excel with every cell ruled).
@@ -41,6 +37,13 @@ MAX_PDF_BYTES = 200 * 1024 * 1024  # the corpus's largest is 4 MB for 328 pages;
 MAX_LINE_GAP = 1.8  # consecutive lines of a paragraph: top-to-top distance in line heights
 # A line that starts with a list marker starts a paragraph: （一） (1) 一、 1. 1、 1． 第一
 LIST_MARKER_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．]|第[一二三四五六七八九十\d]+)")
+
+
+NO_TEXT_LAYER = "the PDF has no text layer (a scan?): nothing to read"
+
+
+class NoTextLayer(UnreadableInput):
+    """A PDF that holds only images (a scan): readable, but no text to read without OCR."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def extract_pdf(path: Path) -> ExtractedText:
             raise UnreadableInput(str(path), None, pdf_problem(e)) from None
         raise
     if not any(line.strip() for line in lines):
-        raise UnreadableInput(str(path), None, "the PDF has no text layer (a scan?): nothing to read")
+        raise NoTextLayer(str(path), None, NO_TEXT_LAYER)
     return ExtractedText("".join(f"{line}\n" for line in lines), tuple(pages))
 
 
@@ -111,55 +114,6 @@ def extract_cached(path: Path, sha256: str, cache_dir: Path | None) -> tuple[Ext
 NOT_A_PDF = "not a PDF (the file does not start with %PDF-)"
 
 
-def read_source(path: Path, entry: dict | None, timings,
-                cache_dir: Path | None = None) -> tuple[DocumentResult, ExtractedText | None]:
-    """Read one source as the build reads it: a PDF extracted first (cached in `cache_dir`), any other
-    file as text; returns the result and, for a PDF, its extracted text."""
-    if path.suffix.lower() == ".pdf":
-        return read_pdf(path, entry, timings, cache_dir)
-    from .read import read_document
-
-    return read_document(path, entry, timings), None
-
-
-def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = None) -> tuple[DocumentResult, ExtractedText]:
-    """Read one PDF disclosure: extract (cached), then the same reading stage as a text file."""
-    from .read import read_lines  # the reading stage; imported here to keep this module light
-
-    t0 = time.perf_counter()
-    size = path.stat().st_size
-    if size > MAX_PDF_BYTES:  # checked before it is read into memory
-        raise UnreadableInput(str(path), None, f"the PDF is {size / 1024 / 1024:,.1f} MB: over the limit of "
-                                               f"{MAX_PDF_BYTES // 1024 // 1024} MB for a disclosure")
-    data = path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
-    if not data.startswith(b"%PDF-"):
-        raise UnreadableInput(str(path), None, NOT_A_PDF)
-    extracted, _ = extract_cached(path, sha256, cache_dir)
-    check_text(str(path), extracted.text)  # the limits of a text file hold for the extracted text too
-    lines = split_lines(extracted.text)
-    timings.add("extract", time.perf_counter() - t0)
-    return read_lines(lines, path, sha256, entry or {}, timings), extracted
-
-
-def add_pages(result: DocumentResult, extracted: ExtractedText) -> None:
-    """Fill `source_page` of every record that has a `source_line` (after checks: checks cite lines too)."""
-    for name in ("facts", "projects", "goals", "indicators", "glossary", "checks", "unparsed"):
-        for record in getattr(result, name):
-            if hasattr(record, "source_page"):
-                record.source_page = extracted.page_of(record.source_line)
-
-
-def page_fields() -> dict[str, bool]:
-    """Which record types carry a page (for tests and docs)."""
-    from . import records
-
-    return {cls.__name__: any(f.name == "source_page" for f in fields(cls))
-            for cls in (records.BudgetFact, records.Project, records.PerformanceGoal,
-                        records.PerformanceIndicator, records.GlossaryTerm, records.Check,
-                        records.UnparsedLine)}
-
-
 def check_pdf(path: Path) -> int:
     """The number of pages of a readable PDF; raises `UnreadableInput` otherwise (used before a fetched
     file replaces the last good one)."""
@@ -176,7 +130,7 @@ def check_pdf(path: Path) -> int:
     if count == 0:
         raise UnreadableInput(str(path), None, "the PDF has no pages")
     if not text.strip():
-        raise UnreadableInput(str(path), None, "the PDF has no text layer (a scan?): nothing to read")
+        raise UnreadableInput(str(path), None, NO_TEXT_LAYER)
     return count
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from . import glossary, glossary_codes, metadata, narrative, performance
+from . import glossary, glossary_codes, metadata, narrative, performance, recognise
 from .amounts import is_amount
+from .departments import department_type
 from .identities import is_total_item
 from .records import BudgetFact, BudgetTable, Document, DocumentResult
 from .tables.find import TableRegion, find_tables, unit_of
@@ -45,23 +46,9 @@ def read_document(path: Path, catalog_entry: dict | None = None, timings: Timing
 def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings: Timings) -> DocumentResult:
     t0 = time.perf_counter()
     meta = metadata.read_metadata(lines)
-    doc_id = entry.get("doc_id") or metadata.derive_doc_id(meta)
     layout = find_tables(lines)
-    doc_unit = unit_of(lines, 0, len(lines)) or "万元"
-    doc = Document(
-        doc_id=doc_id,
-        title=entry.get("title") or meta.get("title"),
-        publisher=entry.get("publisher") or meta.get("publisher"),
-        supervisor=entry.get("supervisor") or meta.get("supervisor"),
-        region=entry.get("region") or meta.get("region"),
-        admin_level=entry.get("admin_level") or meta.get("admin_level"),
-        fiscal_year=entry.get("fiscal_year") or meta.get("fiscal_year"),
-        kind=entry.get("kind") or meta.get("kind"),
-        amount_unit=doc_unit,
-        source_file=path.name,
-        source_sha256=sha256,
-        source_url=entry.get("source_url"),
-    )
+    doc = _document(path, sha256, entry, meta, unit_of(lines, 0, len(lines)) or "万元")
+    doc_id, doc_unit = doc.doc_id, doc.amount_unit
     result = DocumentResult(document=doc)
     timings.add("find", time.perf_counter() - t0)
 
@@ -107,9 +94,42 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
     found = [t for t in result.tables if t.status != "missing"]
     doc.tables_found = len(found)
     doc.tables_missing = sum(t.status == "missing" for t in result.tables)
-    doc.status = "ok" if not result.unparsed and found else ("partial" if found else "failed")
+    if found:
+        doc.status = "ok" if not result.unparsed else "partial"
+        if result.unparsed:
+            doc.status_reason = f"{len(result.unparsed)} lines could not be read (see unparsed_lines)"
+    else:
+        doc.status, doc.status_reason = recognise.without_tables(lines, meta, layout)
     _dedupe_units(result)
     return result
+
+
+def _document(path: Path, sha256: str, entry: dict, meta: dict, unit: str | None) -> Document:
+    """The `documents` row: the catalog entry's values where it gives them, else what the text says."""
+    publisher = entry.get("publisher") or meta.get("publisher")
+    return Document(
+        doc_id=entry.get("doc_id") or metadata.derive_doc_id(meta, sha256),
+        title=entry.get("title") or meta.get("title"),
+        publisher=publisher,
+        supervisor=entry.get("supervisor") or meta.get("supervisor"),
+        region=entry.get("region") or meta.get("region"),
+        admin_level=entry.get("admin_level") or meta.get("admin_level"),
+        fiscal_year=entry.get("fiscal_year") or meta.get("fiscal_year"),
+        kind=entry.get("kind") or meta.get("kind"),
+        amount_unit=unit,
+        source_file=path.name,
+        source_sha256=sha256,
+        source_url=entry.get("source_url"),
+        department_type=department_type(publisher) or department_type(meta.get("supervisor")),
+    )
+
+
+def unread_document(path: Path, sha256: str, entry: dict, status: str, reason: str) -> DocumentResult:
+    """A document whose text cannot be read (a scan: ``no_text_layer``): its row, with the status and
+    reason, and nothing else."""
+    doc = _document(path, sha256, entry, {}, None)
+    doc.status, doc.status_reason = status, reason
+    return DocumentResult(document=doc)
 
 
 def _read_region(result: DocumentResult, doc_id: str, table_id: str, lines: list[Line], region: TableRegion,

@@ -25,11 +25,13 @@ class Document:
     source_sha256: str | None = None
     source_url: str | None = None
     status: str = "ok"
+    status_reason: str | None = None  # why a document is not ok, in the user's terms
     tables_found: int = 0
     tables_missing: int = 0
     facts_confirmed: int = 0  # facts that take part in at least one passing check
     facts_confirmed_share: Decimal | None = None  # facts_confirmed / facts, 4 decimals
     pipeline_version: str | None = None
+    department_type: str | None = None  # 信访, 统计, 气象 …: for comparisons across cities
 
 
 @dataclass(slots=True)

@@ -21,9 +21,10 @@ from conftest import DISCLOSURES
 from pipeline import narrative
 from pipeline.checks import run_checks
 from pipeline.errors import UnreadableInput
-from pipeline.pdf import check_pdf, extract_pdf, read_pdf
+from pipeline.pdf import check_pdf, extract_pdf
 from pipeline.privacy import mask_personal_data
 from pipeline.read import Timings, read_document
+from pipeline.sources import read_pdf
 from pipeline.text.decode import MAX_FILE_BYTES, MAX_TEXT_CHARS, check_text, read_text
 from pipeline.text.lines import Line
 
@@ -285,8 +286,9 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
 
 
 def test_a_pdf_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
-    from pipeline.pdf import MAX_PDF_BYTES, read_pdf
+    from pipeline.pdf import MAX_PDF_BYTES
     from pipeline.read import Timings
+    from pipeline.sources import read_pdf
 
     path = tmp_path / "huge.pdf"
     with path.open("wb") as f:

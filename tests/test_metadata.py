@@ -111,10 +111,15 @@ def test_region_of(name, expected):
 def test_derive_doc_id_is_stable_ascii():
     a = _meta("sichuan-samr-data-center-2025.txt")
     b = _meta("sichuan-gov-office-it-center-2025.txt")
-    ida, idb = derive_doc_id(a), derive_doc_id(b)
-    assert ida == derive_doc_id(dict(a))
+    sha_a, sha_b = "a1" * 32, "b2" * 32
+    ida, idb = derive_doc_id(a, sha_a), derive_doc_id(b, sha_b)
+    assert ida == derive_doc_id(dict(a), sha_a)
     assert ida != idb
     assert re.fullmatch(r"[a-z0-9-]+", ida)
-    assert ida.startswith("province-2025-unit-budget-")
-    assert derive_doc_id(_meta("nantong-samr-projects-2024.txt")).startswith("city-2024-project-goals-")
-    assert derive_doc_id({}).startswith("unknown-unknown-unknown-")
+    assert ida.startswith("province-2025-unit-budget-") and ida.endswith("-a1a1a1a1")
+    assert derive_doc_id(_meta("nantong-samr-projects-2024.txt"), sha_a).startswith("city-2024-project-goals-")
+    # files whose text names no publisher, year or kind never share an id: the content hash tells them apart
+    assert derive_doc_id({}, sha_a) == "unknown-unknown-unknown-98c4b7-a1a1a1a1"
+    assert derive_doc_id({}, sha_b) == "unknown-unknown-unknown-98c4b7-b2b2b2b2"
+    # the same publisher's documents share the part before the content hash
+    assert derive_doc_id(a, sha_b).rsplit("-", 1)[0] == ida.rsplit("-", 1)[0]

@@ -7,6 +7,7 @@ PDF viewer): e.g. page 7, 收入总计 171,915,169 元 = 17191.5169 万元; page
 
 from __future__ import annotations
 
+import csv
 import re
 from decimal import Decimal
 
@@ -15,8 +16,9 @@ from conftest import DISCLOSURES
 
 from pipeline.build import BuildPaths, _read_and_check  # the build's own read step
 from pipeline.catalog import load_catalog
-from pipeline.pdf import PAGE_BREAK, extract_pdf, page_fields
+from pipeline.pdf import PAGE_BREAK, extract_pdf
 from pipeline.read import Timings
+from pipeline.sources import page_fields
 
 PDF = DISCLOSURES / "shanghai-finance-bureau-2025.pdf"
 AMOUNT_CELL = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+\.\d{2}$")
@@ -178,11 +180,19 @@ def test_unreadable_pdfs_are_reported_not_guessed(tmp_path):
     assert code == 2 and "Traceback" not in output, output
     failed = {line.split(": ", 1)[0].removeprefix(f"FAILED {inputs}/"): line.split(": ", 1)[1]
               for line in output.splitlines() if line.startswith("FAILED ")}
-    assert failed.keys() == {"garbage.pdf", "text.pdf", "truncated.pdf", "blank.pdf"}
+    assert failed.keys() == {"garbage.pdf", "text.pdf", "truncated.pdf"}
     assert failed["text.pdf"] == "not a PDF (the file does not start with %PDF-)"
     assert failed["garbage.pdf"] == "damaged PDF: No /Root object! - Is this really a PDF?"
     assert failed["truncated.pdf"] == "damaged PDF: the file ends too early (truncated?)"
-    assert failed["blank.pdf"] == "the PDF has no text layer (a scan?): nothing to read"
+    # a scan is no failure: it is published as a document with its status and reason, and no facts
+    from test_cli import folders_by_source
+
+    blank = folders_by_source(tmp_path / "out")["blank.pdf"]
+    with open(blank / "documents.csv", encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert (row["status"], row["status_reason"]) == (
+        "no_text_layer", "the PDF has no text layer (a scan?): nothing to read")
+    assert (blank / "budget_facts.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only
 
 
 def test_income_summary_amounts_are_under_the_column_they_are_printed_in(result):

@@ -26,7 +26,7 @@ from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, ce
 from .find import ONLY_NUMBER_RE, TableRegion
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
-from .rows import ORDINAL_RE, Segment, classification, segments, split_codes, table_code
+from .rows import ORDINAL_RE, Segment, classification, segments, table_code
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
 DATA_ROW_RE = re.compile(r"^\d{3}(\d{2}){0,2}\s+(\d{2}\s+){0,2}(\d{3,7}\s+)?[^\d\s]")

@@ -16,9 +16,10 @@ CODE_RE = re.compile(r"^\d{2,7}$")
 LEADING_CODE_RE = re.compile(r"^(\d{2,7})\s+(\S.*)$")
 # A classification code printed joined with its name in one cell: 2010301-行政运行, [30101]基本工资,
 # 【201】一般公共服务支出, 2010301行政运行 (a full code glued to the name), 50201：办公经费
+# (classification codes begin with 2: 支出功能分类, 3: 部门经济分类, 5: 政府经济分类; 028-8660 is a phone)
 JOINED_CODE_RE = re.compile(
-    r"^(?:[\[【［(（]\s*(\d{3,7})\s*[\]】］)）]|(\d{3,7})\s*[-－—–_:：.．、]+|(\d{3}|\d{5}|\d{7})(?=[\u4e00-\u9fff]))"
-    r"\s*(\S.*)$")
+    r"^(?:[\[【［(（]\s*([235]\d{2,6})\s*[\]】］)）]|([235]\d{2,6})\s*[-－—–_:：.．、]+"
+    r"|([235]\d{2}|[235]\d{4}|[235]\d{6})(?=[\u4e00-\u9fff]))\s*(\S.*)$")
 
 
 @dataclass
@@ -84,7 +85,8 @@ def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False) -> l
         if m and len(m.group(1)) in (3, 5, 6, 7):
             seg.codes.append(m.group(1))
             text = m.group(2)
-        elif codes_allowed and (j := joined_code(text)):
+        elif codes_allowed and len(seg.joined) == len(seg.labels) and (j := joined_code(text)):
+            # only leading label cells: 支出功能分类 | 政府经济分类 | 部门经济分类, each code-name
             seg.joined.append(j[0])
             text = j[1]
         seg.labels.append(Cell(text, cell.line, cell.pos))

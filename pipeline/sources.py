@@ -1,0 +1,76 @@
+"""Read one source file as the build reads it: a PDF is extracted first (`pdf.py`, cached), any other file
+is decoded as text; both then go through the same reading stage (`read.read_lines`).
+
+A PDF without a text layer (a scan) is no failure: it is a document with status ``no_text_layer`` and no
+facts, published so that users see it exists and needs OCR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import fields
+from pathlib import Path
+
+from .errors import UnreadableInput
+from .pdf import MAX_PDF_BYTES, NOT_A_PDF, ExtractedText, NoTextLayer, extract_cached
+from .records import DocumentResult
+from .text.decode import check_text
+from .text.lines import split_lines
+
+
+def read_source(path: Path, entry: dict | None, timings,
+                cache_dir: Path | None = None) -> tuple[DocumentResult, ExtractedText | None]:
+    """Read one source as the build reads it: a PDF extracted first (cached in `cache_dir`), any other
+    file as text; returns the result and, for a PDF, its extracted text."""
+    if path.suffix.lower() == ".pdf":
+        return read_pdf(path, entry, timings, cache_dir)
+    from .read import read_document
+
+    return read_document(path, entry, timings), None
+
+
+def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = None) -> tuple[DocumentResult, ExtractedText]:
+    """Read one PDF disclosure: extract (cached), then the same reading stage as a text file."""
+    from .read import read_lines  # the reading stage; imported here to keep this module light
+
+    t0 = time.perf_counter()
+    size = path.stat().st_size
+    if size > MAX_PDF_BYTES:  # checked before it is read into memory
+        raise UnreadableInput(str(path), None, f"the PDF is {size / 1024 / 1024:,.1f} MB: over the limit of "
+                                               f"{MAX_PDF_BYTES // 1024 // 1024} MB for a disclosure")
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not data.startswith(b"%PDF-"):
+        raise UnreadableInput(str(path), None, NOT_A_PDF)
+    try:
+        extracted, _ = extract_cached(path, sha256, cache_dir)
+    except NoTextLayer as e:
+        from .read import unread_document
+
+        timings.add("extract", time.perf_counter() - t0)
+        return unread_document(path, sha256, entry or {}, "no_text_layer", e.reason), ExtractedText("", ())
+    check_text(str(path), extracted.text)  # the limits of a text file hold for the extracted text too
+    lines = split_lines(extracted.text)
+    timings.add("extract", time.perf_counter() - t0)
+    return read_lines(lines, path, sha256, entry or {}, timings), extracted
+
+
+def add_pages(result: DocumentResult, extracted: ExtractedText) -> None:
+    """Fill `source_page` of every record that has a `source_line` (after checks: checks cite lines too)."""
+    for name in ("facts", "projects", "goals", "indicators", "glossary", "checks", "unparsed"):
+        for record in getattr(result, name):
+            if hasattr(record, "source_page"):
+                record.source_page = extracted.page_of(record.source_line)
+
+
+def page_fields() -> dict[str, bool]:
+    """Which record types carry a page (for tests and docs)."""
+    from . import records
+
+    return {cls.__name__: any(f.name == "source_page" for f in fields(cls))
+            for cls in (records.BudgetFact, records.Project, records.PerformanceGoal,
+                        records.PerformanceIndicator, records.GlossaryTerm, records.Check,
+                        records.UnparsedLine)}
+
+
