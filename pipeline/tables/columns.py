@@ -95,7 +95,7 @@ GROUP_CHILD = (
     (re.compile(r"^(一般公共预算拨款|政府性基金|国有资本经营)"), re.compile(r"基本支出|项目支出")),
 )
 # Columns that are a memo ("of which"), not a part of their siblings' total.
-MEMO_RE = re.compile(r"^其中|政府采购项目$")
+MEMO_RE = re.compile(r"^其中|政府采购项目$|^扣除")
 
 
 
@@ -131,6 +131,8 @@ class Column:
 class ColumnModel:
     leaves: list[Column]
     identities: list[Identity]
+    # the grid position of each leaf's cells, where the header was read from positions (header.py)
+    positions: dict[int, int] | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -229,7 +231,7 @@ def build_columns(labels: list[str]) -> ColumnModel:
             group.children.append(child)
             queue.append(child)
     leaves = list(_leaves(root))
-    return ColumnModel(leaves, _identities(root, leaves))
+    return ColumnModel(leaves, identities_of(root, leaves))
 
 
 def _headless(label: str, stream: list[str]) -> bool:
@@ -269,11 +271,12 @@ def _amount_leaves(node: Column) -> list[Column]:
     """The leaf columns whose sum is a node's amount: its total leaf, or every leaf of a group printed
     without a total (基本支出 = 人员经费 + 公用经费)."""
     if node.children and not node.children[0].is_total:
-        return [leaf for k in node.children for leaf in _amount_leaves(k)]
+        return [leaf for k in node.children if not MEMO_RE.search(k.label) for leaf in _amount_leaves(k)]
     return [_total_leaf(node)]
 
 
-def _identities(root: Column, leaves: list[Column]) -> list[Identity]:
+def identities_of(root: Column, leaves: list[Column]) -> list[Identity]:
+    """Every group's identity: its total column = the sum of its other columns (memo columns excepted)."""
     index = {id(c): i for i, c in enumerate(leaves)}
     out: list[Identity] = []
 

@@ -13,14 +13,20 @@ import re
 from dataclasses import dataclass, field
 
 from ..amounts import is_amount
+from ..text.layout import is_page_number
 from ..text.lines import Line, strip_markup
 from ..vocabulary import EMPTY_NOTE_RE, UNIT_RE
 from .kinds import TableKind, match_kind
 
+# A table's number as printed: 公开表1-2, 附表3, 表 3, 表三, 预算01表, 预算表 1, 公开01表, 单位预算05表;
+# 表01 glued to the year of the title (表012026年…) is 表01
 NUMBER_RE = re.compile(
-    r"(公开表\s*\d+(?:\s*[-－—]\s*\d+)?|附表\s*\d+(?:\s*[-－—]\s*\d+)?|表\s*\d+(?:\s*[-－—]\s*\d+)?|表[一二三四五六七八九十]+)"
+    r"((?:公开)?表\s*\d{1,3}(?=(?:19|20)\d\d年)|(?:单位|部门)?预算\d+表|预算表\s*\d+|公开\s*\d+\s*表"
+    r"|公开表\s*\d+(?:\s*[-－—]\s*\d+)?"
+    r"|附表\s*\d+(?:\s*[-－—]\s*\d+)?|表\s*\d+(?:\s*[-－—]\s*\d+)?|表[一二三四五六七八九十]+(?!般))"
 )
-ONLY_NUMBER_RE = re.compile(r"^(?:公开表|附表|表)(?:\d+(?:[-－—]\d+)?|[一二三四五六七八九十]+)$")
+ONLY_NUMBER_RE = re.compile(
+    r"^(?:(?:(?:单位|部门)?预算|公开)\d+表|(?:预算表|公开表|附表|表)(?:\d+(?:[-－—]\d+)?|[一二三四五六七八九十]+))$")
 PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分|^[一二三]、(?:文字|表格)部分")
 CONTENTS_RE = re.compile(r"^目录$")
 SENTENCE_RE = re.compile(r"[。；，,;]|情况说明|情况$")
@@ -73,8 +79,8 @@ def _has_body(lines: list[Line], start: int, end: int) -> bool:
     seen = 0
     for line in lines[start:end]:
         key = line.key
-        if not key:
-            continue
+        if not key or is_page_number(line.text, bare=False):
+            continue  # a contents page's number (- 1 -) is no row of amounts
         if UNIT_RE.search(key) or EMPTY_NOTE_RE.search(key) or BODY_HINT_RE.search(key):
             return True
         if any(is_amount(t) for t in strip_markup(line.text).split()):

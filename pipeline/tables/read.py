@@ -24,9 +24,10 @@ from ..vocabulary import EMPTY_NOTE_RE, EXPENDITURE_SIDE_RE, INCOME_SIDE_RE, UNI
 from ..vocabulary import LEVEL1_ITEM_RE as TOP_ITEM_RE
 from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
 from .find import ONLY_NUMBER_RE, TableRegion
+from .header import positional_model
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
-from .rows import ORDINAL_RE, Segment, classification, segments, table_code
+from .rows import ORDINAL_RE, Segment, classification, complete_codes, segments, table_code
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
 DATA_ROW_RE = re.compile(r"^\d{3}(\d{2}){0,2}\s+(\d{2}\s+){0,2}(\d{3,7}\s+)?[^\d\s]")
@@ -257,7 +258,7 @@ def _header_labels(header: list[Line]) -> list[str]:
 
 
 def _row_segments(rows: list[Row], two_sided: bool, split_at: int | None = None,
-                  code_lines: set[int] | None = None) -> list[Segment]:
+                  code_lines: set[int] | None = None, amount_start: int | None = None) -> list[Segment]:
     """Segments of all rows, with rows broken over lines merged back.
 
     `split_at`: in an exact two-sided row, the position where the 支出 side's cells start; `code_lines`:
@@ -270,7 +271,8 @@ def _row_segments(rows: list[Row], two_sided: bool, split_at: int | None = None,
     out: list[Segment] = []
     pending: Segment | None = None
     for row in rows:
-        segs = segments(row, codes_allowed=not two_sided, two_sided=two_sided)
+        segs = segments(row, codes_allowed=not two_sided, two_sided=two_sided,
+                        amount_start=amount_start if row.exact else None)
         if not segs:
             continue
         if not row.exact and pending is not None and len(segs) == 1:
@@ -378,7 +380,13 @@ def _candidates(seg: Segment, model: ColumnModel, offset: int | None, allowed: l
     n = len(model.leaves)
     values = _values(seg)
     positional: tuple[int, ...] | None = None
-    if offset is not None and all(c.pos is not None for c in seg.amounts):
+    if model.positions is not None and all(c.pos in model.positions for c in seg.amounts):
+        cols = tuple(model.positions[c.pos] for c in seg.amounts)  # type: ignore[index]
+        positional = cols
+        row = _row_values(n, cols, values)
+        if len(set(cols)) == len(cols) and all(holds(i, row, step) for i in model.identities):
+            return [cols]
+    elif offset is not None and all(c.pos is not None for c in seg.amounts):
         cols = tuple(c.pos - offset for c in seg.amounts)  # type: ignore[operator]
         if all(0 <= c < n for c in cols):
             positional = cols
@@ -474,7 +482,15 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
 def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     kind = ctx.region.kind
     model = build_columns(_header_labels(header))
-    segs = _without_bad_amounts(ctx, _row_segments(rows, two_sided=False, code_lines=ctx.code_lines))
+    by_position = positional_model(rows_of(header)[0])
+    amount_start = min(by_position.positions) if by_position and by_position.positions else None
+    segs = _without_bad_amounts(ctx, _row_segments(rows, two_sided=False, code_lines=ctx.code_lines,
+                                                   amount_start=amount_start))
+    complete_codes(segs)
+    if (by_position is not None and len(by_position.leaves) > len(model.leaves)
+            and _placed_by_position(by_position, segs)):
+        # the header's own cells name columns the vocabulary does not know: read by their positions
+        model = by_position
     if not model.leaves:
         for seg in segs:
             if seg.amounts:
@@ -487,7 +503,7 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
     segs = _split_runs(segs, model, _allowed(ctx, model), step)
     offset = _offset(segs)
     width = _printed_width(segs, offset)
-    if width > len(model.leaves):
+    if model.positions is None and width > len(model.leaves):
         for seg in segs:
             if seg.amounts:
                 ctx.unparsed(seg.amounts[0].line, " ".join([*seg.codes, seg.label, *(c.text for c in seg.amounts)]),
@@ -761,6 +777,13 @@ def _settle_parts(whole: Segment, parts: list[Segment], plans: dict[int, list[tu
         if solved is not None:
             for seg, cols in zip(parts, solved, strict=True):
                 plans[id(seg)] = [cols]
+
+
+def _placed_by_position(model: ColumnModel, segs: list[Segment]) -> bool:
+    """Does every amount of the rows stand in a column of the header read from positions (the rows and
+    the header share one grid)?"""
+    cells = [c for s in segs for c in s.amounts]
+    return bool(cells) and all(c.pos is not None and c.pos in model.positions for c in cells)  # type: ignore[operator]
 
 
 def _printed_width(segs: list[Segment], offset: int | None) -> int:

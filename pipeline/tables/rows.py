@@ -30,6 +30,7 @@ class Segment:
     lines: list[int] = field(default_factory=list)
     # codes printed joined with a name (2010601-行政运行 | 30101-基本工资): each one whole code
     joined: list[str] = field(default_factory=list)
+    code_pos: list[int | None] = field(default_factory=list)  # the position of each of `codes`
     # cells printed where amounts are that are no amount (1e30, a phone number), with the reason: the
     # segment is reported as an unparsed line, never read with a column missing
     problems: list[str] = field(default_factory=list)
@@ -57,16 +58,33 @@ def is_bad_amount(text: str, after_label: bool) -> bool:
 ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\d+\)|\d+[.、](?!\d))")
 
 
-def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False) -> list[Segment]:
+def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False,
+             amount_start: int | None = None) -> list[Segment]:
     """Split a row into segments: [codes] [label] [amounts], repeated.
 
     In a two-sided row whose left side printed no amount, a numbered label (五、教育支出) after a label
-    starts the right side."""
+    starts the right side. `amount_start`: in an exact row, the position of the first amount column (the
+    header says so): cells left of it are codes and labels, never amounts (部门经济分类 301 01 基本工资 |
+    政府经济分类 501 01 工资奖金津补贴 | amounts)."""
     out: list[Segment] = []
     seg = Segment(lines=list(row.lines))
+    later: list[str] = []  # codes printed after the row's first label: a second classification
     for cell in row.cells:
         text = cell.text.strip()
         if not text:
+            continue
+        if amount_start is not None and cell.pos is not None and cell.pos < amount_start and not seg.amounts:
+            if is_code(text) and codes_allowed:
+                if seg.labels:
+                    later.append(text)
+                else:
+                    seg.codes.append(text)
+                    seg.code_pos.append(cell.pos)
+                continue
+            if (j := joined_code(text)) and codes_allowed and len(seg.joined) == len(seg.labels):
+                seg.joined.append(j[0])
+                text = j[1]
+            seg.labels.append(Cell(text, cell.line, cell.pos))
             continue
         if is_amount(text) and (seg.labels or seg.amounts or not (codes_allowed and is_code(text))):
             seg.amounts.append(Cell(text, cell.line, cell.pos))
@@ -80,16 +98,22 @@ def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False) -> l
             seg = Segment(lines=[cell.line])
         if codes_allowed and not seg.labels and is_code(text):
             seg.codes.append(text)
+            seg.code_pos.append(cell.pos)
             continue
         m = LEADING_CODE_RE.match(text) if codes_allowed and not seg.labels else None
         if m and len(m.group(1)) in (3, 5, 6, 7):
             seg.codes.append(m.group(1))
+            seg.code_pos.append(None)
             text = m.group(2)
         elif codes_allowed and len(seg.joined) == len(seg.labels) and (j := joined_code(text)):
             # only leading label cells: 支出功能分类 | 政府经济分类 | 部门经济分类, each code-name
             seg.joined.append(j[0])
             text = j[1]
         seg.labels.append(Cell(text, cell.line, cell.pos))
+    if later:
+        code, _ = split_codes(later)
+        if code:
+            seg.joined.append(code)
     if seg.codes or seg.labels or seg.amounts:
         out.append(seg)
     return out
@@ -127,6 +151,32 @@ def table_code(seg: Segment, code_kind: str) -> str | None:
     """The code of the table's own classification (`code_kind`) a row prints, for its hierarchy."""
     function, economic, _ = classification(seg, code_kind)
     return function if code_kind == "function" else economic
+
+
+def complete_codes(segs: list[Segment]) -> None:
+    """Codes printed by level in separate 类 | 款 | 项 columns, each row printing only its new level (205 |
+    | 08 | | 03): a 款 or 项 alone is completed with the levels of the rows above it, by its column."""
+    levels: dict[int, str] = {}  # column position → the code printed there last
+    class_pos: int | None = None
+    for seg in segs:
+        if not seg.codes or len(seg.code_pos) != len(seg.codes) or any(p is None for p in seg.code_pos):
+            continue
+        if len(seg.codes[0]) == 3:
+            class_pos = seg.code_pos[0]
+        if class_pos is None or len(seg.codes[0]) != 2 or seg.code_pos[0] <= class_pos:
+            for code, pos in zip(seg.codes, seg.code_pos, strict=True):
+                levels = {p: c for p, c in levels.items() if p < pos}
+                levels[pos] = code
+            continue
+        first = seg.code_pos[0]
+        above = [levels[p] for p in sorted(levels) if p < first]
+        if not above or len(above[0]) != 3:
+            continue
+        for code, pos in zip(seg.codes, seg.code_pos, strict=True):
+            levels = {p: c for p, c in levels.items() if p < pos}
+            levels[pos] = code
+        seg.codes = above + seg.codes
+        seg.code_pos = sorted(p for p in levels if p < first) + seg.code_pos
 
 
 def split_codes(codes: list[str]) -> tuple[str | None, str | None]:

@@ -2,4 +2,4 @@
 
 from . import TableKind, pattern
 
-KIND = TableKind("expenditure_summary", "支出总表", pattern(r"支出(预算)?总表"), precedence=110)
+KIND = TableKind("expenditure_summary", "支出总表", pattern(r"支出(预算)?总(体情况)?表"), precedence=110)

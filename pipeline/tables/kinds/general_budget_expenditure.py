@@ -3,4 +3,5 @@
 from . import TableKind, pattern
 
 KIND = TableKind("general_budget_expenditure", "一般公共预算支出表",
-                 pattern(r"(一般公共预算支出(预算)?表|功能分类(预算|支出)表)"), precedence=140, fund="一般公共预算")
+                 pattern(r"一般公共预算(拨款)?支出(预算|情况)?表|功能分类(预算|支出)表"), precedence=140,
+                 exclude=pattern(r"经济分类"), fund="一般公共预算")

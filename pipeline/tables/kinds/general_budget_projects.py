@@ -2,5 +2,5 @@
 
 from . import TableKind, pattern
 
-KIND = TableKind("general_budget_projects", "一般公共预算项目支出表", pattern(r"项目支出(预算)?(总)?表"),
+KIND = TableKind("general_budget_projects", "一般公共预算项目支出表", pattern(r"项目支出(预算)?(总|情况)?表"),
                  precedence=100, exclude=pattern(r"绩效"), fund="一般公共预算")

@@ -2,5 +2,5 @@
 
 from . import TableKind, pattern
 
-KIND = TableKind("income_expenditure_summary", "收支总表", pattern(r"收支(预算)?总(公开)?表"), precedence=70,
+KIND = TableKind("income_expenditure_summary", "收支总表", pattern(r"收支(预算)?总(体情况|公开)?表"), precedence=70,
                  shape="two_sided")

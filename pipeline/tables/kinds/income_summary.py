@@ -2,4 +2,4 @@
 
 from . import TableKind, pattern
 
-KIND = TableKind("income_summary", "收入总表", pattern(r"收入(预算)?总表"), precedence=80)
+KIND = TableKind("income_summary", "收入总表", pattern(r"收入(预算)?总(体情况)?表"), precedence=80)
