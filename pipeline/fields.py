@@ -380,6 +380,10 @@ _RESOURCES = [
                   "The column's header path from the top header row down to the column's own label, joined by "
                   "/: 当年财政拨款安排/一般公共预算拨款/基本支出.",
                   required=True),
+            Field("fiscal_year", "integer", "数据年度", "Fiscal year",
+                  "The year the number is for: the year its column or row names (2025年预算数, 上年预算数, a row "
+                  "2025 年), else the document's budget year.",
+                  minimum=1949, maximum=2100),
             SOURCE_PAGE,
         ],
         primary_key=("doc_id", "seq"),

@@ -6,6 +6,7 @@ function of the previous step's output; nothing reaches back.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -75,6 +76,8 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
     result.unparsed.sort(key=lambda u: u.table_id or "")
     result.column_identities = dict(sorted(result.column_identities.items()))
     _add_missing(result, layout, lines)
+    for fact in result.facts:
+        fact.fiscal_year = fact_year(fact, doc.fiscal_year)
     timings.add("tables", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
@@ -102,6 +105,23 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
         doc.status, doc.status_reason = recognise.without_tables(lines, meta, layout)
     _dedupe_units(result)
     return result
+
+
+YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+PREVIOUS_YEAR_RE = re.compile(r"上年|上一年")
+
+
+def fact_year(fact: BudgetFact, year: int | None) -> int | None:
+    """The year a printed number is for: the year its column (2025年预算数/合计) or its row (a row 2025 年 of
+    a 三公 table by year) names, the year before for 上年 columns (上年预算数; not 上年结转, money carried
+    into this year), else the document's year."""
+    m = YEAR_RE.search(fact.column_path) or YEAR_RE.fullmatch(match_key(fact.item))
+    if m:
+        return int(m.group(1))
+    if year and PREVIOUS_YEAR_RE.search(fact.column_path) and "结转" not in fact.column_path \
+            and "结余" not in fact.column_path:
+        return year - 1
+    return year
 
 
 def _document(path: Path, sha256: str, entry: dict, meta: dict, unit: str | None) -> Document:

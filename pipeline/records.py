@@ -72,6 +72,7 @@ class BudgetFact:
     printed: str
     source_line: int
     column_path: str = ""  # the header path of the column, e.g. 当年财政拨款安排/一般公共预算拨款/基本支出
+    fiscal_year: int | None = None  # the year the number is for: its column's or row's (2025年预算数), else the document's
     source_page: int | None = None  # PDF inputs: the page of source_line
 
 

@@ -122,7 +122,8 @@ class Ledger:
                     and TOTAL_COLUMN_RE.match(key(path.split("/")[-1]))]
         if not hits:
             return None
-        return min(hits, key=lambda f: (f.column_path.count("/"), f.column_path))
+        year = self.result.document.fiscal_year  # a table printing two years: this year's column
+        return min(hits, key=lambda f: (f.fiscal_year not in (None, year), f.column_path.count("/"), f.column_path))
 
     def step(self, fact: BudgetFact) -> Decimal:
         """One unit of the last printed decimal of a fact, in 万元."""
