@@ -67,6 +67,19 @@ def _title_candidate(line: Line) -> tuple[TableKind, str | None] | None:
     return kind, (m.group(1) if m else None)
 
 
+# The title of a table outside the standard set (政府采购预算明细表, 政府购买服务明细表, 机关运行经费支出预算表 …):
+# no kind of ours, but where it stands the table above it ends
+OTHER_TITLE_RE = re.compile(r"(明细|预算|支出|收入|情况|经费|汇总|统计)[^，。；]{0,6}表(\(.{1,12}\))?$")
+
+
+def _other_title(line: Line) -> bool:
+    key = line.key
+    if not key or len(key) > 50 or SENTENCE_RE.search(key.replace("（", "(")) or key.startswith(("注", "说明", "备注")):
+        return False
+    return bool(OTHER_TITLE_RE.search(key)) and match_kind(key) is None and (
+        NUMBER_RE.match(key) is not None or "\t" not in line.text)
+
+
 def _is_number_only(line: Line) -> str | None:
     key = line.key
     return key if ONLY_NUMBER_RE.match(key) else None
@@ -93,6 +106,7 @@ def _has_body(lines: list[Line], start: int, end: int) -> bool:
 
 def find_tables(lines: list[Line]) -> Layout:
     candidates: list[tuple[int, TableKind, str | None]] = []
+    others: list[int] = []  # titles of tables outside the standard set
     parts: list[tuple[str, int]] = []
     for i, line in enumerate(lines):
         key = line.key
@@ -102,8 +116,10 @@ def find_tables(lines: list[Line]) -> Layout:
         found = _title_candidate(line)
         if found:
             candidates.append((i, found[0], found[1]))
+        elif "表" in key and _other_title(line):
+            others.append(i)
 
-    boundaries = sorted({i for i, _, _ in candidates} | {i for _, i in parts} | {len(lines)})
+    boundaries = sorted({i for i, _, _ in candidates} | {i for _, i in parts} | set(others) | {len(lines)})
     tables: list[TableRegion] = []
     listed: list[tuple[TableKind, str | None, str, int]] = []
     carried: dict[int, tuple[str | None, int]] = {}

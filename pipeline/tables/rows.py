@@ -31,6 +31,9 @@ class Segment:
     # codes printed joined with a name (2010601-行政运行 | 30101-基本工资): each one whole code
     joined: list[str] = field(default_factory=list)
     code_pos: list[int | None] = field(default_factory=list)  # the position of each of `codes`
+    # names of a second classification printed beside the row's own (部门经济分类 基本工资 beside the
+    # 功能分类 行政运行): their codes are the row's other code, the item is the row's own name
+    other_names: list[Cell] = field(default_factory=list)
     # cells printed where amounts are that are no amount (1e30, a phone number), with the reason: the
     # segment is reported as an unparsed line, never read with a column missing
     problems: list[str] = field(default_factory=list)
@@ -81,9 +84,15 @@ def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False,
                     seg.codes.append(text)
                     seg.code_pos.append(cell.pos)
                 continue
-            if (j := joined_code(text)) and codes_allowed and len(seg.joined) == len(seg.labels):
+            if (j := joined_code(text)) and codes_allowed and len(seg.joined) == len(seg.labels) + len(seg.other_names):
                 seg.joined.append(j[0])
                 text = j[1]
+                if len(seg.joined) > 1:
+                    seg.other_names.append(Cell(text, cell.line, cell.pos))
+                    continue
+            elif later:
+                seg.other_names.append(Cell(text, cell.line, cell.pos))
+                continue
             seg.labels.append(Cell(text, cell.line, cell.pos))
             continue
         if is_amount(text) and (seg.labels or seg.amounts or not (codes_allowed and is_code(text))):
@@ -105,10 +114,13 @@ def segments(row: Row, codes_allowed: bool = True, two_sided: bool = False,
             seg.codes.append(m.group(1))
             seg.code_pos.append(None)
             text = m.group(2)
-        elif codes_allowed and len(seg.joined) == len(seg.labels) and (j := joined_code(text)):
+        elif codes_allowed and len(seg.joined) == len(seg.labels) + len(seg.other_names) and (j := joined_code(text)):
             # only leading label cells: 支出功能分类 | 政府经济分类 | 部门经济分类, each code-name
             seg.joined.append(j[0])
             text = j[1]
+            if len(seg.joined) > 1:
+                seg.other_names.append(Cell(text, cell.line, cell.pos))
+                continue
         seg.labels.append(Cell(text, cell.line, cell.pos))
     if later:
         code, _ = split_codes(later)
