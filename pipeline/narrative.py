@@ -49,6 +49,10 @@ FOLLOWING_CHANGE_RE = re.compile(
     r"[，,]?\s*比\s*(?:上年|上一年|\d{4}\s*年)[^，,。；;\d]{0,8}?(?P<way>增加|减少|下降|增长)\s*"
     r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
 CHANGE_RE = re.compile(r"比|增加|减少|增长|下降|增减")
+# Subjects that are also the tail of other names (某服务项目支出, 某中心基本支出): the document's own only when
+# what precedes them is no part of a name (a clause mark, a year, 其中, 安排, 部门 …)
+GENERIC_SUBJECTS = ("projects", "basic")
+FREE_BEFORE_RE = re.compile(r"[，,。；;：:、（()）\s\d“”\"年中其含是为括排门位算计级本用于的及和与对出入按为]")
 SENTENCE_END = "。；;"
 SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 MAX_GAP = 30
@@ -87,6 +91,8 @@ def read_statements(lines: Iterable[Line]) -> list[Statement]:
             continue
         if text[m.start() - 1:m.start()] == "非" or NOT_THE_SUBJECT_RE.search(figure.group("gap")):
             continue  # 非公用经费部分: a negated subject; 部分）工作: the amount of something else
+        if m.lastgroup in GENERIC_SUBJECTS and not FREE_BEFORE_RE.match(text[max(0, m.start() - 1):m.start()] or "，"):
+            continue  # 安检服务项目支出 328.69 万元: one project's money, not the document's 项目支出
         taken.add(figure.start("number"))
         value = parse_amount(figure.group("number"))
         if value is None:

@@ -275,6 +275,20 @@ def _amount_leaves(node: Column) -> list[Column]:
     return [_total_leaf(node)]
 
 
+def _split_leaves(node: Column) -> list[Column]:
+    """The leaves a column is split into when it is printed per fund (or per any other split without a
+    total of its own): its leaf children, or those of its total; [] for a leaf or a summed group."""
+    if not node.children:
+        return []
+    if all(not k.children for k in node.children) and not node.children[0].is_total:
+        return node.children
+    return _split_leaves(node.children[0]) if node.children[0].is_total else []
+
+
+def _split_by(node: Column) -> tuple[str, ...]:
+    return tuple(k.label for k in _split_leaves(node))
+
+
 def identities_of(root: Column, leaves: list[Column]) -> list[Identity]:
     """Every group's identity: its total column = the sum of its other columns (memo columns excepted)."""
     index = {id(c): i for i, c in enumerate(leaves)}
@@ -284,7 +298,14 @@ def identities_of(root: Column, leaves: list[Column]) -> list[Identity]:
         kids = node.children
         if len(kids) >= 2 and kids[0].is_total:
             parts = [k for k in kids[1:] if not MEMO_RE.search(k.label)]
-            if parts:
+            split = _split_by(kids[0])
+            if parts and split and all(_split_by(k) == split for k in parts):
+                # every column split alike (总计 | 因公出国费 …, each by 一般公共预算 | 政府性基金预算 | …):
+                # one identity per split
+                for n in range(len(split)):
+                    out.append(Identity(index[id(_split_leaves(kids[0])[n])],
+                                        tuple(index[id(_split_leaves(k)[n])] for k in parts)))
+            elif parts:
                 out.append(Identity(index[id(_total_leaf(kids[0]))],
                                     tuple(index[id(leaf)] for k in parts for leaf in _amount_leaves(k))))
         for k in kids:

@@ -64,7 +64,12 @@ def positional_model(rows: list[Row]) -> ColumnModel | None:
     def grow(parent: Column, span: _Span, depth: int) -> None:
         node = Column(match_key(span.text), parent=parent)
         parent.children.append(node)
-        kids = [s for s in (spans[depth + 1] if depth + 1 < len(spans) else []) if span.start <= s.start < span.end]
+        kids: list[_Span] = []
+        for below in spans[depth + 1:]:  # the first row below with titles under this one (a level may skip)
+            kids = [s for s in below if span.start <= s.start < span.end]
+            if kids:
+                depth = kids[0].row - 1
+                break
         if kids and kids[0].start > span.start:  # the cell's first position has no sub-title: its own column
             kids.insert(0, _Span(span.text, span.start, kids[0].start, depth + 1))
         if not kids or (len(kids) == 1 and kids[0].start == span.start and kids[0].end >= span.end

@@ -4,9 +4,14 @@ to 本年收入合计 / 本年支出合计, and that plus the items printed afte
 
 from __future__ import annotations
 
+import re
+
 from ...vocabulary import GRAND_TOTAL_RE, YEAR_TOTAL_RE
 from ...vocabulary import LEVEL1_ITEM_RE as LEVEL1_RE
 from ..base import Ledger, Rule, first, key, where
+
+# A numbered detail of the item above it: 1.财政拨款结余、结转, （一）…, (1) …
+SUB_ITEM_RE = re.compile(r"^(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)])")
 
 
 def run(ledger: Ledger) -> None:
@@ -24,7 +29,10 @@ def run(ledger: Ledger) -> None:
             if numbered:
                 _compare(ledger, table.table_id, rows[first_total], numbered, items[first_total])
             if year is not None and grand is not None and grand > year:
-                _compare(ledger, table.table_id, rows[grand], [rows[year], *rows[year + 1:grand]], items[grand])
+                # the items between: 上年结转 … (not their numbered details: 1.财政拨款结余、结转 of 上年结余、结转)
+                after = [r for r, it in zip(rows[year + 1:grand], items[year + 1:grand], strict=True)
+                         if not SUB_ITEM_RE.match(it)]
+                _compare(ledger, table.table_id, rows[grand], [rows[year], *after], items[grand])
 
 
 def _compare(ledger: Ledger, table_id: str, total_row: dict, parts: list, label: str) -> None:
