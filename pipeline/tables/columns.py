@@ -95,7 +95,8 @@ GROUP_CHILD = (
     (re.compile(r"^(一般公共预算拨款|政府性基金|国有资本经营)"), re.compile(r"基本支出|项目支出")),
 )
 # Columns that are a memo ("of which"), not a part of their siblings' total.
-MEMO_RE = re.compile(r"^其中|政府采购项目$|^扣除")
+# (其中：基本支出 beside 项目支出 under a 小计 is a part: the 其中 opens the breakdown, not a memo)
+MEMO_RE = re.compile(r"^其中(?![:：]?(?:基本支出|项目支出|人员(?:经费|支出)|(?:日常)?公用(?:经费|支出))$)|政府采购项目$|^扣除")
 
 
 

@@ -205,6 +205,10 @@ def _split_header(content: list[Line], region: TableRegion,
     in_header = True
     for i, (line, amounts) in enumerate(zip(content, has_amounts, strict=True)):
         key = line.key
+        if is_column_numbers(line.text):
+            if in_header:
+                header.append(line)  # 栏次 1 2 3 … under the titles: part of the header, every page
+            continue
         # a total label starts the rows when its amounts follow on the next line (one cell per line),
         # or when the table has no amounts at all; alone it may be a header cell (合计 over 小计 …)
         next_is_amounts = i + 1 < len(content) and has_amounts[i + 1] and not content[i + 1].key.strip("0123456789.,-")
@@ -220,6 +224,21 @@ def _split_header(content: list[Line], region: TableRegion,
             continue  # the header printed again after a page break (合 计 before its amounts is a row)
         data.append(line)
     return header, data
+
+
+COLUMN_NUMBER_MARKS = {"栏次", "行次", "序号", "甲", "乙", "丙", "丁"}
+
+
+def is_column_numbers(text: str) -> bool:
+    """A row that numbers the columns (栏次 | 1 | 2 | 3 …, ** | ** | 1 | 2 …, 甲 乙 1 2): header, not data."""
+    cells = [c.strip() for c in (text.split("\t") if "\t" in text else text.split()) if c.strip()]
+    marks = [c for c in cells if c in COLUMN_NUMBER_MARKS or set(c) <= {"*"}]
+    numbers = [c for c in cells if c not in marks]
+    if not numbers or not all(n.isdigit() for n in numbers):
+        return False
+    if [int(n) for n in numbers] != list(range(1, len(numbers) + 1)):
+        return False
+    return len(numbers) >= 3 or (bool(marks) and len(numbers) >= 2)
 
 
 def _header_tokens(header: list[Line]) -> list[str]:
