@@ -13,8 +13,9 @@ from functools import lru_cache
 from .privacy import personal_number
 from .vocabulary import WAN_PER_UNIT
 
-# 1,234.56 | 1234.56 | -8.7 | 0 | 12 ; thousands separators must be well formed; digits 0-9 only.
-AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$", re.ASCII)
+# 1,234.56 | 1234.56 | -8.7 | 0 | 12 ; thousands separators must be well formed; digits 0-9 only. Some
+# templates separate the last three digits only (120258,600 元: an Excel format): the same number.
+AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d{4,},\d{3}|\d+)(?:\.\d+)?$", re.ASCII)
 # What a reader could take for a number (Unicode digits, separators, an exponent): when it is no amount,
 # it is reported with the reason, never read as a label or dropped.
 NUMERIC_RE = re.compile(r"^[-−+]?[\d.,，]*\d[\d.,，]*(?:[eE][-+]?\d+)?$")

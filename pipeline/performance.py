@@ -112,8 +112,12 @@ FORM_LABELS = {
 _LABEL_END = re.compile(r"[(/]")  # a form label followed by a qualifier: 项目名称(万元), 资金总额/…
 _TITLE = re.compile(r"绩效目标表")
 _TABLE_NUMBER = re.compile(r"^(?:公开表|附表|表)[0-9一二三四五六七八九十]+(?:-\d+)?$")
-_UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]")
+_UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]|单位[:](?:万元|元)$")
 _YEAR_LINE = re.compile(r"^\d{4}年度?$")
+_YEAR_SUBTITLE = re.compile(r"^\(\d{4}年度?\)$")  # （2026年度） under a form's title
+_META_LABEL = re.compile(r"^(?:部门|单位|预算单位|编制单位)(?:名称)?[:]?$")
+_SPACED_DIGITS = re.compile(r"\d(?: \d){1,3}")  # a page number printed letter-spaced: 2 5
+_META_ROW = re.compile(r"^(?:部门名称|编制单位)[:]?$")  # not 单位名称: a form's field
 _NOTE = re.compile(r"^(?:注|备注|说明)\d*[:]")
 _TWO_DECIMALS = re.compile(r"\.\d\d$")
 _SEQ = re.compile(r"^\d{1,3}$")
@@ -337,6 +341,7 @@ class Tail:
     unit: str | None
     weight: Decimal | None
     direction: str | None
+    value: Decimal | None = None  # the target's number, where the cell prints more than the number
 
 
 def parse_tail(cells: list[Cell], row: Row) -> Tail | None:
@@ -358,13 +363,32 @@ def parse_tail(cells: list[Cell], row: Row) -> Tail | None:
 
 
 def find_tail(cells: list[Cell], row: Row) -> tuple[int, Tail | None]:
-    """Index of the first operator cell that a well-formed tail starts at (len(cells) if none)."""
+    """Index of the first operator cell that a well-formed tail starts at (len(cells) if none); else of
+    a last cell that prints operator, number and unit together (≥90%, ≤44.47万元, =5座, 100%)."""
     for j, cell in enumerate(cells):
         if operator_of(cell.text) is not None:
             tail = parse_tail(cells[j:], row)
             if tail is not None:
                 return j, tail
-    return len(cells), None
+    return combined_tail(cells)
+
+
+_COMBINED = re.compile(r"^(?P<op>>=|<=|≥|≤|≧|≦|=|>|<)?\s*(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s]{0,6})$")
+
+
+def combined_tail(cells: list[Cell]) -> tuple[int, Tail | None]:
+    """The tail of a row whose target cell prints operator, number and unit in one (≥90%): the last
+    cell (after it only a weight and a direction), with at least a name before it."""
+    rest = list(cells)
+    direction = rest.pop().text if rest and rest[-1].key in DIRECTIONS else None
+    if len(rest) < 2:
+        return len(cells), None
+    m = _COMBINED.match(unicodedata.normalize("NFKC", plain_latex(rest[-1].text)).strip())
+    if m is None or (m["op"] is None and not m["unit"]):
+        return len(cells), None  # a bare number is no target: a weight, a page number, an amount
+    op = OPERATORS.get(m["op"] or "=", "=")
+    target = re.sub(r"^\s*(?:>=|<=|≥|≤|≧|≦|=|>|<)\s*", "", rest[-1].text.strip())  # as printed, without the operator
+    return len(rest) - 1, Tail(op, target, m["unit"] or None, None, direction, parse_amount(m["num"]))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -407,6 +431,7 @@ class PerformanceParser:
 
     def __init__(self, doc_id: str, table_id: str, kind: str):
         self.doc_id, self.table_id, self.kind = doc_id, table_id, kind
+        self.page_numbers: set[int] = set()  # lines that are page numbers (see _page_numbers)
         self.goals: list[GoalDraft] = []
         self.unparsed: list[UnparsedLine] = []
         self.grammar = "split"  # until a header says "combined"
@@ -500,10 +525,15 @@ class PerformanceParser:
     # -- lines that carry no data ------------------------------------------------------------------
 
     def structural(self, row: Row) -> bool:
-        """Title, table number, page number, unit note, note, year line."""
+        """Title, table number, page number, unit note, note, year line, the publisher's name line."""
+        if row.line.number in self.page_numbers or _SPACED_DIGITS.fullmatch(row.text.strip()):
+            return True
         if not row.spaced and len(row.cells) > 1:
-            return False
+            filled = [c for c in row.cells if c.key]
+            return len(filled) == 2 and bool(_META_ROW.match(filled[0].key))  # 部门名称 | 广州市…局
         key = match_key(row.text)
+        if _YEAR_SUBTITLE.match(key) or (_META_LABEL.match(key.split(":")[0] + ":") and "单位:" in key):
+            return True
         if _UNIT_NOTE.search(key):
             self.amount_unit = "元" if key.endswith("元") and not key.endswith("万元") else "万元"
             return True
@@ -739,7 +769,7 @@ class PerformanceParser:
     def complete(self, ind: IndicatorDraft, tail: Tail) -> None:
         ind.operator = tail.operator
         ind.target = tail.target
-        ind.target_value = number_of(tail.target)
+        ind.target_value = tail.value if tail.value is not None else number_of(tail.target)
         ind.target_unit = tail.unit
         ind.weight = tail.weight
         ind.direction = tail.direction
@@ -890,6 +920,24 @@ def form_role(key: str) -> str | None:
     return FORM_LABELS.get(key[: cut.start()]) if cut else None
 
 
+def _page_numbers(lines: list[Line]) -> set[int]:
+    """Bare numbers printed last on a page (the line before the page break or the region's end, blanks
+    aside): page numbers,
+    which a performance table's 序号 or weight cells are not (they share a row with the indicator)."""
+    out: set[int] = set()
+    last: Line | None = None
+    for line in lines:
+        if "\f" in line.text and not line.text.strip():
+            if last is not None and last.text.strip().isdigit() and len(last.text.strip()) <= 4:
+                out.add(last.number)
+            last = None
+        elif line.text.strip():
+            last = line
+    if last is not None and last.text.strip().isdigit() and len(last.text.strip()) <= 4:
+        out.add(last.number)  # the region ends where the page does
+    return out
+
+
 def parse_performance(
     doc_id: str, table_id: str, kind: str, lines: list[Line]
 ) -> tuple[list[PerformanceGoal], list[PerformanceIndicator], list[UnparsedLine]]:
@@ -902,6 +950,7 @@ def parse_performance(
     from pipeline.performance_cells import is_one_cell_per_line, rebuild_rows
 
     parser = PerformanceParser(doc_id, table_id, kind)
+    parser.page_numbers = _page_numbers(lines)
     if is_one_cell_per_line(lines):
         rebuilt = rebuild_rows(lines)
         lines = rebuilt.lines

@@ -92,8 +92,8 @@ def _has_body(lines: list[Line], start: int, end: int) -> bool:
     seen = 0
     for line in lines[start:end]:
         key = line.key
-        if not key or is_page_number(line.text, bare=False):
-            continue  # a contents page's number (- 1 -) is no row of amounts
+        if not key or is_page_number(line.text):
+            continue  # a page's number (- 1 -, 25, 2 5) is no row of amounts
         if UNIT_RE.search(key) or EMPTY_NOTE_RE.search(key) or BODY_HINT_RE.search(key):
             return True
         if any(is_amount(t) for t in strip_markup(line.text).split()):
