@@ -110,7 +110,7 @@ FORM_LABELS = {
 }  # fmt: skip
 
 _LABEL_END = re.compile(r"[(/]")  # a form label followed by a qualifier: 项目名称(万元), 资金总额/…
-_TITLE = re.compile(r"绩效目标表")
+_TITLE = re.compile(r"绩效(?:目标)?(?:表|申报表)")
 _TABLE_NUMBER = re.compile(r"^(?:公开表|附表|表)[0-9一二三四五六七八九十]+(?:-\d+)?$")
 _UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]|单位[:](?:万元|元)$")
 _YEAR_LINE = re.compile(r"^\d{4}年度?$")
@@ -744,11 +744,23 @@ class PerformanceParser:
         ind = IndicatorDraft(row.line.number, self.level1, self.level2, [row.line])
         rest = body[i:]
         j, tail = find_tail(rest, row)
+        if tail is None:
+            j, tail = self.worded_target(rest)
         ind.name = row.join(rest[:j])
         if tail is None:
             self.open = ind
         else:
             self.complete(ind, tail)
+
+    def worded_target(self, cells: list[Cell]) -> tuple[int, Tail | None]:
+        """A target in words (效果显著, 有效保障) in the header's 指标值 column of an exact row, after the name:
+        a qualitative (定性) target."""
+        target_col = next((col for key, col in self.columns.items() if _TARGET_HEADER.match(key)), None)
+        filled = [c for c in cells if c.key]
+        if target_col is None or len(filled) < 2 or filled[-1].col != target_col or number_of(filled[-1].text) \
+                is not None or operator_of(filled[-1].text) is not None:
+            return len(cells), None
+        return cells.index(filled[-1]), Tail("定性", filled[-1].text.strip(), None, None, None)
 
     def continue_open(self, row: Row) -> None:
         ind = self.open

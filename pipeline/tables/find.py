@@ -138,7 +138,8 @@ def find_tables(lines: list[Line]) -> Layout:
         if i in carried:
             number, start = carried[i]
         prev = tables[-1] if tables else None
-        if prev and prev.kind is kind and _continues(prev, number, start, kind):
+        if prev and prev.kind is kind and (_continues(prev, number, start, kind)
+                                           or _form_continues(prev, lines, i, nxt)):
             prev.continuations.append(i)
             prev.end = nxt
             continue
@@ -176,6 +177,32 @@ def _continues(prev: TableRegion, number: str | None, start: int, kind: TableKin
     return prev.number is None and number is None and kind.shape != "performance"
 
 
+FORM_START_RE = re.compile(r"项目名称|单位名称|部门名称|一级指标|项目支出|预算单位|主管部门|资金|年度目标|总体目标")
+YEAR_SUBTITLE_RE = re.compile(r"^\(?\d{4}年度?\)?$")
+MARKUP_ONLY_RE = re.compile(r"(?:</?(?:table|thead|tbody)[^>]*>\s*)+|\|?[\s:|-]*-{3,}[\s:|-]*\|?")
+
+
+def _form_continues(prev: TableRegion, lines: list[Line], i: int, nxt: int) -> bool:
+    """A performance form's title printed again at the top of the next page, above more indicator rows
+    (no project name, no header): the same form goes on."""
+    if prev.kind.shape != "performance" or prev.end < i - 4:
+        return False
+    for line in lines[i + 1:nxt]:
+        key = line.key
+        if (not key or YEAR_SUBTITLE_RE.match(key) or match_kind(key) is prev.kind or is_page_number(line.text)
+                or MARKUP_ONLY_RE.fullmatch(line.text.strip())):
+            continue
+        return not FORM_START_RE.search(key)
+    return False
+
+
+# A heading of the narrative after the last performance form: 2.有关情况说明, 八、其他特殊事项说明, 第四部分 …
+NARRATIVE_HEADING_RE = re.compile(
+    r"^(?:(?:[一二三四五六七八九十]+、|\d+[.、．]|\([一二三四五六七八九十\d]+\))[^，。；,;]{0,24}(?:说明|名词解释|其他.{0,8}事项)"
+    r"|第[一二三四五六七八九十]+部分)"
+)
+
+
 def _trim_end(lines: list[Line], t: TableRegion) -> int:
     """Stop a region where the narrative begins (a sentence or a 情况说明 heading below a table that is
     not a performance table, whose cells hold sentences; a note that the table is empty stays in it),
@@ -186,6 +213,11 @@ def _trim_end(lines: list[Line], t: TableRegion) -> int:
             key = lines[j].key
             if (NARRATIVE_RE.search(key) and not EMPTY_NOTE_RE.search(key)
                     and not any(is_amount(x) for x in strip_markup(lines[j].text).split())):
+                end = j
+                break
+    else:  # cells of a performance table hold sentences: only a heading of the narrative ends it
+        for j in range(t.title_line + 1, end):
+            if "\t" not in lines[j].text and NARRATIVE_HEADING_RE.match(lines[j].key):
                 end = j
                 break
     while end > t.title_line + 1 and (not lines[end - 1].key or _is_number_only(lines[end - 1])):
