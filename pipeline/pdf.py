@@ -5,7 +5,9 @@ Per page, in reading order (top to bottom):
 - each ruled table found by pdfplumber becomes tab-separated rows with every cell kept, empty and merged
   cells included (exact columns, like the tab-separated samples), a cell's wrapped lines rejoined;
 - the text outside the tables becomes lines, a paragraph's wrapped lines rejoined into one line (so a
-  number or a sentence of the 情况说明 is never cut in two by the page width).
+  number or a sentence of the 情况说明 is never cut in two by the page width);
+- text painted outside its clipping path (a merged cell's overflow at a page break) is left out: it is
+  not on the page (`pdf_clip.py`).
 
 Pages are separated by a line holding a form feed (``\\f``). `source_line` of a fact read from a PDF is
 its line in this extracted text (written to ``build/extracted/<doc_id>.txt``) and `source_page` its page.
@@ -60,7 +62,8 @@ class ExtractedText:
 @lru_cache(maxsize=1)
 def extractor_id() -> str:
     """What the extracted text depends on besides the PDF: this module's code and the library versions."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    here = Path(__file__).parent
+    code = hashlib.sha256(b"".join((here / name).read_bytes() for name in ("pdf.py", "pdf_clip.py"))).hexdigest()[:16]
     return f"pdf-{code}-pdfplumber-{metadata.version('pdfplumber')}-pdfminer-{metadata.version('pdfminer.six')}"
 
 
@@ -68,6 +71,9 @@ def extract_pdf(path: Path) -> ExtractedText:
     """Extract one PDF (not cached). Raises `UnreadableInput` for a file that is not a readable PDF."""
     import pdfplumber  # imported here: a build that reuses every result never pays for it
 
+    from .pdf_clip import install
+
+    install()  # text painted outside its clipping path is not on the page
     lines: list[str] = []
     pages: list[int] = []
     try:
