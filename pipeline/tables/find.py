@@ -144,10 +144,18 @@ def find_tables(lines: list[Line]) -> Layout:
             prev.end = nxt
             continue
         tables.append(TableRegion(kind, number, title, i, start, nxt))
+    tables = _one_per_fund(tables)
     for t in tables:
         t.end = _trim_end(lines, t)
         t.empty_note = any(_is_empty_note(lines[j].key) for j in range(t.title_line + 1, t.end))
     return Layout(tables, listed, parts)
+
+
+def _one_per_fund(tables: list[TableRegion]) -> list[TableRegion]:
+    """A one-fund kind printed twice (一般公共预算基本支出情况表 and 基本支出预算情况表 of all funds): the table
+    whose title names the fund is that kind; the other is a table outside the standard set."""
+    named = {t.kind.kind for t in tables if t.kind.fund and t.kind.fund in t.title.replace(" ", "")}
+    return [t for t in tables if not (t.kind.kind in named and t.kind.fund not in t.title.replace(" ", ""))]
 
 
 def _is_empty_note(key: str) -> bool:

@@ -834,7 +834,7 @@ def _project(ctx: Context, seg: Segment) -> None:
 
 
 def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
-    left, right = _side_models(_header_tokens(header))
+    left, right = _side_models(_header_tokens(header), _printed_side_labels(header))
     right_label_pos = 1 + len(left.leaves)
     segs = _without_bad_amounts(ctx, _row_segments(rows, two_sided=True, split_at=right_label_pos,
                                                    code_lines=ctx.code_lines))
@@ -876,7 +876,22 @@ def _settle_side(segs: list[Segment], plans: dict[int, list[tuple[int, ...]]], n
         _settle_parts(total, parts, plans, n, step)
 
 
-def _side_models(tokens: list[str]) -> tuple[ColumnModel, ColumnModel]:
+def _printed_side_labels(header: list[Line]) -> tuple[list[str], list[str]] | None:
+    """The column titles printed right of each side's 项目 cell in an exact header row (项目 | 预算 | 项目 |
+    预算), as match keys: the sides' columns where the vocabulary knows none of them."""
+    rows, _ = rows_of(header)
+    for row in rows:
+        keys = [match_key(c.text) for c in row.cells] if row.exact else []
+        items = [i for i, k in enumerate(keys) if k == ITEM]
+        if len(items) == 2:
+            left = [k for k in keys[items[0] + 1:items[1]] if k]
+            right = [k for k in keys[items[1] + 1:] if k]
+            if left and right:
+                return left, right
+    return None
+
+
+def _side_models(tokens: list[str], printed: tuple[list[str], list[str]] | None = None) -> tuple[ColumnModel, ColumnModel]:
     halves: list[list[str]] = [[]]
     for t in tokens:
         if t == ITEM:
@@ -891,9 +906,9 @@ def _side_models(tokens: list[str]) -> tuple[ColumnModel, ColumnModel]:
         left = build_columns(labels[:1])
         right = build_columns(labels[1:] or labels[:1])
     if not left.leaves:
-        left = build_columns(["预算数"])
+        left = build_columns(printed[0] if printed else ["预算数"])
     if not right.leaves:
-        right = build_columns(["预算数"])
+        right = build_columns(printed[1] if printed else ["预算数"])
     return left, right
 
 

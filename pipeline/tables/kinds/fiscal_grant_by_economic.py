@@ -8,8 +8,8 @@ from . import Known, TableKind, pattern
 
 KIND = TableKind(
     "fiscal_grant_by_economic", "财政拨款支出预算表（部门经济分类科目）",
-    pattern(r"财政拨款支出.*经济分类|经济分类.*(预算|支出|情况)表|支出(预算)?表\(按?(部门)?经济分类"), precedence=50,
-    exclude=pattern(r"基本支出|项目支出"),
+    pattern(r"财政拨款(基本)?支出.*(经济分类|经济科目)|经济分类.*(预算|支出|情况)表|支出(预算)?表\(按?(部门)?经济分类"),
+    precedence=50, exclude=pattern(r"一般公共预算基本支出|项目支出"),
     code_kind="economic",
     settled_by=(Known("general_budget_basic", "基本支出"),
                 Known("general_budget_projects", "项目支出"),
