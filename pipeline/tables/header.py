@@ -23,7 +23,7 @@ from .columns import Column, ColumnModel, identities_of
 # Header cells of columns that hold no amounts: the item, its codes, the unit, and row numbers
 NOT_AMOUNT_RE = re.compile(
     r"(?:科目|名称|编码|代码|类别)(?:\(科目\))?$|^(?:项目|[类款项]|备注|说明|行次|栏次|序号|功能分类|经济分类|收入|支出"
-    r"|预算单位|单位|部门|年度|年份)$"
+    r"|预算单位|单位|部门|年度|年份|类型|项目单位|实施单位|[一二三]级项目)$"
 )
 
 # Rows of column numbers under a header (栏次 1 2 3 …, ** | 1 | 2): not a header level

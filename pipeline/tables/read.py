@@ -905,10 +905,12 @@ def _side_models(tokens: list[str], printed: tuple[list[str], list[str]] | None 
         labels = [t for t in tokens if t != LEVEL_BREAK]
         left = build_columns(labels[:1])
         right = build_columns(labels[1:] or labels[:1])
+    if printed and len(printed[0]) > len(left.leaves) and len(printed[1]) > len(right.leaves):
+        left, right = build_columns(printed[0]), build_columns(printed[1])  # titles the vocabulary lacks
     if not left.leaves:
-        left = build_columns(printed[0] if printed else ["预算数"])
+        left = build_columns(["预算数"])
     if not right.leaves:
-        right = build_columns(printed[1] if printed else ["预算数"])
+        right = build_columns(["预算数"])
     return left, right
 
 
