@@ -62,6 +62,7 @@ from pipeline.privacy import mask_optional, mask_personal_data
 from pipeline.records import PerformanceGoal, PerformanceIndicator, UnparsedLine
 from pipeline.text.layout import is_page_number
 from pipeline.text.lines import Line, match_key, strip_markup
+from pipeline.vocabulary import EMPTY_NOTE_RE
 
 # ---------------------------------------------------------------------------------------------------
 # Vocabularies (match keys: NFKC, no whitespace)
@@ -105,7 +106,7 @@ FORM_LABELS = {
     "项目名称": "project", "单位名称": "unit", "实施单位": "unit",
     "中长期目标": "medium", "年度总体目标": "annual", "年度目标": "annual", "总体目标": "annual",
     "项目资金": "funds", "年度主要任务": "funds", "资金总额": "amount", "金额合计": "amount",
-    "主管部门": "", "项目类型": "", "项目级次": "", "开始时间": "", "完成时间": "", "项目负责人": "",
+    "主管部门": "", "项目编码": "", "项目类型": "", "项目级次": "", "开始时间": "", "完成时间": "", "项目负责人": "",
     "联系电话": "", "立项必要性": "", "实施可行性": "", "项目实施内容": "", "项目概况": "", "项目期限": "",
 }  # fmt: skip
 
@@ -117,6 +118,7 @@ _YEAR_LINE = re.compile(r"^\d{4}年度?$")
 _YEAR_SUBTITLE = re.compile(r"^\(\d{4}年度?\)$")  # （2026年度） under a form's title
 _META_LABEL = re.compile(r"^(?:部门|单位|预算单位|编制单位)(?:名称)?[:]?$")
 _SPACED_DIGITS = re.compile(r"\d(?: \d){1,3}")  # a page number printed letter-spaced: 2 5
+_CODE_AND_UNIT = re.compile(r"^\d{3,}[-_－][^\d\s]{2,40}?(?:万元|元)$")  # 606-湖州市交通运输局 万元 under a title
 _META_ROW = re.compile(r"^(?:部门名称|编制单位)[:]?$")  # not 单位名称: a form's field
 _NOTE = re.compile(r"^(?:注|备注|说明)\d*[:]")
 _TWO_DECIMALS = re.compile(r"\.\d\d$")
@@ -432,6 +434,7 @@ class PerformanceParser:
     def __init__(self, doc_id: str, table_id: str, kind: str):
         self.doc_id, self.table_id, self.kind = doc_id, table_id, kind
         self.page_numbers: set[int] = set()  # lines that are page numbers (see _page_numbers)
+        self.empty_note = False
         self.goals: list[GoalDraft] = []
         self.unparsed: list[UnparsedLine] = []
         self.grammar = "split"  # until a header says "combined"
@@ -532,7 +535,11 @@ class PerformanceParser:
             filled = [c for c in row.cells if c.key]
             return len(filled) == 2 and bool(_META_ROW.match(filled[0].key))  # 部门名称 | 广州市…局
         key = match_key(row.text)
-        if _YEAR_SUBTITLE.match(key) or (_META_LABEL.match(key.split(":")[0] + ":") and "单位:" in key):
+        if _YEAR_SUBTITLE.match(key) or (_META_LABEL.match(key.split(":")[0] + ":") and "单位:" in key) \
+                or _CODE_AND_UNIT.match(key):
+            return True
+        if EMPTY_NOTE_RE.search(key) and not self.goals:
+            self.empty_note = True  # 本部门无…项目，不涉及: the table is printed empty
             return True
         if _UNIT_NOTE.search(key):
             self.amount_unit = "元" if key.endswith("元") and not key.endswith("万元") else "万元"

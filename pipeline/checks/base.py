@@ -123,7 +123,10 @@ class Ledger:
         if not hits:
             return None
         year = self.result.document.fiscal_year  # a table printing two years: this year's column
-        return min(hits, key=lambda f: (f.fiscal_year not in (None, year), f.column_path.count("/"), f.column_path))
+        this_year = [f for f in hits if f.fiscal_year in (None, year)]
+        if not this_year and any(f.fiscal_year in (None, year) for f in row.values()):
+            return None  # this year's cell is blank: last year's figure is not this year's
+        return min(this_year or hits, key=lambda f: (f.column_path.count("/"), f.column_path))
 
     def step(self, fact: BudgetFact) -> Decimal:
         """One unit of the last printed decimal of a fact, in 万元."""
