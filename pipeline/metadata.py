@@ -40,7 +40,8 @@ _CJK = r"\u4e00-\u9fff"
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _CONTENTS = re.compile(r"^目录$")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十\d]+部分")
-_LABEL_CELL = re.compile(r"^(主管部门|实施单位|单位名称|部门名称|预算单位|主管单位)(?:\s*[:：]\s*(.*))?$")
+_LABEL_CELL = re.compile(r"^(主管部门|实施单位|单位名称|部门名称|预算单位|主管单位|编制单位|部门（单位）|部门)(?:\s*[:：]\s*(.*))?$")
+_UNIT_AFTER = re.compile(r"\s*(?:金额)?单位\s*[:：].*$")  # 部门名称：深圳市信访局 单位：万元
 # what an organisation's name ends with (a column header or a number does not)
 _ORG_NAME = re.compile(
     rf"^[{_CJK}（）()A-Za-z0-9]{{3,}}(?:局|中心|厅|委员会|委|办公室|办|院|站|所|会|部|处|队|馆|校|社|室|组|府|司|署"
@@ -73,6 +74,16 @@ def _clean(text: str) -> str:
 def _cells(line: Line) -> list[str]:
     """The tab-separated cells of a table row, cleaned, empty ones dropped."""
     return [c for c in (_clean(c) for c in line.text.split("\t")) if c]
+
+
+def _is_org(name: str) -> bool:
+    """An organisation's name, an alias in brackets after it allowed (…研究院（上海市统计数据管理中心）)."""
+    return bool(_ORG_NAME.match(re.sub(r"[（(][^（()）]*[)）]$", "", name)))
+
+
+def _unit_name(text: str) -> str:
+    """A publisher's name without the （本级） that marks a department's own body, nor stray punctuation."""
+    return re.sub(r"[（(]本级[)）]$", "", text.strip("．.。、，,:： "))
 
 
 def _name(text: str) -> str:
@@ -147,6 +158,17 @@ def _body_kind(lines: list[Line]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _tables_kind(lines: list[Line]) -> str | None:
+    """A tables-only file without a cover (预算01表 收支总表 …): 部门预算 where its tables are a department's
+    (部门名称, 部门整体支出绩效目标表), 单位预算 where they are a unit's."""
+    keys = [line.key for line in lines]
+    if any(k.startswith("部门名称") or "部门整体支出绩效目标表" in k for k in keys):
+        return "部门预算"
+    if any(k.startswith("单位名称") or "单位整体支出绩效目标表" in k for k in keys):
+        return "单位预算"
+    return None
+
+
 def _label_values(lines: list[Line]) -> list[tuple[str, str]]:
     """(label, value) of every label cell (主管部门 / 实施单位 / 单位名称 …), in order: the value printed after
     the label in its cell, else the next cell, else "". Read once per document for all the labels."""
@@ -157,8 +179,9 @@ def _label_values(lines: list[Line]) -> list[tuple[str, str]]:
         cells = _cells(line)
         for k, cell in enumerate(cells):
             m = _LABEL_CELL.match(cell)
-            if m:
-                found.append((m.group(1), m.group(2) or (cells[k + 1] if k + 1 < len(cells) else "")))
+            if m and (m.group(2) is not None or m.group(1) != "部门"):
+                value = m.group(2) or (cells[k + 1] if k + 1 < len(cells) else "")
+                found.append((m.group(1), _UNIT_AFTER.sub("", value)))
     return found
 
 
@@ -169,7 +192,7 @@ def _labels(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
         if not value:
             continue
         value = _name(value)
-        if _ORG_NAME.match(value):
+        if _is_org(value):
             found.setdefault(label, [])
             if value not in found[label]:
                 found[label].append(value)
@@ -198,10 +221,11 @@ def _publisher_from_title(title: str) -> str | None:
     if cut < 0:
         return None
     text = text[:cut]
-    text = re.sub(r"(?:（部门）|\(部门\)|部门|单位|本级)$", "", text)
-    text = re.sub(r"年$", "", text)
+    text = re.sub(r"(?:（部门）|\(部门\)|部门整体|部门|单位|本级)$", "", text)
+    text = re.sub(r"(?:19|20)\d{2}$|年$", "", text)
+    text = re.sub(r"(?:（部门）|\(部门\)|部门|单位)$", "", text)  # 北京市医疗保障局部门 2026 年度部门预算
     text = _name(text)
-    return text if len(text) >= 2 else None
+    return text if len(text) >= 2 and _is_org(_unit_name(text)) else None
 
 
 def region_of(name: str | None) -> tuple[str | None, str | None]:
@@ -238,6 +262,27 @@ def region_of(name: str | None) -> tuple[str | None, str | None]:
     return "".join(parts), level
 
 
+# a place name where a name or a clause begins (北京市…局, 中共北京市委, 是北京市…): not the tail of a word
+_PLACE_IN_TEXT = re.compile(rf"(?:^|(?<=[，。、：；（(“\"的是为在共]))(?:北京市|天津市|上海市|重庆市|[{_CJK}]{{2,3}}省|[{_CJK}]{{2,3}}市)")
+
+
+def _most_named_region(lines: list[Line]) -> tuple[str | None, str | None]:
+    """The province or city the text names most (北京市 in a narrative whose publisher is 首都绿化委员会办公室),
+    when neither the publisher nor the title starts with one; at least three times."""
+    counts = Counter(m.group(0) for line in lines[:400] for m in _PLACE_IN_TEXT.finditer(line.key))
+    for place, n in counts.most_common(3):
+        region, level = region_of(place)
+        if n >= 3 and region == place:
+            return region, level
+    return None, None
+
+
+def _most_named_year(lines: list[Line]) -> int | None:
+    """The budget year a file without a cover names most often (（2026年度） of its performance tables)."""
+    counts = Counter(int(m.group(1)) for line in lines for m in _YEAR.finditer(line.key))
+    return counts.most_common(1)[0][0] if counts else None
+
+
 def read_metadata(lines: list[Line]) -> dict:
     """The document's own metadata (see the module docstring for each key)."""
     head = lines[:_HEAD_LINES]
@@ -256,7 +301,8 @@ def read_metadata(lines: list[Line]) -> dict:
                 fiscal_year = int(m.group(1))
                 break
 
-    kind = _kind(title_key) or _kind("".join(match_key(line.text) for line in head)) or _body_kind(lines)
+    kind = _kind(title_key) or _kind("".join(match_key(line.text) for line in head)) or _body_kind(lines) \
+        or _tables_kind(lines)
 
     pairs = _label_values(lines)
     labels = _labels(pairs)
@@ -270,9 +316,12 @@ def read_metadata(lines: list[Line]) -> dict:
     if kind in ("项目绩效目标", "整体绩效目标") and supervisor:
         publisher = supervisor
     if publisher is None and title:
-        publisher = _publisher_from_title(title)
+        # a cover printed twice (2026 年度苏州市审计局部门预算公开 / 苏州市审计局2026年度部门预算公开): its first
+        # whole line; else the lines joined (a title broken inside a word: …（本级）部 / 门预算)
+        publisher = next((p for line in title_block if (p := _publisher_from_title(_clean(line.text)))), None) \
+            or _publisher_from_title(title)
     if publisher is None:
-        for label in ("部门名称", "单位名称", "预算单位", "实施单位"):
+        for label in ("部门名称", "单位名称", "预算单位", "编制单位", "部门（单位）", "部门", "实施单位"):
             if labels.get(label):
                 publisher = labels[label][0]
                 break
@@ -287,11 +336,17 @@ def read_metadata(lines: list[Line]) -> dict:
     if not units and publisher:
         units = [publisher]
 
+    if publisher:
+        publisher = _unit_name(publisher)
     region, admin_level = region_of(publisher)
     if region is None:
         region, admin_level = region_of(title)
     if region is None:
         region, admin_level = region_of(supervisor)
+    if region is None:
+        region, admin_level = _most_named_region(lines)
+    if fiscal_year is None:
+        fiscal_year = _most_named_year(lines)
 
     return {
         "title": title,

@@ -123,3 +123,37 @@ def test_derive_doc_id_is_stable_ascii():
     assert derive_doc_id({}, sha_b) == "unknown-unknown-unknown-98c4b7-b2b2b2b2"
     # the same publisher's documents share the part before the content hash
     assert derive_doc_id(a, sha_b).rsplit("-", 1)[0] == ida.rsplit("-", 1)[0]
+
+
+def _read(text: str) -> dict:
+    return read_metadata(split_lines(text))
+
+
+def test_publisher_printed_as_budget_unit_under_a_generic_cover():
+    # 上海's template: the cover names no unit; the line under it does
+    meta = _read("上海市2026年市级单位预算\n预算单位：上海市统计和大数据研究院（上海市统计数据管理中心）\n\n目 录\n一、单位主要职能\n")
+    assert meta["publisher"] == "上海市统计和大数据研究院（上海市统计数据管理中心）"
+    assert (meta["region"], meta["fiscal_year"], meta["kind"]) == ("上海市", 2026, "单位预算")
+
+
+def test_cover_printed_twice_and_the_own_body_mark():
+    meta = _read("2026 年度苏州市审计局部门预算公开\n\n苏州市审计局2026年度部门预算公开\n目 录\n第一部分 部门概况\n")
+    assert (meta["publisher"], meta["fiscal_year"], meta["kind"]) == ("苏州市审计局", 2026, "部门预算")
+    meta = _read("长春市信访局（本级） 2026年度部门预算公开\n目 录\n")
+    assert (meta["publisher"], meta["region"]) == ("长春市信访局", "长春市")
+
+
+def test_tables_file_without_a_cover_reads_year_kind_and_publisher_from_its_tables():
+    rows = "".join(f"\t2010{n:03d}-行政运行\t{n}.000000\t\n" for n in range(80))  # the tables, far above 预算13表
+    text = ("\t预算01表 收支总表\t\t\t\n\t\t\t\t金额单位：万元\n\t收 入\t\t支 出\t\n" + rows +
+            "\t预算13表 部门整体支出绩效目标表\t\n\t（2026年度）\t\n部门名称\t北京市审计局\t\n")
+    meta = _read(text)
+    assert (meta["publisher"], meta["region"], meta["fiscal_year"], meta["kind"]) == (
+        "北京市审计局", "北京市", 2026, "部门预算")
+
+
+def test_region_named_in_the_text_when_the_publisher_has_no_place_prefix():
+    lines = "首都绿化委员会办公室2026年度部门预算\n目 录\n" + "首都绿化委员会办公室是北京市政府的议事协调机构。\n" * 3
+    meta = _read(lines)
+    assert meta["publisher"] == "首都绿化委员会办公室"
+    assert (meta["region"], meta["admin_level"]) == ("北京市", "province")
