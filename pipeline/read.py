@@ -21,6 +21,7 @@ from .tables.find import TableRegion, find_tables, unit_of
 from .tables.kinds import KINDS
 from .tables.read import TableResult, income_sources, read_table
 from .text.decode import read_text
+from .text.layout import one_row_per_line
 from .text.lines import Line, match_key, split_lines
 
 FUND_KINDS = {k.kind: k.fund for k in KINDS if k.fund in ("政府性基金预算", "国有资本经营预算")}
@@ -46,6 +47,7 @@ def read_document(path: Path, catalog_entry: dict | None = None, timings: Timing
 
 def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings: Timings) -> DocumentResult:
     t0 = time.perf_counter()
+    lines = one_row_per_line(lines)
     meta = metadata.read_metadata(lines)
     layout = find_tables(lines)
     doc = _document(path, sha256, entry, meta, unit_of(lines, 0, len(lines)) or "万元")

@@ -10,6 +10,9 @@ check that the reader gets the same facts from every layout:
 * ``to_cell_per_line``  -- PyMuPDF ``get_text()``
 * ``to_markdown``       -- marker / docling markdown pipe tables
 * ``to_html``           -- MinerU HTML tables
+* ``to_html_inline``    -- MinerU HTML, one whole ``<table>…</table>`` per line
+* ``to_markdown_br``    -- pymupdf4llm markdown: cells broken with ``<br>``, the header row repeated
+* ``to_layout_wide``    -- ``pdftotext -layout`` with wide gaps between columns
 
 Rules shared by all converters:
 
@@ -34,7 +37,10 @@ __all__ = [
     "display_width",
     "to_cell_per_line",
     "to_html",
+    "to_html_inline",
+    "to_layout_wide",
     "to_markdown",
+    "to_markdown_br",
     "to_space_aligned",
     "to_space_collapsed",
 ]
@@ -172,6 +178,54 @@ def to_html(text: str) -> str:
     return _convert(text, _html_block)
 
 
+def _html_inline_block(rows: Rows) -> list[str]:
+    return ["<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows) + "</table>"]
+
+
+def to_html_inline(text: str) -> str:
+    """Each block becomes one whole ``<table>…</table>`` on a single line, as MinerU writes it."""
+    return _convert(text, _html_inline_block)
+
+
+def _broken(cell: str) -> str:
+    """A long text cell broken over two lines inside its box: ``行政事业<br>单位医疗``."""
+    text = cell.strip()
+    if len(text) < 6 or any(ch.isdigit() for ch in text) or "<" in text:
+        return cell
+    half = len(text) // 2
+    return f"{text[:half]}<br>{text[half:]}"
+
+
+def _is_number(cell: str) -> bool:
+    return cell.strip().replace(",", "").replace(".", "", 1).lstrip("-").isdigit()
+
+
+def _markdown_br_block(rows: Rows) -> list[str]:
+    indicators = any(word in c for row in rows for c in row for word in ("指标", "项目名称", "绩效"))
+    if indicators or sum(sum(_is_number(c) for c in row) >= 2 for row in rows) < 3:
+        return _markdown_block(rows)  # a performance form or a note, not a budget table: as marker writes it
+    lines = _markdown_block([[_broken(c) for c in row] for row in rows])
+    if len(rows) > 6 and not any(_is_number(c) for c in rows[0]):  # the header again after a page break
+        lines.insert(2 + (len(rows) - 1) // 2, lines[0])
+    return lines
+
+
+def to_markdown_br(text: str) -> str:
+    """Markdown pipe tables as pymupdf4llm writes them: in budget tables (blocks with rows of amounts) a
+    cell's wrapped lines joined with ``<br>`` and the first row (the header) repeated in the middle of a
+    long table, as after a page break; other blocks as ``to_markdown``."""
+    return _convert(text, _markdown_br_block)
+
+
+def _wide_block(rows: Rows) -> list[str]:
+    return [line.replace(COLUMN_GAP, " " * 7) for line in _aligned_block(rows)]
+
+
+def to_layout_wide(text: str) -> str:
+    """``pdftotext -layout`` of a wide page: columns further apart (seven spaces between them)."""
+    return _convert(text, _wide_block)
+
+
 LAYOUTS: dict[str, Callable[[str], str]] = {
     "tab": lambda t: t,
     "space_aligned": to_space_aligned,
@@ -179,4 +233,7 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "cell_per_line": to_cell_per_line,
     "markdown": to_markdown,
     "html": to_html,
+    "html_inline": to_html_inline,
+    "markdown_br": to_markdown_br,
+    "layout_wide": to_layout_wide,
 }

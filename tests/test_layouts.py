@@ -24,8 +24,8 @@ SHENZHEN = "shenzhen-public-credit-center-2022"
 SHANGHAI = "shanghai-finance-bureau-2025"
 NANTONG = "nantong-samr-projects-2024"
 SOURCES = [SAMR, SHENZHEN, SHANGHAI, NANTONG]
-EXACT = ["markdown", "html"]  # cells keep their positions
-COLLAPSED = ["space_aligned", "space_collapsed"]  # empty cells vanish; numbers placed by arithmetic
+EXACT = ["markdown", "html", "html_inline", "markdown_br"]  # cells keep their positions
+COLLAPSED = ["space_aligned", "space_collapsed", "layout_wide"]  # empty cells vanish; placed by arithmetic
 
 
 @cache

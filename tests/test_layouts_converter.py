@@ -143,7 +143,8 @@ def test_non_tab_lines_unchanged(name):
 
 
 def test_layout_names():
-    assert list(LAYOUTS) == ["tab", "space_aligned", "space_collapsed", "cell_per_line", "markdown", "html"]
+    assert list(LAYOUTS) == ["tab", "space_aligned", "space_collapsed", "cell_per_line", "markdown", "html",
+                            "html_inline", "markdown_br", "layout_wide"]
     assert LAYOUTS["tab"]("a\tb\n") == "a\tb\n"
 
 

@@ -73,6 +73,30 @@ def is_page_number(text: str, bare: bool = True) -> bool:
     return False
 
 
+_TR_START_RE = re.compile(r"<tr\b", re.IGNORECASE)
+
+
+def one_row_per_line(lines: list[Line]) -> list[Line]:
+    """Lines holding a whole HTML table (MinerU writes one ``<table>…</table>`` per line), cut into one line
+    per ``<tr>`` row, each keeping the line's number: the readers then meet the rows as they meet a table
+    written one row per line (its source_line is still the line the row is printed on)."""
+    if not any(len(_TR_START_RE.findall(line.text)) > 1 for line in lines):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        starts = [m.start() for m in _TR_START_RE.finditer(line.text)]
+        if len(starts) < 2:
+            out.append(line)
+            continue
+        cuts = [0, *starts, len(line.text)] if starts[0] > 0 else [*starts, len(line.text)]
+        ends = [m.end() for m in TR_RE.finditer(line.text)]
+        if ends and ends[-1] < len(line.text):
+            cuts.insert(-1, ends[-1])  # the table's closing tags after its last row
+        out.extend(Line(line.number, piece) for a, b in zip(cuts, cuts[1:], strict=False)
+                   if (piece := line.text[a:b]).strip())
+    return out
+
+
 def rows_of(lines: list[Line]) -> tuple[list[Row], list[int]]:
     """Rows of a region's lines, and the line numbers consumed as pure markup (table tags, separators)."""
     if any("<tr" in line.text.lower() for line in lines):
