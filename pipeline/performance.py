@@ -148,6 +148,7 @@ _QUANTITY = re.compile(r"^(?:>=|<=|≥|≤|=|>|<)?[-−]?\d[\d,]*(?:\.\d+)?%?$")
 _QUALIFIED = re.compile(r"(?:内|以上|以下|前|后|左右|起|止)$")
 
 REASON_OPEN_INDICATOR = "indicator row without an operator and target"
+REASON_NAMELESS = "indicator row without its name (三级指标): a target alone"
 REASON_NO_AMOUNT = "text that is no indicator and heads no goal (no amount line follows it)"
 REASON_NO_TARGET = "indicator row without a target"
 REASON_NO_GOAL = "continuation text before any goal"
@@ -485,6 +486,10 @@ class PerformanceParser:
             goal_id = f"{self.table_id}-g{n:02d}"
             goals.append(self.goal_record(goal_id, draft))
             for ind in draft.indicators:
+                if not ind.name.strip():  # a target without its 三级指标: no indicator to publish
+                    for line in ind.lines:
+                        self.reject(line, REASON_NAMELESS)
+                    continue
                 indicators.append(self.indicator_record(goal_id, len(indicators) + 1, ind))
         self.unparsed.sort(key=lambda u: u.source_line)
         return goals, indicators, self.unparsed

@@ -558,3 +558,24 @@ def test_other_layouts_give_the_same_records(name, layout):
     assert unparsed == []
     assert without_lines(goals) == without_lines(tab_goals)
     assert without_lines(indicators) == without_lines(tab_indicators)
+
+
+def test_a_target_printed_without_its_indicator_name_is_reported_not_published():
+    """Rows of a 北京 项目支出绩效目标表 (2026) whose 三级指标 cell is empty: an indicator without a name would
+    break the published schema (name is required); its lines are reported with the reason instead."""
+    rows = [
+        "\t预算12表 项目支出绩效目标表\t",
+        "\t项目名称\t项目总额\t其中：\t\t绩效目标\t一级指标\t二级指标\t三级指标\t绩效指标性质\t本年绩效指标值\t绩效度量单位",
+        "\t\t\t财政资金\t其他资金\t\t\t\t\t\t\t",
+        "\t11000024T000002784210-专用设备购置\t707.500000\t\t707.500000\t保障检测校准业务的正常开展。\t"
+        "效益指标\t社会效益指标\t设备利用率\t≥\t90\t%",
+        "\t\t\t\t\t\t产出指标\t数量指标\t\t≥\t80\t台/套",
+        "\t\t\t\t\t\t产出指标\t质量指标\t\t≥\t90\t%",
+    ]
+    lines = split_lines("\n".join(rows) + "\n")
+    goals, indicators, unparsed = parse_performance("doc", "t10", "project_performance", lines)
+    assert [i.name for i in indicators] == ["设备利用率"]
+    assert [(u.source_line, u.reason) for u in unparsed] == [
+        (5, "indicator row without its name (三级指标): a target alone"),
+        (6, "indicator row without its name (三级指标): a target alone"),
+    ]
