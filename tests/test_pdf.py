@@ -203,3 +203,36 @@ def test_income_summary_amounts_are_under_the_column_they_are_printed_in(result)
     assert line_82 == {("合计", "127,886,849"), ("财政拨款收入", "127,886,849")}
     measures = {f.measure for f in doc.facts if kinds[f.table_id] == "income_summary"}
     assert measures == {"合计", "财政拨款收入"}
+
+
+def _pdf_with_clipped_text() -> bytes:
+    """A one-page PDF that clips to a rectangle and paints one word inside it and one outside (as a
+    spreadsheet export clips a merged cell's overflow at a page break)."""
+    content = (b"q 50 700 200 50 re W n BT /F1 12 Tf 60 720 Td (VISIBLE) Tj ET "
+               b"BT /F1 12 Tf 60 600 Td (HIDDEN) Tj ET Q BT /F1 12 Tf 60 500 Td (UNCLIPPED) Tj ET")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_text_painted_outside_its_clipping_path_is_not_extracted(tmp_path):
+    path = tmp_path / "clipped.pdf"
+    path.write_bytes(_pdf_with_clipped_text())
+    text = extract_pdf(path).text
+    assert "VISIBLE" in text and "UNCLIPPED" in text  # inside the clip, and after the clip is restored (Q)
+    assert "HIDDEN" not in text
