@@ -50,10 +50,12 @@ OUT = ROOT / "benchmarks" / "corpus" / "figures.csv"
 CACHE = ROOT / "benchmarks" / "corpus" / "cache"
 STAGES = ("extract", "decode", "find", "tables", "glossary", "narrative", "check")
 TABLE_STATUSES = ("parsed", "empty", "missing", "unparsed")
-RECOGNISED = ("disclosure", "no_table_found", "not_a_disclosure", "no_text_layer", "error")
+RECOGNISED = ("disclosure", "narrative_only", "no_table_found", "not_a_disclosure", "no_text_layer", "error")
+EXPECTED = ROOT / "benchmarks" / "corpus_expected.csv"  # hand-checked: what each corpus file is (by its text)
+META = ("publisher", "region", "fiscal_year", "kind")
 CLEAN_CHECKS = Decimal("0.98")  # issue 13: a clean document passes at least 98 % of its checks
-COLUMNS = ("file", "city", "manifest_text_layer", "recognised", "status", "reason", "doc_id", "publisher",
-           "fiscal_year", "kind", *(f"tables_{s}" for s in TABLE_STATUSES), "tables", "facts", "unparsed_lines",
+COLUMNS = ("file", "city", "manifest_text_layer", "expected", "recognised", "status", "reason", "doc_id",
+           "publisher", "region", "fiscal_year", "kind", "department_type", "metadata_wrong", *(f"tables_{s}" for s in TABLE_STATUSES), "tables", "facts", "unparsed_lines",
            "checks_passed", "checks_run", "facts_confirmed", "facts_confirmed_share", "clean",
            *(f"s_{s}" for s in STAGES), "seconds")
 
@@ -99,17 +101,20 @@ def _figures(result) -> dict:
     passed = sum(c.passed for c in result.checks)
     run = len(result.checks)
     if doc.status in ("not_a_disclosure", "no_text_layer"):
-        recognised, reason = doc.status, ""
+        recognised, reason = doc.status, doc.status_reason or ""
+    elif doc.tables_found == 0 and doc.status == "partial":
+        recognised, reason = "narrative_only", doc.status_reason or ""
     elif doc.tables_found == 0:
-        # the reader's status is `failed`: a notice, or a disclosure whose tables it does not know yet
-        recognised, reason = "no_table_found", "no standard table found"
+        # the reader's status is `failed`: a disclosure whose tables it does not know yet
+        recognised, reason = "no_table_found", doc.status_reason or "no standard table found"
     else:
         recognised, reason = "disclosure", ""
     clean = (recognised == "disclosure" and not result.unparsed and not statuses["missing"]
              and not statuses["unparsed"] and (run == 0 or Decimal(passed) / run >= CLEAN_CHECKS))
     return {
         "recognised": recognised, "status": doc.status, "reason": reason, "doc_id": doc.doc_id,
-        "publisher": doc.publisher or "", "fiscal_year": doc.fiscal_year or "", "kind": doc.kind or "",
+        "publisher": doc.publisher or "", "region": doc.region or "", "fiscal_year": doc.fiscal_year or "",
+        "kind": doc.kind or "", "department_type": doc.department_type or "",
         **{f"tables_{s}": statuses[s] for s in TABLE_STATUSES},
         "tables": ";".join(f"{t.kind}:{t.status}" for t in result.tables),
         "facts": len(result.facts), "unparsed_lines": len(result.unparsed),
@@ -158,6 +163,49 @@ def _manifest(folder: Path) -> dict[str, tuple[str, str]]:
 
 
 # ------------------------------------------------------------------------------------------ summaries
+
+
+def load_expected(path: Path | None) -> dict[str, dict]:
+    if path is None or not path.exists():
+        return {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return {r["file"]: r for r in csv.DictReader(f)}
+
+
+def compare(row: dict, expected: dict | None) -> None:
+    """Fill `expected` and `metadata_wrong` (the fields of META the reader got wrong) of a row."""
+    if not expected:
+        return
+    row["expected"] = expected["status"]
+    if expected["status"] in ("disclosure", "narrative_only") and row["recognised"] not in ("error", "no_text_layer"):
+        wrong = [k for k in META if _norm(row.get(k)) != _norm(expected.get(k))]
+        row["metadata_wrong"] = ";".join(f"{k}={row.get(k) or '-'} (expected {expected.get(k) or '-'})" for k in wrong)
+
+
+def _norm(value) -> str:
+    text = unicodedata.normalize("NFKC", str(value or "")).replace(" ", "")
+    return text.replace("（本级）", "").replace("(本级)", "")
+
+
+def expected_summary(rows: list[dict]) -> list[str]:
+    """The figures issue 13's "done when" counts, against the hand-checked expectations."""
+    rows = [r for r in rows if r["expected"]]
+    if not rows:
+        return []
+    right = sum(r["recognised"] == r["expected"] or (r["expected"] == "disclosure" and r["recognised"] == "disclosure")
+                for r in rows)
+    confused = Counter((r["expected"], r["recognised"]) for r in rows if r["recognised"] != r["expected"])
+    discl = [r for r in rows if r["expected"] == "disclosure"]
+    clean = sum(r["clean"] == "yes" for r in discl)
+    shares = [Decimal(r["facts_confirmed_share"]) for r in discl if r["facts_confirmed_share"]]
+    meta = [r for r in rows if r["expected"] in ("disclosure", "narrative_only")]
+    lines = [f"against {EXPECTED.name}: {right}/{len(rows)} files recognised as expected"
+             + ("; " + ", ".join(f"{n} {e}→{g}" for (e, g), n in confused.most_common()) if confused else ""),
+             f"  expected disclosures: {len(discl)}, clean {clean} ({100 * clean / max(1, len(discl)):.1f} %), "
+             f"median facts confirmed {statistics.median(shares) if shares else '-'} (over {len(shares)})",
+             "  metadata read right (of " + str(len(meta)) + " disclosures and narratives): "
+             + ", ".join(f"{k} {sum(k + '=' not in r['metadata_wrong'] for r in meta)}" for k in META)]
+    return lines
 
 
 def file_line(row: dict) -> str:
@@ -213,7 +261,7 @@ def city_summary(rows: list[dict]) -> list[str]:
     cities: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         cities[r["city"]].append(r)
-    head = (f"  {_pad('city', 8)} {'files':>5} {'discl':>5} {'noTab':>5} {'not':>4} {'noTL':>4} {'err':>4} {'w/fct':>5} {'clean':>5} "
+    head = (f"  {_pad('city', 8)} {'files':>5} {'discl':>5} {'narr':>4} {'noTab':>5} {'not':>4} {'noTL':>4} {'err':>4} {'w/fct':>5} {'clean':>5} "
             f"{'facts':>6} {'unparsed':>8} {'checks':>11} {'median':>6} {'sec':>6}")
     lines = [head]
     for city in sorted(cities, key=lambda c: (-len(cities[c]), c)):
@@ -224,7 +272,7 @@ def city_summary(rows: list[dict]) -> list[str]:
         passed = sum(int(r["checks_passed"] or 0) for r in rs)
         run = sum(int(r["checks_run"] or 0) for r in rs)
         lines.append(
-            f"  {_pad(city or '-', 8)} {len(rs):>5} {n['disclosure']:>5} {n['no_table_found']:>5} {n['not_a_disclosure']:>4} {n['no_text_layer']:>4} "
+            f"  {_pad(city or '-', 8)} {len(rs):>5} {n['disclosure']:>5} {n['narrative_only']:>4} {n['no_table_found']:>5} {n['not_a_disclosure']:>4} {n['no_text_layer']:>4} "
             f"{n['error']:>4} {sum(int(r['facts']) > 0 for r in ok):>5} {sum(r['clean'] == 'yes' for r in ok):>5} "
             f"{sum(int(r['facts'] or 0) for r in rs):>6} {sum(int(r['unparsed_lines'] or 0) for r in rs):>8} "
             f"{f'{passed}/{run}':>11} {str(statistics.median(shares)) if shares else '-':>6} "
@@ -243,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-city", type=int, help="read only the first N files of each city (manifest.csv)")
     parser.add_argument("--jobs", type=int, default=1, help="files read in parallel (processes)")
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"PDF extraction cache (default {CACHE})")
+    parser.add_argument("--expected", type=Path, default=EXPECTED,
+                        help=f"what each file is, hand-checked (default {EXPECTED}; used where its file names match)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no line per file")
     args = parser.parse_args(argv)
     if not args.dir.is_dir():
@@ -265,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print(file_line(rows[-1]), flush=True)
     wall = time.perf_counter() - t0
+    expected = load_expected(args.expected)
+    for row in rows:
+        compare(row, expected.get(row["file"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, COLUMNS)
@@ -277,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     if any(r["city"] for r in rows):
         print("per city:")
         print("\n".join(city_summary(rows)))
+    if any(r["expected"] for r in rows):
+        print("\n".join(expected_summary(rows)))
     print(f"per-file figures: {args.out}")
     return 0
 

@@ -52,7 +52,8 @@ CHANGE_RE = re.compile(r"比|增加|减少|增长|下降|增减")
 # Subjects that are also the tail of other names (某服务项目支出, 某中心基本支出): the document's own only when
 # what precedes them is no part of a name (a clause mark, a year, 其中, 安排, 部门 …)
 GENERIC_SUBJECTS = ("projects", "basic", "income_total", "expenditure_total")
-FREE_BEFORE_RE = re.compile(r"[，,。；;：:、（()）\s\d“”\"年中其含是为括排门位算计级本用于的及和与对出入按为]")
+FREE_BEFORE_RE = re.compile(r"[，,。；;：:、（()）\s\d“”\"年中其含是为括排门位算计级本用于的及和与对出入按为"
+                            r"局委办院心厅会处所站队馆校部室]")  # …财政局收入预算: after the publisher's name
 SENTENCE_END = "。；;"
 SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 MAX_GAP = 30
