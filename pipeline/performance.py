@@ -384,6 +384,10 @@ def combined_tail(cells: list[Cell]) -> tuple[int, Tail | None]:
     cell (after it only a weight and a direction), with at least a name before it."""
     rest = list(cells)
     direction = rest.pop().text if rest and rest[-1].key in DIRECTIONS else None
+    weight = None
+    if len(rest) >= 3 and _SEQ.match(rest[-1].text.strip()) and _COMBINED.match(
+            unicodedata.normalize("NFKC", plain_latex(rest[-2].text)).strip() or "-"):
+        weight = number_of(rest.pop().text)  # ≤17万元 | 20: the target, then its weight
     if len(rest) < 2:
         return len(cells), None
     m = _COMBINED.match(unicodedata.normalize("NFKC", plain_latex(rest[-1].text)).strip())
@@ -391,7 +395,7 @@ def combined_tail(cells: list[Cell]) -> tuple[int, Tail | None]:
         return len(cells), None  # a bare number is no target: a weight, a page number, an amount
     op = OPERATORS.get(m["op"] or "=", "=")
     target = re.sub(r"^\s*(?:>=|<=|≥|≤|≧|≦|=|>|<)\s*", "", rest[-1].text.strip())  # as printed, without the operator
-    return len(rest) - 1, Tail(op, target, m["unit"] or None, None, direction, parse_amount(m["num"]))
+    return len(rest) - 1, Tail(op, target, m["unit"] or None, weight, direction, parse_amount(m["num"]))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from ..vocabulary import TOTAL_COLUMN_RE, WAN_PER_UNIT
 
 ZERO = Decimal(0)
 WAN_PER_YUAN = Decimal("0.0001")
+CARRIED_OVER_RE = re.compile(r"上年结转|结转结余|上年结余")
 
 
 
@@ -126,7 +127,9 @@ class Ledger:
         this_year = [f for f in hits if f.fiscal_year in (None, year)]
         if not this_year and any(f.fiscal_year in (None, year) for f in row.values()):
             return None  # this year's cell is blank: last year's figure is not this year's
-        return min(this_year or hits, key=lambda f: (f.column_path.count("/"), f.column_path))
+        # this year's own money before money carried over from last year (当年预算 | 上年结转结余 blocks)
+        return min(this_year or hits, key=lambda f: (CARRIED_OVER_RE.search(f.column_path) is not None,
+                                                      f.column_path.count("/"), f.column_path))
 
     def step(self, fact: BudgetFact) -> Decimal:
         """One unit of the last printed decimal of a fact, in 万元."""

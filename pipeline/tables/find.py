@@ -145,6 +145,9 @@ def find_tables(lines: list[Line]) -> Layout:
             continue
         tables.append(TableRegion(kind, number, title, i, start, nxt))
     tables = _one_per_fund(tables)
+    # a contents (目录) lists its tables one after the other; a lone title without a body is a heading of the
+    # narrative that names a table (（二）部门主管专项资金的绩效目标表), not a listed table
+    listed = [entry for entry in listed if any(0 < abs(entry[3] - other[3]) <= 3 for other in listed)]
     for t in tables:
         t.end = _trim_end(lines, t)
         t.empty_note = any(_is_empty_note(lines[j].key) for j in range(t.title_line + 1, t.end))
