@@ -103,7 +103,7 @@ _STRONG_HEADER = ("一级指标", "三级指标", "指标值", "目标值")
 
 # Form labels → the goal field they fill ("" = printed but not published; "funds" opens a breakdown).
 FORM_LABELS = {
-    "项目名称": "project", "单位名称": "unit", "实施单位": "unit",
+    "项目名称": "project", "专项资金名称": "project", "单位名称": "unit", "实施单位": "unit",
     "中长期目标": "medium", "年度总体目标": "annual", "年度目标": "annual", "总体目标": "annual",
     "项目资金": "funds", "年度主要任务": "funds", "资金总额": "amount", "金额合计": "amount",
     "主管部门": "", "项目编码": "", "项目类型": "", "项目级次": "", "开始时间": "", "完成时间": "", "项目负责人": "",
@@ -376,7 +376,10 @@ def find_tail(cells: list[Cell], row: Row) -> tuple[int, Tail | None]:
     return combined_tail(cells)
 
 
-_COMBINED = re.compile(r"^(?P<op>>=|<=|≥|≤|≧|≦|=|>|<)?\s*(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s]{0,6})$")
+_COMBINED = re.compile(
+    r"^(?P<op>>=|<=|≥|≤|≧|≦|=|>|<)?\s*(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s](?:[^\d]{0,6}[^\d\s])?)?$")
+# an operator before words: a target stated in words (=通过项目的实施，保障业务工作的顺利进行项)
+_WORDED = re.compile(r"^(?P<op>>=|<=|≥|≤|≧|≦|=|>|<)\s*(?P<words>[^\d\s].{2,})$", re.S)
 
 
 def combined_tail(cells: list[Cell]) -> tuple[int, Tail | None]:
@@ -390,12 +393,16 @@ def combined_tail(cells: list[Cell]) -> tuple[int, Tail | None]:
         weight = number_of(rest.pop().text)  # ≤17万元 | 20: the target, then its weight
     if len(rest) < 2:
         return len(cells), None
-    m = _COMBINED.match(unicodedata.normalize("NFKC", plain_latex(rest[-1].text)).strip())
+    printed = unicodedata.normalize("NFKC", plain_latex(rest[-1].text)).strip()
+    m = _COMBINED.match(printed)
+    if m is None and (w := _WORDED.match(printed)):
+        return len(rest) - 1, Tail(OPERATORS[w["op"]], rest[-1].text.strip(), None, weight, direction, None)
     if m is None or (m["op"] is None and not m["unit"]):
         return len(cells), None  # a bare number is no target: a weight, a page number, an amount
     op = OPERATORS.get(m["op"] or "=", "=")
-    target = re.sub(r"^\s*(?:>=|<=|≥|≤|≧|≦|=|>|<)\s*", "", rest[-1].text.strip())  # as printed, without the operator
-    return len(rest) - 1, Tail(op, target, m["unit"] or None, weight, direction, parse_amount(m["num"]))
+    target = rest[-1].text.strip()  # as printed, operator included (as the 指标值 cells of other templates)
+    unit = re.sub(r"\s+", "", m["unit"]) if m["unit"] else None  # 人 次 as printed across a wrap: 人次
+    return len(rest) - 1, Tail(op, target, unit, weight, direction, parse_amount(m["num"]))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -550,6 +557,8 @@ class PerformanceParser:
         if EMPTY_NOTE_RE.search(key) and not self.goals:
             self.empty_note = True  # 本部门无…项目，不涉及: the table is printed empty
             return True
+        if self.empty_note and not self.goals and row.spaced and key.endswith("。") and len(key) <= 40:
+            return True  # the note's sentence wrapped onto the next line
         if _UNIT_NOTE.search(key):
             self.amount_unit = "元" if key.endswith("元") and not key.endswith("万元") else "万元"
             return True
