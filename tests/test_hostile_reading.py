@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DISCLOSURES
+from pdfs import one_page_pdf
 
 from pipeline import narrative
 from pipeline.checks import run_checks
@@ -187,26 +188,10 @@ def encrypted_pdf(user_password: str, text: str = "Budget 2025") -> bytes:
     key = hashlib.md5(padded(user_password) + owner + struct.pack("<i", permissions) + doc_id).digest()[:5]
     stream = _rc4(hashlib.md5(key + b"\x04\x00\x00\x00\x00").digest()[:10],  # object 4, generation 0
                   f"BT /F1 12 Tf 20 50 Td ({text}) Tj ET".encode())
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
-        % (owner.hex().encode(), _rc4(key, PAD).hex().encode(), permissions),
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 6 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, doc_id.hex().encode(), doc_id.hex().encode(), xref)
-    return bytes(out)
+    encrypt = (b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
+               % (owner.hex().encode(), _rc4(key, PAD).hex().encode(), permissions))
+    return one_page_pdf(stream, b"0 0 200 100", (encrypt,),
+                        b" /Encrypt 6 0 R /ID [<%s> <%s>]" % (doc_id.hex().encode(), doc_id.hex().encode()))
 
 
 def test_the_encrypted_test_pdf_is_real(tmp_path):

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import DISCLOSURES
+from pdfs import one_page_pdf
 
 from pipeline.build import BuildPaths, _read_and_check  # the build's own read step
 from pipeline.catalog import load_catalog
@@ -210,24 +211,7 @@ def _pdf_with_clipped_text() -> bytes:
     spreadsheet export clips a merged cell's overflow at a page break)."""
     content = (b"q 50 700 200 50 re W n BT /F1 12 Tf 60 720 Td (VISIBLE) Tj ET "
                b"BT /F1 12 Tf 60 600 Td (HIDDEN) Tj ET Q BT /F1 12 Tf 60 500 Td (UNCLIPPED) Tj ET")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return one_page_pdf(content)
 
 
 def test_text_painted_outside_its_clipping_path_is_not_extracted(tmp_path):
