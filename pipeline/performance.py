@@ -103,7 +103,7 @@ _STRONG_HEADER = ("一级指标", "三级指标", "指标值", "目标值")
 
 # Form labels → the goal field they fill ("" = printed but not published; "funds" opens a breakdown).
 FORM_LABELS = {
-    "项目名称": "project", "专项资金名称": "project", "单位名称": "unit", "实施单位": "unit",
+    "项目名称": "project", "专项资金名称": "project", "转移支付名称": "project", "单位名称": "unit", "实施单位": "unit",
     "中长期目标": "medium", "年度总体目标": "annual", "年度目标": "annual", "总体目标": "annual",
     "项目资金": "funds", "年度主要任务": "funds", "资金总额": "amount", "金额合计": "amount",
     "主管部门": "", "项目编码": "", "项目类型": "", "项目级次": "", "开始时间": "", "完成时间": "", "项目负责人": "",
@@ -984,8 +984,11 @@ def parse_performance(
     `project_performance` or `overall_performance` (whose goal has no project).
     """
     # imported here: the module rebuilding rows from cells uses this module's vocabularies
+    from pipeline.performance_activities import is_activity_form, parse_activity_form
     from pipeline.performance_cells import is_one_cell_per_line, rebuild_rows
 
+    if kind == "overall_performance" and is_activity_form(lines):
+        return parse_activity_form(doc_id, table_id, lines)
     parser = PerformanceParser(doc_id, table_id, kind)
     parser.page_numbers = _page_numbers(lines)
     if is_one_cell_per_line(lines):

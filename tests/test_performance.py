@@ -579,3 +579,34 @@ def test_a_target_printed_without_its_indicator_name_is_reported_not_published()
         (5, "indicator row without its name (三级指标): a target alone"),
         (6, "indicator row without its name (三级指标): a target alone"),
     ]
+
+
+def test_an_overall_form_by_activity_reads_one_goal_and_splits_the_joined_levels():
+    """北京's 部门整体支出绩效目标表 (2026): 一级, 二级 and 三级指标 printed run together in one 绩效指标 cell, a
+    row per 活动; one goal for the department, its amount the 预算支出总额."""
+    rows = [
+        "\t预算13表 部门整体支出绩效目标表\t\t\t",
+        "\t（2026年度）\t\t\t",
+        "\t部门名称\t\t北京市退役军人事务局\t",
+        "\t总体资金情况（万元）\t\t预算支出总额\t财政拨款\t\t\t其他资金\t\t",
+        "\t\t\t\t合计\t基本支出\t项目支出\t合计\t基本支出\t项目支出",
+        "\t\t\t1,063,371.776545\t820,087.414755\t37,615.859058\t782,471.555697\t243,284.361790\t173.502247\t243,110.859543",
+        "\t整体绩效目标\t整体绩效目标\t贯彻落实党中央关于退役军人工作的方针政策。\t",
+        "\t\t其他说明\t\t",
+        "\t\t活动\t\t绩效指标\t\t指标性质\t指标值\t\t度量单位",
+        "\t\t思想政治和权益维护\t\t产出指标数量指标举办“最美退役军人”发布仪式\t\t＝\t1\t\t场",
+        "\t\t安置工作\t\t效益指标社会效益指标服务军队建设、促进社会发展\t\t定性\t好\t\t",
+        "\t\t拥军服务\t\t满意度指标服务对象满意度指标得到辅助器具配置的残疾军人满意度\t\t≥\t90\t\t%",
+    ]
+    goals, indicators, unparsed = parse_performance("doc", "t11", "overall_performance",
+                                                    split_lines("\n".join(rows) + "\n"))
+    assert unparsed == []
+    [goal] = goals
+    assert (goal.goal_id, goal.unit_name, goal.project, goal.amount, goal.annual_goal) == (
+        "t11-g01", "北京市退役军人事务局", None, Decimal("1063371.776545"), "贯彻落实党中央关于退役军人工作的方针政策。")
+    assert [(i.source_line, i.level1, i.level2, i.name, i.operator, i.target, i.target_value, i.target_unit)
+            for i in indicators] == [
+        (10, "产出指标", "数量指标", "举办“最美退役军人”发布仪式", "=", "1", Decimal(1), "场"),
+        (11, "效益指标", "社会效益指标", "服务军队建设、促进社会发展", "定性", "好", None, None),
+        (12, "满意度指标", "服务对象满意度指标", "得到辅助器具配置的残疾军人满意度", "≥", "90", Decimal(90), "%"),
+    ]
