@@ -104,8 +104,8 @@ _STRONG_HEADER = ("一级指标", "三级指标", "指标值", "目标值")
 # Form labels → the goal field they fill ("" = printed but not published; "funds" opens a breakdown).
 FORM_LABELS = {
     "项目名称": "project", "专项资金名称": "project", "转移支付名称": "project", "单位名称": "unit", "实施单位": "unit",
-    "中长期目标": "medium", "年度总体目标": "annual", "年度目标": "annual", "总体目标": "annual",
-    "项目资金": "funds", "年度主要任务": "funds", "资金总额": "amount", "金额合计": "amount",
+    "中长期目标": "medium", "项目实施期目标": "medium", "年度总体目标": "annual", "年度目标": "annual", "总体目标": "annual",
+    "项目资金": "funds", "专项资金情况": "funds", "年度主要任务": "funds", "资金总额": "amount", "金额合计": "amount",
     "主管部门": "", "项目编码": "", "项目类型": "", "项目级次": "", "开始时间": "", "完成时间": "", "项目负责人": "",
     "联系电话": "", "立项必要性": "", "实施可行性": "", "项目实施内容": "", "项目概况": "", "项目期限": "",
 }  # fmt: skip
@@ -593,6 +593,10 @@ class PerformanceParser:
     def form(self, row: Row) -> bool:
         role = form_role(row.cells[0].key)
         if role is None:
+            if self.in_funds and any(is_level_word(c.key) or c.key in _STRONG_HEADER or c.key.endswith("目标")
+                                     for c in row.cells):
+                self.in_funds = False  # the indicators begin: the breakdown has ended (never swallow them)
+                return False
             return self.in_funds  # a line of the 项目资金 / 年度主要任务 breakdown
         pairs: list[tuple[str, list[Cell]]] = []
         for cell in row.cells:
