@@ -94,7 +94,8 @@ HEADER_WORDS = frozenset(
     {
         "序号", "单位名称", "单位", "名称", "项目名称", "项目", "预算数", "预算金额", "年度目标",
         "一级指标", "二级指标", "三级指标", "指标性质", "指标性", "质", "指标值", "目标值",
-        "度量单位", "计量单位", "权重", "指标方向性", "指标方向", "年度绩效指标", "备注",
+        "度量单位", "计量单位", "权重", "指标方向性", "指标方向", "年度绩效指标", "备注", "绩效目标指标",
+        "绩效指标",
     }
 )  # fmt: skip
 _TARGET_HEADER = re.compile(r"^(?:半年|全年|年度)?(?:\(程\))?(?:指标值|目标值)$")
@@ -112,6 +113,9 @@ FORM_LABELS = {
 
 _LABEL_END = re.compile(r"[(/]")  # a form label followed by a qualifier: 项目名称(万元), 资金总额/…
 _TITLE = re.compile(r"绩效(?:目标)?(?:表|申报表)")
+# a form titled by its project (市级机关保留公务用车委托管理费项目绩效目标表), not by its kind
+_TITLE_PROJECT = re.compile(r"^(.{4,60}?)(?:项目)?(?:支出)?绩效目标(?:表|申报表)$")
+_GENERIC_TITLE = re.compile(r"政策和项目|部门|单位|整体|预算$|^\d|年度?$|[（(]|表\s*\d|\d\s*表|^(?:重点)?项目(?:支出)?$|专项资金$")
 _TABLE_NUMBER = re.compile(r"^(?:公开表|附表|表)[0-9一二三四五六七八九十]+(?:-\d+)?$")
 _UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]|单位[:](?:万元|元)$")
 _YEAR_LINE = re.compile(r"^\d{4}年度?$")
@@ -446,6 +450,7 @@ class PerformanceParser:
     def __init__(self, doc_id: str, table_id: str, kind: str):
         self.doc_id, self.table_id, self.kind = doc_id, table_id, kind
         self.page_numbers: set[int] = set()  # lines that are page numbers (see _page_numbers)
+        self.title_project: str | None = None  # the project a form's title names (…经费项目绩效目标表)
         self.empty_note = False
         self.goals: list[GoalDraft] = []
         self.unparsed: list[UnparsedLine] = []
@@ -564,6 +569,8 @@ class PerformanceParser:
             return True
         if _TITLE.search(key):
             self.in_header_zone = True  # a new form may follow in the same region
+            named = _TITLE_PROJECT.match(row.text.strip())
+            self.title_project = named.group(1).strip() if named and not _GENERIC_TITLE.search(named.group(1)) else None
             return True
         if _TABLE_NUMBER.match(key) or is_page_number(row.text, bare=False) or _NOTE.match(key):
             return True
@@ -647,6 +654,9 @@ class PerformanceParser:
             self.abandon_open()
         if unit:
             self.current_unit = unit
+        if not project and self.title_project and self.kind == "project_performance":
+            project = self.title_project  # a form without 项目名称: its title names the project
+        self.title_project = None
         goal = GoalDraft(line.number, unit or self.current_unit, project, amount, annual)
         self.goals.append(goal)
         self.last = None
@@ -954,7 +964,7 @@ def form_role(key: str) -> str | None:
     """The goal field a form label fills, "" for labels not published, None if not a label."""
     # The label is the whole key, or the key up to its first ( or / (labels hold neither): two lookups
     # instead of a scan of all labels for every cell.
-    role = FORM_LABELS.get(key)
+    role = FORM_LABELS.get(key) or FORM_LABELS.get(key.rstrip(":"))  # 资金总额： with its colon
     if role is not None:
         return role
     cut = _LABEL_END.search(key)

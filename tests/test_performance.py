@@ -610,3 +610,31 @@ def test_an_overall_form_by_activity_reads_one_goal_and_splits_the_joined_levels
         (11, "效益指标", "社会效益指标", "服务军队建设、促进社会发展", "定性", "好", None, None),
         (12, "满意度指标", "服务对象满意度指标", "得到辅助器具配置的残疾军人满意度", "≥", "90", Decimal(90), "%"),
     ]
+
+
+def test_a_funds_breakdown_of_the_fujian_template_is_no_goal_and_never_swallows_the_indicators():
+    """泉州 / 福州 (2026): 专项资金情况（万元） | 资金总额：| 1778.31, then 财政拨款 / 其他资金 lines, then the goal
+    text and the indicators. The breakdown's lines were published as goals named 资金总额 and 财政拨款, and its
+    amount (资金总额：, with a colon) was lost."""
+    rows = [
+        "市级机关保留公务用车委托管理费项目绩效目标表",
+        "专项资金情况（万元）\t资金总额：\t1778.31\t\t",
+        "\t财政拨款：\t1778.31\t\t",
+        "\t其他资金：\t0.00\t\t",
+        "项目实施期目标\t优化平台驾驶员、车辆配比，提高车辆使用效益\t\t\t",
+        "绩效目标指标\t一级指标\t二级指标\t三级指标\t目标值",
+        "\t成本指标\t经济成本指标\t预算执行率\t≥90%",
+        "\t产出指标\t时效指标\t目标完成率\t≥90%",
+        "\t\t数量指标\t财政支出项目完成率\t≥90%",
+    ]
+    goals, indicators, unparsed = parse_performance("doc", "t12", "project_performance",
+                                                    split_lines("\n".join(rows) + "\n"))
+    assert unparsed == []
+    # the form prints no 项目名称: its title names the project
+    assert [(g.project, g.amount, g.medium_term_goal) for g in goals] == [
+        ("市级机关保留公务用车委托管理费", Decimal("1778.31"), "优化平台驾驶员、车辆配比，提高车辆使用效益")]
+    assert [(i.level1, i.level2, i.name, i.operator, i.target_value) for i in indicators] == [
+        ("成本指标", "经济成本指标", "预算执行率", "≥", Decimal(90)),
+        ("产出指标", "时效指标", "目标完成率", "≥", Decimal(90)),
+        ("产出指标", "数量指标", "财政支出项目完成率", "≥", Decimal(90)),
+    ]
