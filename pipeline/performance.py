@@ -552,6 +552,8 @@ class PerformanceParser:
         """Title, table number, page number, unit note, note, year line, the publisher's name line."""
         if row.line.number in self.page_numbers or _SPACED_DIGITS.fullmatch(row.text.strip()):
             return True
+        if [c.key for c in row.cells if c.key] in (["备注"], ["说明"]):
+            return True  # a form's remark field printed empty
         if not row.spaced and len(row.cells) > 1:
             filled = [c for c in row.cells if c.key]
             return len(filled) == 2 and bool(_META_ROW.match(filled[0].key))  # 部门名称 | 广州市…局
