@@ -29,7 +29,7 @@ GOAL_LABEL = "整体绩效目标"
 TITLE_RE = re.compile(r"绩效(?:目标)?(?:表|申报表)")  # the form's title, printed again on each page
 FUNDS_LABEL_RE = re.compile(r"^总体资金情况")
 # rows of the form that name what follows, with nothing to publish themselves
-LABEL_ROWS_RE = re.compile(r"^(?:部门名称|其他说明|预算支出总额|财政拨款|其他资金|合计|基本支出|项目支出|\(\d{4}年度\))$")
+LABEL_ROWS_RE = re.compile(r"^(?:部门名称|其他说明|预算支出总额|财政拨款|其他资金|合计|基本支出|项目支出|\(?\d{4}\(?年度\)?)$")
 
 
 def _cells(line: Line) -> list[str]:
