@@ -560,6 +560,11 @@ def test_other_layouts_give_the_same_records(name, layout):
     assert without_lines(indicators) == without_lines(tab_indicators)
 
 
+def parse_rows(table_id: str, kind: str, rows: list[str]):
+    """A performance table region written as its lines."""
+    return parse_performance("doc", table_id, kind, split_lines("\n".join(rows) + "\n"))
+
+
 def test_a_target_printed_without_its_indicator_name_is_reported_not_published():
     """Rows of a 北京 项目支出绩效目标表 (2026) whose 三级指标 cell is empty: an indicator without a name would
     break the published schema (name is required); its lines are reported with the reason instead."""
@@ -572,8 +577,7 @@ def test_a_target_printed_without_its_indicator_name_is_reported_not_published()
         "\t\t\t\t\t\t产出指标\t数量指标\t\t≥\t80\t台/套",
         "\t\t\t\t\t\t产出指标\t质量指标\t\t≥\t90\t%",
     ]
-    lines = split_lines("\n".join(rows) + "\n")
-    goals, indicators, unparsed = parse_performance("doc", "t10", "project_performance", lines)
+    goals, indicators, unparsed = parse_rows("t10", "project_performance", rows)
     assert [i.name for i in indicators] == ["设备利用率"]
     assert [(u.source_line, u.reason) for u in unparsed] == [
         (5, "indicator row without its name (三级指标): a target alone"),
@@ -598,8 +602,7 @@ def test_an_overall_form_by_activity_reads_one_goal_and_splits_the_joined_levels
         "\t\t安置工作\t\t效益指标社会效益指标服务军队建设、促进社会发展\t\t定性\t好\t\t",
         "\t\t拥军服务\t\t满意度指标服务对象满意度指标得到辅助器具配置的残疾军人满意度\t\t≥\t90\t\t%",
     ]
-    goals, indicators, unparsed = parse_performance("doc", "t11", "overall_performance",
-                                                    split_lines("\n".join(rows) + "\n"))
+    goals, indicators, unparsed = parse_rows("t11", "overall_performance", rows)
     assert unparsed == []
     [goal] = goals
     assert (goal.goal_id, goal.unit_name, goal.project, goal.amount, goal.annual_goal) == (
@@ -627,8 +630,7 @@ def test_a_funds_breakdown_of_the_fujian_template_is_no_goal_and_never_swallows_
         "\t产出指标\t时效指标\t目标完成率\t≥90%",
         "\t\t数量指标\t财政支出项目完成率\t≥90%",
     ]
-    goals, indicators, unparsed = parse_performance("doc", "t12", "project_performance",
-                                                    split_lines("\n".join(rows) + "\n"))
+    goals, indicators, unparsed = parse_rows("t12", "project_performance", rows)
     assert unparsed == []
     # the form prints no 项目名称: its title names the project
     assert [(g.project, g.amount, g.medium_term_goal) for g in goals] == [
