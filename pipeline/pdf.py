@@ -32,6 +32,7 @@ from .errors import UnreadableInput
 PAGE_BREAK = "\f"
 # Ruled tables (the budget tables are printed from Excel with every cell ruled).
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+SAME_EDGE = 3.0  # points: a rule that starts and ends this close to a table's top and bottom spans its height
 # A line ends its paragraph unless it reaches the right edge of the page's text (within this many
 # character widths) and the next line starts left of the paragraph's first line (a hanging indent).
 FULL_LINE_CHARS = 2.0
@@ -166,7 +167,7 @@ def pdf_problem(error: Exception) -> str:
 
 
 def _page_lines(page) -> list[str]:
-    tables = page.find_tables(TABLE_SETTINGS)
+    tables = _whole_tables(page, page.find_tables(TABLE_SETTINGS))
     items: list[tuple[float, float, list[str]]] = []  # (top, x0, lines)
     outside = page
     for table in tables:
@@ -179,6 +180,28 @@ def _page_lines(page) -> list[str]:
         items.append((paragraph[0], paragraph[1], [paragraph[2]]))
     items.sort(key=lambda item: (round(item[0], 1), round(item[1], 1)))
     return [line for _, _, block in items for line in block]
+
+
+def _whole_tables(page, tables: list) -> list:
+    """Tables found in part, where a page break cut merged cells, read whole.
+
+    A spreadsheet export draws no border where a merged cell is cut by a page break: the merged columns
+    (a project's name, amounts and goal, spanning all its indicator rows) keep their vertical rules but
+    have no top or bottom edge on this page, so pdfplumber finds the table without them (or in parts either
+    side of them) and their text is left outside as running lines. Where vertical rules beside a table span
+    its full height, the table's frame is closed at its top and bottom and the page is read again."""
+    rules = [e for e in page.edges if e["orientation"] == "v"]
+    frames = set()
+    for t in tables:
+        x0, top, x1, bottom = t.bbox
+        if any((e["x0"] < x0 - 1 or e["x0"] > x1 + 1) and abs(e["top"] - top) <= SAME_EDGE
+               and abs(e["bottom"] - bottom) <= SAME_EDGE for e in rules):
+            frames.update((top, bottom))
+    if not frames:
+        return tables
+    whole = page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": sorted(frames)})
+    covered = lambda ts: sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in ts)  # noqa: E731
+    return whole if covered(whole) > covered(tables) else tables
 
 
 def _tab_row(row: list[str | None]) -> str:

@@ -220,3 +220,24 @@ def test_text_painted_outside_its_clipping_path_is_not_extracted(tmp_path):
     text = extract_pdf(path).text
     assert "VISIBLE" in text and "UNCLIPPED" in text  # inside the clip, and after the clip is restored (Q)
     assert "HIDDEN" not in text
+
+
+def _pdf_with_a_cut_merged_cell() -> bytes:
+    """A table whose first column is a cell merged over both rows and cut by a page break: the column has
+    its vertical rules but no top or bottom edge on this page (as spreadsheet exports draw it); the other
+    columns are fully ruled."""
+    rules = [(50, 660, 0.5, 40), (150, 660, 0.5, 40), (250, 660, 0.5, 40), (350, 660, 0.5, 40),  # verticals
+             (150, 700, 200.5, 0.5), (150, 680, 200.5, 0.5), (150, 660, 200.5, 0.5)]  # rows, right part only
+    paint = b" ".join(b"%g %g %g %g re f" % r for r in rules)
+    text = (b"BT /F1 9 Tf 60 677 Td (PROJECT) Tj ET BT /F1 9 Tf 160 686 Td (10.00) Tj ET "
+            b"BT /F1 9 Tf 260 686 Td (20.00) Tj ET BT /F1 9 Tf 160 666 Td (30.00) Tj ET "
+            b"BT /F1 9 Tf 260 666 Td (40.00) Tj ET")
+    return one_page_pdf(paint + b" " + text)
+
+
+def test_a_table_cut_by_a_page_break_is_read_whole_with_its_merged_column(tmp_path):
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(_pdf_with_a_cut_merged_cell())
+    lines = extract_pdf(path).text.split("\n")
+    # the merged cell is a cell of the table's first row, not a line of running text beside it
+    assert lines[:2] == ["PROJECT\t10.00\t20.00", "\t30.00\t40.00"]
