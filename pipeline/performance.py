@@ -114,6 +114,8 @@ FORM_LABELS = {
 _LABEL_END = re.compile(r"[(/]")  # a form label followed by a qualifier: 项目名称(万元), 资金总额/…
 _TITLE = re.compile(r"绩效(?:目标)?(?:表|申报表)")
 # a form titled by its project (市级机关保留公务用车委托管理费项目绩效目标表), not by its kind
+_TITLE_HEAD = re.compile(r"项目绩效(?:目标?)?$")  # the first line of a title broken in two
+_TITLE_TAIL = re.compile(r"^(?:目?标)?表$")  # …and its last
 _TITLE_PROJECT = re.compile(r"^(.{4,60}?)(?:项目)?(?:支出)?绩效目标(?:表|申报表)$")
 _GENERIC_TITLE = re.compile(r"政策和项目|部门|单位|整体|预算$|^\d|年度?$|[（(]|表\s*\d|\d\s*表|^(?:重点)?项目(?:支出)?$|专项资金$")
 _TABLE_NUMBER = re.compile(r"^(?:公开表|附表|表)[0-9一二三四五六七八九十]+(?:-\d+)?$")
@@ -355,6 +357,8 @@ def parse_tail(cells: list[Cell], row: Row) -> Tail | None:
     """`op target [unit] [weight] [direction]` covering all of `cells`, or None."""
     op = operator_of(cells[0].text)
     rest = list(cells[1:])
+    if op == "定性" and [operator_of(c.text) for c in rest] == ["定性"]:
+        return Tail(op, rest[0].text.strip(), None, None, None)  # 定性 | 定性: a qualitative target, printed so
     if op is None or not rest or any(operator_of(c.text) for c in rest):
         return None
     direction = rest.pop().text if rest[-1].key in DIRECTIONS else None
@@ -561,6 +565,8 @@ class PerformanceParser:
         if _YEAR_SUBTITLE.match(key) or (_META_LABEL.match(key.split(":")[0] + ":") and "单位:" in key) \
                 or _CODE_AND_UNIT.match(key):
             return True
+        if row.spaced and len(key) <= 40 and (_TITLE_HEAD.search(key) or _TITLE_TAIL.match(key)):
+            return True  # a form's title broken over two lines: …项目绩效目 / 标表
         if EMPTY_NOTE_RE.search(key) and not self.goals:
             self.empty_note = True  # 本部门无…项目，不涉及: the table is printed empty
             return True
