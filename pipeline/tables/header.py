@@ -26,8 +26,20 @@ NOT_AMOUNT_RE = re.compile(
     r"|预算单位|单位|部门|年度|年份|类型|项目单位|实施单位|[一二三]级项目)$"
 )
 
-# Rows of column numbers under a header (栏次 1 2 3 …, ** | 1 | 2): not a header level
-COLUMN_NUMBERS_RE = re.compile(r"^(?:栏次|行次|\*+|\d{1,2})$")
+COLUMN_NUMBER_MARKS = {"栏次", "行次", "序号", "甲", "乙", "丙", "丁"}
+
+
+def is_column_numbers(text: str) -> bool:
+    """A row that numbers the columns (栏次 | 1 | 2 | 3 …, ** | ** | 1 | 2 …, 甲 乙 1 2): header, not data."""
+    cells = [c.strip() for c in (text.split("\t") if "\t" in text else text.split()) if c.strip()]
+    marks = [c for c in cells if c in COLUMN_NUMBER_MARKS or set(c) <= {"*"}]
+    numbers = [c for c in cells if c not in marks]
+    if not numbers or not all(n.isdigit() for n in numbers):
+        return False
+    if [int(n) for n in numbers] != list(range(1, len(numbers) + 1)):
+        return False
+    return len(numbers) >= 3 or (bool(marks) and len(numbers) >= 2)
+
 
 
 @dataclass
@@ -42,7 +54,7 @@ def positional_model(rows: list[Row]) -> ColumnModel | None:
     """The column model of a header printed as exact rows, with each leaf's grid position
     (`ColumnModel.positions`); None when the header is not exact or names no amount column."""
     rows = [r for r in rows if r.exact and any(c.text for c in r.cells)]
-    rows = [r for r in rows if not all(COLUMN_NUMBERS_RE.match(match_key(c.text)) for c in r.cells if c.text)]
+    rows = [r for r in rows if not is_column_numbers("\t".join(c.text for c in r.cells))]
     if not rows or len(rows) > 6:
         return None
     width = max(len(r.cells) for r in rows)

@@ -24,7 +24,7 @@ from ..vocabulary import EMPTY_NOTE_RE, EXPENDITURE_SIDE_RE, INCOME_SIDE_RE, UNI
 from ..vocabulary import LEVEL1_ITEM_RE as TOP_ITEM_RE
 from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
 from .find import ONLY_NUMBER_RE, TableRegion
-from .header import positional_model
+from .header import is_column_numbers, positional_model
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
 from .rows import ORDINAL_RE, Segment, classification, complete_codes, segments, table_code
@@ -224,21 +224,6 @@ def _split_header(content: list[Line], region: TableRegion,
             continue  # the header printed again after a page break (合 计 before its amounts is a row)
         data.append(line)
     return header, data
-
-
-COLUMN_NUMBER_MARKS = {"栏次", "行次", "序号", "甲", "乙", "丙", "丁"}
-
-
-def is_column_numbers(text: str) -> bool:
-    """A row that numbers the columns (栏次 | 1 | 2 | 3 …, ** | ** | 1 | 2 …, 甲 乙 1 2): header, not data."""
-    cells = [c.strip() for c in (text.split("\t") if "\t" in text else text.split()) if c.strip()]
-    marks = [c for c in cells if c in COLUMN_NUMBER_MARKS or set(c) <= {"*"}]
-    numbers = [c for c in cells if c not in marks]
-    if not numbers or not all(n.isdigit() for n in numbers):
-        return False
-    if [int(n) for n in numbers] != list(range(1, len(numbers) + 1)):
-        return False
-    return len(numbers) >= 3 or (bool(marks) and len(numbers) >= 2)
 
 
 def _header_tokens(header: list[Line]) -> list[str]:
