@@ -18,15 +18,17 @@ from __future__ import annotations
 import re
 
 from .amounts import is_amount, parse_amount
+
+# the parser of the other layouts: its operators and its form titles (printed again on each page)
+from .performance import _TITLE as TITLE_RE
+from .performance import operator_of
 from .privacy import mask_optional, mask_personal_data
 from .records import PerformanceGoal, PerformanceIndicator, UnparsedLine
 from .text.lines import Line, match_key
 
 HEADER = ("活动", "绩效指标", "指标性质", "指标值", "度量单位")
 JOINED_LEVELS_RE = re.compile(r"^(产出指标|效益指标|满意度指标|成本指标)([\u4e00-\u9fff]{1,10}?指标)(.+)$")
-OPERATORS = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", "=": "=", ">": ">", "<": "<", "定性": "定性"}
 GOAL_LABEL = "整体绩效目标"
-TITLE_RE = re.compile(r"绩效(?:目标)?(?:表|申报表)")  # the form's title, printed again on each page
 FUNDS_LABEL_RE = re.compile(r"^总体资金情况")
 # rows of the form that name what follows, with nothing to publish themselves
 LABEL_ROWS_RE = re.compile(r"^(?:部门名称|其他说明|预算支出总额|财政拨款|其他资金|合计|基本支出|项目支出|\(?\d{4}\(?年度\)?)$")
@@ -74,7 +76,7 @@ def parse_activity_form(doc_id: str, table_id: str, lines: list[Line]
         if all(LABEL_ROWS_RE.match(k) for k in keys) or TITLE_RE.search("".join(keys)):
             continue
         m = JOINED_LEVELS_RE.match(keys[1]) if in_indicators and len(cells) >= 3 else None
-        op = OPERATORS.get(keys[2]) if m else None
+        op = operator_of(cells[2]) if m else None
         if m is None or op is None:
             unparsed.append(UnparsedLine(doc_id, table_id, line.number, mask_personal_data(line.text),
                                          "row of an activity form that is no indicator (活动 | 绩效指标 | 指标性质 | "
