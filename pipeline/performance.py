@@ -384,10 +384,18 @@ def find_tail(cells: list[Cell], row: Row) -> tuple[int, Tail | None]:
     return combined_tail(cells)
 
 
-_COMBINED = re.compile(
-    r"^(?P<op>>=|<=|≥|≤|≧|≦|=|>|<)?\s*(?P<num>[-−]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s](?:[^\d]{0,6}[^\d\s])?)?$")
-# an operator before words: a target stated in words (=通过项目的实施，保障业务工作的顺利进行项)
-_WORDED = re.compile(r"^(?P<op>>=|<=|≥|≤|≧|≦|=|>|<)\s*(?P<words>[^\d\s].{2,})$", re.S)
+def _one_cell_target(text: str) -> tuple[str, Decimal | None, str | None] | None:
+    """Operator, value and unit of a target printed in one cell with its operator or unit (≥90%, =5座, 100%,
+    15000人 次), or stated in words after an operator (=通过项目的实施…项); None for a bare number (a weight,
+    a page number) or running text."""
+    m = _TARGET.match(unicodedata.normalize("NFKC", plain_latex(text)).strip())
+    assert m is not None  # every group is optional
+    op, rest = m["op"], m["rest"].strip()
+    if m["num"] and (op or rest) and len(rest) <= 8 and not re.search(r"\d", rest):
+        return OPERATORS[op or "="], parse_amount(m["num"]), re.sub(r"\s+", "", rest) or None  # 人 次: 人次
+    if op and not m["num"] and len(rest) >= 3:
+        return OPERATORS[op], None, None
+    return None
 
 
 def combined_tail(cells: list[Cell]) -> tuple[int, Tail | None]:
@@ -396,21 +404,14 @@ def combined_tail(cells: list[Cell]) -> tuple[int, Tail | None]:
     rest = list(cells)
     direction = rest.pop().text if rest and rest[-1].key in DIRECTIONS else None
     weight = None
-    if len(rest) >= 3 and _SEQ.match(rest[-1].text.strip()) and _COMBINED.match(
-            unicodedata.normalize("NFKC", plain_latex(rest[-2].text)).strip() or "-"):
+    if len(rest) >= 3 and _SEQ.match(rest[-1].text.strip()) and _one_cell_target(rest[-2].text):
         weight = number_of(rest.pop().text)  # ≤17万元 | 20: the target, then its weight
-    if len(rest) < 2:
+    target = _one_cell_target(rest[-1].text) if len(rest) >= 2 else None
+    if target is None:
         return len(cells), None
-    printed = unicodedata.normalize("NFKC", plain_latex(rest[-1].text)).strip()
-    m = _COMBINED.match(printed)
-    if m is None and (w := _WORDED.match(printed)):
-        return len(rest) - 1, Tail(OPERATORS[w["op"]], rest[-1].text.strip(), None, weight, direction, None)
-    if m is None or (m["op"] is None and not m["unit"]):
-        return len(cells), None  # a bare number is no target: a weight, a page number, an amount
-    op = OPERATORS.get(m["op"] or "=", "=")
-    target = rest[-1].text.strip()  # as printed, operator included (as the 指标值 cells of other templates)
-    unit = re.sub(r"\s+", "", m["unit"]) if m["unit"] else None  # 人 次 as printed across a wrap: 人次
-    return len(rest) - 1, Tail(op, target, unit, weight, direction, parse_amount(m["num"]))
+    op, value, unit = target
+    # as printed, operator included (as the 指标值 cells of other templates)
+    return len(rest) - 1, Tail(op, rest[-1].text.strip(), unit, weight, direction, value)
 
 
 # ---------------------------------------------------------------------------------------------------
