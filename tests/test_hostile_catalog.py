@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DISCLOSURES
-from test_hostile_build import _command, _env, tree, yusuan
+from test_hostile_build import _command, _env, build_args, copy_of, tree, yusuan
 
 from pipeline.catalog import MAX_BYTES, CatalogError, check_sha256, load_catalog
 from pipeline.errors import PipelineError
@@ -269,11 +269,6 @@ def write_catalog(folder: Path, change: dict[str, dict] | None = None) -> None:
                                         encoding="utf-8")
 
 
-def build_args(root: Path) -> list[str]:
-    return ["build", "--input", str(root / "input"), "--packages", str(root / "packages"),
-            "--build-dir", str(root / "build"), "--no-site"]
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """Two bundled disclosures with their catalog entries, built once by the real CLI."""
@@ -284,12 +279,6 @@ def built(tmp_path_factory) -> Path:
     write_catalog(root / "input")
     done = yusuan(*build_args(root), cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
-    return root
-
-
-def copy_of(built: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(built, root, symlinks=True)
     return root
 
 
