@@ -8,13 +8,13 @@ import functools
 import http.server
 import re
 import sqlite3
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from conftest import DISCLOSURES
+from localserver import serving
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def serve(folder: Path) -> Iterator[str]:
     """Serve `folder` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(functools.partial(_QuietHandler, directory=str(folder))) as url:
+        yield f"{url}/"
 
 
 # ------------------------------------------------------------------------- reading generated pages
