@@ -201,6 +201,13 @@ SOURCE_PAGE = Field(
     "PDF inputs: the 1-based page of the source line. Empty for text inputs.",
     minimum=1,
 )
+SOURCE_FILE = Field(
+    "source_file", "string", "源文件", "Source file",
+    "The input file the source line counts in (no folder): one of the document's source_file, which lists "
+    "several when the disclosure is published as several files (情况说明 and 报表 apart).",
+    required=True,
+)
+FILES_SEPARATOR = "; "  # documents.source_file / source_sha256 of a disclosure published as several files
 UNIT_CODE = Field(
     "unit_code", "string", "单位代码", "Unit code",
     "The budget unit's code as printed (e.g. 332901); a 3-digit code (332) is a department.",
@@ -275,11 +282,15 @@ _RESOURCES = [
                   enum=("部门预算", "单位预算", "项目绩效目标", "整体绩效目标", "部门决算", "单位决算")),
             AMOUNT_UNIT.with_(description="The unit most of the document's tables print amounts in. "
                                           "Published amounts are always in 万元."),
-            Field("source_file", "string", "源文件", "Source file", "The input file's name (no folder).",
+            Field("source_file", "string", "源文件", "Source file",
+                  "The input file's name (no folder). A disclosure published as several files (情况说明 and "
+                  "报表 apart) lists each, in reading order, separated by '; '; every record's own "
+                  "source_file says which one it was read from.",
                   required=True),
             Field("source_sha256", "string", "源文件SHA-256", "Source SHA-256",
-                  "The SHA-256 of the input file's bytes (hex), to tell which text the facts were read from.",
-                  required=True, pattern=r"^[0-9a-f]{64}$"),
+                  "The SHA-256 of the input file's bytes (hex), to tell which text the facts were read from; "
+                  "one per file of source_file, in the same order, separated by '; '.",
+                  required=True, pattern=r"^[0-9a-f]{64}(; [0-9a-f]{64})*$"),
             Field("source_url", "string", "来源网址", "Source URL",
                   "Where the disclosure was published, if known."),
             Field("status", "string", "读取状态", "Read status",
@@ -340,6 +351,7 @@ _RESOURCES = [
             Field("line_start", "integer", "起始行", "First line",
                   "The line of the table's title (for a missing table: its line in the contents).", minimum=1),
             Field("line_end", "integer", "结束行", "Last line", "The table's last line.", minimum=1),
+            SOURCE_FILE.with_(description="The input file the table is printed in (its lines count there)."),
         ],
         primary_key=("doc_id", "table_id"),
         foreign_keys=(_doc_fk(),),
@@ -385,6 +397,7 @@ _RESOURCES = [
                   "2025 年), else the document's budget year.",
                   minimum=1949, maximum=2100),
             SOURCE_PAGE,
+            SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
         foreign_keys=(_doc_fk(), _table_fk()),
@@ -403,6 +416,7 @@ _RESOURCES = [
             PRINTED,
             SOURCE_LINE,
             SOURCE_PAGE,
+            SOURCE_FILE,
         ],
         primary_key=("doc_id", "table_id", "source_line"),
         foreign_keys=(_doc_fk(), _table_fk()),
@@ -426,6 +440,7 @@ _RESOURCES = [
                   "The medium-term goal (中长期目标) text, where printed."),
             SOURCE_LINE.with_(description="The line where the goal's row or form starts."),
             SOURCE_PAGE,
+            SOURCE_FILE,
         ],
         primary_key=("doc_id", "goal_id"),
         foreign_keys=(_doc_fk(), _table_fk()),
@@ -458,6 +473,7 @@ _RESOURCES = [
                   "The half-year target (半年度指标值), where printed."),
             SOURCE_LINE,
             SOURCE_PAGE,
+            SOURCE_FILE,
         ],
         primary_key=("doc_id", "goal_id", "seq"),
         foreign_keys=(_doc_fk(), ForeignKey(("doc_id", "goal_id"), "performance_goals", ("doc_id", "goal_id"))),
@@ -475,6 +491,7 @@ _RESOURCES = [
             FUNCTION_CODE.with_(description="Where the term names a classification (X（类）Y（款）Z（项）): its "
                                             "支出功能分类 code, when the document's own tables resolve it."),
             SOURCE_PAGE,
+            SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
         foreign_keys=(_doc_fk(),),
@@ -504,6 +521,7 @@ _RESOURCES = [
             Field("message", "string", "说明", "Message", "What was compared and where, with both figures.",
                   required=True),
             SOURCE_PAGE,
+            SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
         foreign_keys=(_doc_fk(),),
@@ -521,6 +539,7 @@ _RESOURCES = [
             Field("text", "string", "原文", "Text", "The line (or the row's cells) as printed.", required=True),
             Field("reason", "string", "原因", "Reason", "Why the line could not be read.", required=True),
             SOURCE_PAGE,
+            SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
         foreign_keys=(_doc_fk(),),

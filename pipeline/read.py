@@ -106,7 +106,17 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
     else:
         doc.status, doc.status_reason = recognise.without_tables(lines, meta, layout)
     _dedupe_units(result)
+    _mark_source(result, path.name)
     return result
+
+
+def _mark_source(result: DocumentResult, name: str) -> None:
+    """Every record read from this file names it: a disclosure may be joined from several files
+    (pipeline/join.py), and each record's source_line counts in its own file."""
+    for records in (result.tables, result.facts, result.projects, result.goals, result.indicators,
+                    result.glossary, result.unparsed, result.statements):
+        for record in records:
+            record.source_file = name
 
 
 YEAR_RE = re.compile(r"((?:19|20)\d{2})年")

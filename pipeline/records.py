@@ -52,6 +52,7 @@ class BudgetTable:
     amount_unit: str | None
     line_start: int | None
     line_end: int | None
+    source_file: str | None = None  # the file the table is printed in (a disclosure may be several files)
 
 
 @dataclass(slots=True)
@@ -74,6 +75,7 @@ class BudgetFact:
     column_path: str = ""  # the header path of the column, e.g. 当年财政拨款安排/一般公共预算拨款/基本支出
     fiscal_year: int | None = None  # the year the number is for: its column's or row's (2025年预算数), else the document's
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
 @dataclass(slots=True)
@@ -87,6 +89,7 @@ class Project:
     printed: str | None
     source_line: int
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
 @dataclass(slots=True)
@@ -101,6 +104,7 @@ class PerformanceGoal:
     medium_term_goal: str | None
     source_line: int
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
 @dataclass(slots=True)
@@ -120,6 +124,7 @@ class PerformanceIndicator:
     half_year_target: str | None
     source_line: int
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
 @dataclass(slots=True)
@@ -131,6 +136,7 @@ class GlossaryTerm:
     source_line: int
     function_code: str | None = None
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
 @dataclass(slots=True)
@@ -147,6 +153,7 @@ class Check:
     source_line: int | None
     message: str
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
 @dataclass(slots=True)
@@ -158,6 +165,7 @@ class UnparsedLine:
     text: str
     reason: str
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
 @dataclass(slots=True)
@@ -171,6 +179,7 @@ class Statement:
     sentence: str
     source_line: int
     change: str | None = None  # 增加 | 减少 when the figure is a change on the previous year
+    source_file: str | None = None
 
 
 @dataclass(slots=True)
@@ -191,3 +200,6 @@ class DocumentResult:
     # figures the narrative (情况说明) states
     column_identities: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
+    # not published: the page of each line of each PDF source ({file: pages}, pages[i] the page of line
+    # i + 1), so that records made after reading (checks, a joined document's) get their page too
+    line_pages: dict[str, tuple[int, ...]] = field(default_factory=dict)

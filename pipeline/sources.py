@@ -53,15 +53,20 @@ def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = N
     check_text(str(path), extracted.text)  # the limits of a text file hold for the extracted text too
     lines = split_lines(extracted.text)
     timings.add("extract", time.perf_counter() - t0)
-    return read_lines(lines, path, sha256, entry or {}, timings), extracted
+    result = read_lines(lines, path, sha256, entry or {}, timings)
+    result.line_pages = {path.name: extracted.pages}
+    return result, extracted
 
 
-def add_pages(result: DocumentResult, extracted: ExtractedText) -> None:
-    """Fill `source_page` of every record that has a `source_line` (after checks: checks cite lines too)."""
+def add_pages(result: DocumentResult) -> None:
+    """Fill `source_page` of every record that has a `source_line`, from the pages of the line's own file
+    (`result.line_pages`; text inputs have none). Run after the checks: checks cite lines too."""
     for name in ("facts", "projects", "goals", "indicators", "glossary", "checks", "unparsed"):
         for record in getattr(result, name):
-            if hasattr(record, "source_page"):
-                record.source_page = extracted.page_of(record.source_line)
+            pages = result.line_pages.get(record.source_file or "")
+            line = record.source_line
+            if pages is not None and line is not None and 1 <= line <= len(pages):
+                record.source_page = pages[line - 1]
 
 
 def page_fields() -> dict[str, bool]:

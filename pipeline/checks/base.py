@@ -140,11 +140,13 @@ class Ledger:
     # --------------------------------------------------------------------------------- comparing
     def compare(self, table_id: str | None, actual: BudgetFact | Decimal | None,
                 parts: Sequence[BudgetFact | Decimal], what: str, *, source_line: int | None = None,
-                step: Decimal | None = None, facts: Iterable[BudgetFact] = ()) -> Check | None:
+                source_file: str | None = None, step: Decimal | None = None,
+                facts: Iterable[BudgetFact] = ()) -> Check | None:
         """Write one check: `actual` (a printed total) against the sum of `parts`.
 
         Tolerance: one unit of the coarsest printed rounding per summed term (identities.tolerance).
         Nothing is written when the total is absent: the rule does not apply to what was not printed.
+        The check cites `source_line` (of `source_file`) when given, else the line of `actual`.
         """
         if actual is None:
             return None
@@ -157,12 +159,12 @@ class Ledger:
             step = max(steps)
         difference = actual_value - expected
         passed = abs(difference) <= tolerance(step, len(parts))
-        line = source_line if source_line is not None else (
-            actual.source_line if isinstance(actual, BudgetFact) else None)
+        line, file = (source_line, source_file) if source_line is not None else (
+            (actual.source_line, actual.source_file) if isinstance(actual, BudgetFact) else (None, None))
         check = Check(
             doc_id=self.doc_id, check=self.rule.id, table_id=table_id, passed=passed,
             severity=self.rule.severity, expected=expected, actual=actual_value, difference=difference,
-            source_line=line,
+            source_line=line, source_file=file,
             message=f"{what}: printed {fmt(actual_value)}, expected {fmt(expected)}, difference {fmt(difference)}"
                     f" (tolerance {fmt(tolerance(step, len(parts)))})",
         )

@@ -30,7 +30,7 @@ def run(ledger: Ledger) -> None:
         ledger.compare(goal.table_id, goal.amount, parts,
                        f"performance goal {goal.goal_id} {goal.project} (line {goal.source_line}) amount = "
                        f"项目支出表 line {', '.join(str(p.source_line) for p in rows)}",
-                       source_line=goal.source_line)
+                       source_line=goal.source_line, source_file=goal.source_file)
 
 
 RULE = Rule(
