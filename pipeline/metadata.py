@@ -38,6 +38,10 @@ _TITLE_CHARS = 60
 _CJK = r"\u4e00-\u9fff"
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_BUDGET_YEAR = re.compile(r"((?:19|20)\d{2})\s*[（(]?年度")
+_YEAR_SUBTITLE = re.compile(r"[（(]?((?:19|20)\d{2})[（(]?年度[）)]*")
+# in a title, a year before the kind also without 年: 北京市…委员会 / 2026 部门预算情况的说明
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度?|(?=[（(]?(?:部门|单位)?[）)]?(?:预算|决算)))")
 _CONTENTS = re.compile(r"^目录$")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十\d]+部分")
 _LABEL_CELL = re.compile(r"^(主管部门|实施单位|单位名称|部门名称|预算单位|主管单位|编制单位|部门（单位）|部门)(?:\s*[:：]\s*(.*))?$")
@@ -277,10 +281,24 @@ def _most_named_region(lines: list[Line]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _most_named_year(lines: list[Line]) -> int | None:
-    """The budget year a file without a cover names most often (（2026年度） of its performance tables)."""
-    counts = Counter(int(m.group(1)) for line in lines for m in _YEAR.finditer(line.key))
+def _ends_range(m: re.Match) -> bool:  # 2023-2024年: a span of years, not the budget's
+    return m.string[m.start() - 1:m.start()] in ("-", "—", "至", "~")
+
+
+def _subtitle_year(lines: list[Line]) -> int | None:
+    """The year of the lines that are only a budget year (（2026年度）, 2026（年度）: the subtitle of the forms)."""
+    counts = Counter(int(m.group(1)) for line in lines if (m := _YEAR_SUBTITLE.fullmatch(line.key)))
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _most_named_year(lines: list[Line]) -> int | None:
+    """The year a file without a cover names most often: as a budget year (2026年度) if it names one, else
+    any year (not the end of a range)."""
+    for pattern in (_BUDGET_YEAR, _YEAR):
+        counts = Counter(int(m.group(1)) for line in lines for m in pattern.finditer(line.key) if not _ends_range(m))
+        if counts:
+            return counts.most_common(1)[0][0]
+    return None
 
 
 def read_metadata(lines: list[Line]) -> dict:
@@ -291,15 +309,12 @@ def read_metadata(lines: list[Line]) -> dict:
     title_key = match_key(title or "")
 
     fiscal_year: int | None = None
-    m = _YEAR.search(title or "")
+    m = _TITLE_YEAR.search(title or "")
     if m:
         fiscal_year = int(m.group(1))
-    else:
-        for line in head:
-            m = _YEAR.search(_clean(line.text))
-            if m:
-                fiscal_year = int(m.group(1))
-                break
+    else:  # a line that is only the year (the forms' subtitle （2026年度）), else the first year named
+        fiscal_year = _subtitle_year(lines) or next(
+            (int(m.group(1)) for line in head for m in _YEAR.finditer(_clean(line.text)) if not _ends_range(m)), None)
 
     kind = _kind(title_key) or _kind("".join(match_key(line.text) for line in head)) or _body_kind(lines) \
         or _tables_kind(lines)

@@ -157,3 +157,17 @@ def test_region_named_in_the_text_when_the_publisher_has_no_place_prefix():
     meta = _read(lines)
     assert meta["publisher"] == "首都绿化委员会办公室"
     assert (meta["region"], meta["admin_level"]) == ("北京市", "province")
+
+
+def test_the_year_of_a_title_without_nian_and_of_tables_that_name_other_years():
+    """北京: a narrative titled `2026 部门预算情况的说明` (no 年) that names 2025 more often; tables files whose
+    only budget year is the forms' subtitle, beside a project named after 2023-2024年 and another 2025年度."""
+    meta = _read("北京市人民政府国有资产监督管理委员会\n2026 部门预算情况的说明\n一、部门情况说明\n"
+                 + "2025 年预算执行情况良好。\n" * 3)
+    assert meta["fiscal_year"] == 2026
+    rows = "\t预算01表 收支总表\t\n\t对2023-2024年非密纸质档案进行数字化\t1.00\n" \
+           "\t组织开展2025年度优秀统计分析报告评选\t2.00\n"
+    assert _read(rows + "\t（2026年度）\t\t\n")["fiscal_year"] == 2026
+    assert _read(rows + "2026（年度）\t\t\n")["fiscal_year"] == 2026
+    # a span of years alone names no budget year
+    assert _read("\t预算01表 收支总表\t\n\t对2023-2024年非密纸质档案进行数字化\t1.00\n")["fiscal_year"] is None
