@@ -17,6 +17,10 @@ line per file, then the totals, and per city when DIR has a ``manifest.csv`` wit
   unparsed table, no unparsed line and at least 98 % of its checks passing);
 - seconds per stage (``pipeline.read.Timings``: extract, decode, find, tables, glossary, narrative, check).
 
+A disclosure printed as two files, its narrative and its tables, is then joined as the build joins it
+(``pipeline.join``): both rows name the other (``joined_with``), and the tables file's row has the figures
+of the joined document, whose checks compare the narrative with the tables.
+
 A failure of one file is a row with its reason, never the end of the run. The per-file figures are written
 as CSV (``--out``, default ``benchmarks/corpus/figures.csv``, gitignored) so that two runs can be compared.
 PDF extractions are cached by sha256 in ``benchmarks/corpus/cache`` (``--cache``): a second run is fast.
@@ -33,6 +37,7 @@ import traceback
 import unicodedata
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,6 +48,7 @@ if str(ROOT) not in sys.path:
 from pipeline.catalog import INPUT_SUFFIXES, load_catalog  # noqa: E402
 from pipeline.checks import run_checks  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.join import join, pairs  # noqa: E402
 from pipeline.read import Timings, read_document  # noqa: E402
 from pipeline.sources import add_pages, read_pdf  # noqa: E402
 
@@ -56,35 +62,38 @@ META = ("publisher", "region", "fiscal_year", "kind")
 CLEAN_CHECKS = Decimal("0.98")  # issue 13: a clean document passes at least 98 % of its checks
 COLUMNS = ("file", "city", "manifest_text_layer", "expected", "recognised", "status", "reason", "doc_id",
            "publisher", "region", "fiscal_year", "kind", "department_type", "metadata_wrong", *(f"tables_{s}" for s in TABLE_STATUSES), "tables", "facts", "unparsed_lines",
-           "checks_passed", "checks_run", "facts_confirmed", "facts_confirmed_share", "clean",
+           "checks_passed", "checks_run", "facts_confirmed", "facts_confirmed_share", "clean", "joined_with",
            *(f"s_{s}" for s in STAGES), "seconds")
 
 
 # ------------------------------------------------------------------------------------------ one file
 
 
-def measure(path: Path, rel: str, city: str, text_layer: str, entry: dict | None, cache_dir: Path) -> dict:
-    """The figures of one file: read and checked like ``pipeline.build._read_and_check`` (without writing
-    the extracted text). Any failure becomes the row's reason."""
+def measure(path: Path, rel: str, city: str, text_layer: str, entry: dict | None, cache_dir: Path) -> tuple[dict, object]:
+    """The figures of one file, and its result (None when it failed): read and checked like
+    ``pipeline.build._read_and_check`` (without writing the extracted text). Any failure becomes the row's
+    reason."""
     row: dict = {c: "" for c in COLUMNS}
     row.update(file=rel, city=city, manifest_text_layer=text_layer)
     timings = Timings()
+    result = None
     t0 = time.perf_counter()
     try:
         if path.suffix.lower() == ".pdf":
-            result, extracted = read_pdf(path, entry, timings, cache_dir / "pdf")
+            result, _ = read_pdf(path, entry, timings, cache_dir / "pdf")
         else:
-            result, extracted = read_document(path, entry, timings), None
+            result = read_document(path, entry, timings)
         t1 = time.perf_counter()
         run_checks(result)
         timings.add("check", time.perf_counter() - t1)
-        if extracted is not None:
-            add_pages(result, extracted)
+        add_pages(result)
     except PipelineError as e:
+        result = None
         no_text = "no text layer" in e.reason
         row.update(recognised="no_text_layer" if no_text else "error",
                    status="no_text_layer" if no_text else "error", reason=e.reason)
     except Exception as e:  # a bug of the reader is a finding of the benchmark, not the end of the run
+        result = None
         where = traceback.extract_tb(e.__traceback__)[-1]
         row.update(recognised="error", status="error",
                    reason=f"internal error {type(e).__name__}: {e} ({Path(where.filename).name}:{where.lineno})")
@@ -92,7 +101,7 @@ def measure(path: Path, rel: str, city: str, text_layer: str, entry: dict | None
         row.update(_figures(result))
     row.update({f"s_{s}": f"{timings.stages.get(s, 0.0):.3f}" for s in STAGES})
     row["seconds"] = f"{time.perf_counter() - t0:.3f}"
-    return row
+    return row, result
 
 
 def _figures(result) -> dict:
@@ -124,8 +133,30 @@ def _figures(result) -> dict:
     }
 
 
-def _measure_job(args: tuple) -> dict:
+def _measure_job(args: tuple) -> tuple[dict, object]:
     return measure(*args)
+
+
+def join_pairs(rows: list[dict], results: list, jobs: list[tuple]) -> int:
+    """Join each disclosure printed as two files (the narrative and the tables, ``pipeline.join.pairs``,
+    per folder, files without a catalog entry) as the build does, and give the tables file's row the
+    figures of the joined document (its checks compare the narrative with the tables). Returns how many."""
+    by_folder: dict[Path, list[int]] = defaultdict(list)
+    for i, job in enumerate(jobs):
+        if results[i] is not None and job[4] is None:
+            by_folder[job[0].parent].append(i)
+    joined = 0
+    for indexes in by_folder.values():
+        index = {jobs[i][0].name: i for i in indexes}
+        for narrative, tables in pairs([(jobs[i][0].name, results[i]) for i in indexes]):
+            n, t = index[narrative], index[tables]
+            document = join([results[n], results[t]])
+            run_checks(document)
+            add_pages(document)
+            rows[t].update(_figures(document))
+            rows[n]["joined_with"], rows[t]["joined_with"] = rows[t]["file"], rows[n]["file"]
+            joined += 1
+    return joined
 
 
 # ------------------------------------------------------------------------------------------ the folder
@@ -303,17 +334,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     t0 = time.perf_counter()
     rows: list[dict] = []
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            for row in pool.map(_measure_job, jobs, chunksize=1):
-                rows.append(row)
-                if not args.quiet:
-                    print(file_line(row), flush=True)
-    else:
-        for job in jobs:
-            rows.append(measure(*job))
+    results: list = []
+    with ProcessPoolExecutor(args.jobs) if args.jobs > 1 else nullcontext() as pool:
+        for row, result in (pool.map(_measure_job, jobs, chunksize=1) if pool else map(_measure_job, jobs)):
+            rows.append(row)
+            results.append(result)
             if not args.quiet:
-                print(file_line(rows[-1]), flush=True)
+                print(file_line(row), flush=True)
+    joined = join_pairs(rows, results, jobs)
     wall = time.perf_counter() - t0
     expected = load_expected(args.expected)
     for row in rows:
@@ -325,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         writer.writerows(rows)
     print()
     print("\n".join(summary(rows, f"total ({wall:.1f} s wall, {args.jobs} job{'s' if args.jobs > 1 else ''})")))
+    print(f"  joined: {joined} disclosures printed as two files (narrative + tables) read as one document; "
+          "the tables file's row has the joined document's figures")
     print("  by kind:")
     print("\n".join(kinds_summary(rows)))
     if any(r["city"] for r in rows):

@@ -17,6 +17,8 @@ from .cache import DocumentCache, Stamps, combined_key, document_key, file_sha25
 from .catalog import check_sha256, input_files, load_catalog
 from .checks import run_checks
 from .errors import PipelineError
+from .fields import FILES_SEPARATOR
+from .join import join, pairs
 from .lock import build_lock
 from .output import write_if_changed
 from .pdf import extract_cached
@@ -117,19 +119,52 @@ def reads_worse(result: DocumentResult, published: Published | None) -> str | No
     return None
 
 
+@dataclass
+class _File:
+    """One input file as read (or taken from the cache): what the publishing phase needs of it."""
+
+    path: Path
+    key: str  # its document cache key
+    result: DocumentResult  # read and checked alone
+    reused: bool
+    timings: Timings
+
+
 def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: bool,
            accept_worse: bool) -> BuildReport:
     report = BuildReport(stamps=Stamps(paths.cache_dir, enabled=cache))
     published = published_packages(paths.packages_dir)  # before anything is written: the last good packages
     protected: set[str] = set()  # package folders of sources that failed: never removed as stale
-    input_dir = paths.input_dir
-    catalog = load_catalog(input_dir)
+    catalog = load_catalog(paths.input_dir)
     documents = DocumentCache(paths.cache_dir, enabled=cache)
     written: dict[str, Path] = {}  # doc_id -> the file its folder was written from
-    for path in input_files(input_dir):
+    held: set[str] = set()  # files of a kept document of several files: not published on their own
+
+    def fail(e: PipelineError, files: list[Path]) -> None:
+        """A document (of one or several files) that cannot be published: its last good version stays."""
+        report.failed.append(e)
+        say(f"FAILED {e.describe()}")
+        package = next((published[f.name] for f in files if f.name in published), None)
+        if package is not None:
+            protected.add(package.doc_id)  # its source is still here: never deleted
+        several = package is not None and FILES_SEPARATOR in (package.source_sha256 or "")
+        last = (None if several or len(files) > 1 else documents.last_good(files[0])) \
+            or _last_published(package, say)
+        if last is not None and last[1].document.doc_id not in written:
+            key, result = last
+            written[result.document.doc_id] = files[0]
+            held.update((result.document.source_file or "").split(FILES_SEPARATOR))
+            report.kept.append(result.document.doc_id)
+            report.document_keys.append(key)
+            report.built.append(result)
+            say(f"kept   {result.document.doc_id}: the last good version (sha256 "
+                f"{result.document.source_sha256}) stays published")
+
+    read: dict[str, _File] = {}
+    failed_files: set[str] = set()
+    for path in input_files(paths.input_dir):
         timings = Timings()
         entry = catalog.get(path.name)
-        reused = False
         try:
             key = document_key(path, entry, check_sha256(path, entry, file_sha256(path)))  # the catalog's pin
             result = documents.load(key)
@@ -144,63 +179,41 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
                 except PipelineError as e:
                     documents.store_failure(key, e)
                     raise
-                worse = None if accept_worse else reads_worse(result, published.get(path.name))
-                if worse:
-                    raise PipelineError(str(path), None, worse)  # not cached: --accept-worse can take it
-            elif path.suffix.lower() == ".pdf":
-                _write_extracted(path, result, paths)  # (again, if it was deleted)
-            doc_id = check_slug(result.document.doc_id, str(path))
-            if doc_id in written:
-                # two files, one folder: writing would silently replace the first document's CSVs
-                raise PipelineError(
-                    str(path), None,
-                    f"doc_id {doc_id} is also the doc_id of {written[doc_id].name}; "
-                    "give one of them a catalog entry with its own doc_id",
-                )
-            t0 = time.perf_counter()
-            package = [paths.packages_dir / doc_id / "datapackage.json"]  # it holds every file's hash
-            package_key = combined_key([key])  # the document and all the code (the package writer's too)
-            if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)):
-                try:
-                    # validated before it replaces the last good one: rows that break our own schema
-                    # fail this document alone, the others are still published
-                    write_document_package(result, paths.packages_dir, validate=True)
-                except SchemaViolation as e:
-                    documents.store_failure(key, e)
-                    raise
-                report.stamps.mark(f"package-{doc_id}", package_key, package)
-            timings.add("write", time.perf_counter() - t0)
+            read[path.name] = _File(path, key, result, reused, timings)
         except OutputError:
             raise  # a full disk or a read-only folder stops the build: the outputs so far stay as they were
         except PipelineError as e:
-            report.failed.append(e)
-            say(f"FAILED {e.describe()}")
-            last = documents.last_good(path) or _last_published(published.get(path.name), say)
-            if path.name in published:
-                protected.add(published[path.name].doc_id)  # its source is still here: never deleted
-            if last is not None and last[1].document.doc_id not in written:
-                # the source changed and cannot be read: its last good version stays published
-                key, result = last
-                written[result.document.doc_id] = path
-                report.kept.append(result.document.doc_id)
-                report.document_keys.append(key)
-                report.built.append(result)
-                say(f"kept   {result.document.doc_id}: the last good version (sha256 "
-                    f"{result.document.source_sha256}) stays published")
+            failed_files.add(path.name)
+            if not _files_of(entry):
+                fail(e, [path])
+            else:  # one file of a disclosure of several: the whole disclosure fails (below)
+                report.failed.append(e)
+                say(f"FAILED {e.describe()}")
+
+    for names, entry in _disclosures(read, catalog, failed_files):
+        if any(n in held for n in names):
+            continue  # part of a kept document of several files
+        files = [read[n] for n in names if n in read]
+        if len(files) < len(names):
+            missing = [n for n in names if n not in read]
+            reason = "its file " + ", ".join(missing) + " failed (above)" if set(missing) <= failed_files \
+                else "the catalog lists " + ", ".join(missing) + ", which is not in the folder"
+            fail(PipelineError(str(paths.input_dir / names[0]), None,
+                               f"the disclosure of {len(names)} files {', '.join(names)} is not published: {reason}"),
+                 [paths.input_dir / n for n in names])
             continue
-        written[doc_id] = path
-        if not reused:
-            documents.store(key, path, result)
-        for stage, seconds in timings.stages.items():
-            report.timings.add(stage, seconds)
-        (report.reused if reused else report.rebuilt).append(doc_id)
-        report.document_keys.append(key)
-        report.built.append(result)
-        line = summary_line(result, timings)
-        say(line.replace("built  ", "reused ", 1) if reused else line)
-        for check in result.checks:
-            if not check.passed:  # a failed check is data: printed and published, never a build failure
-                say(f"  check failed ({check.severity}) {check.check} at line {check.source_line}: {check.message}")
+        try:
+            _publish(files, entry, paths, report, published, written, accept_worse, say)
+        except OutputError:
+            raise
+        except PipelineError as e:
+            if isinstance(e, SchemaViolation) and len(files) == 1:  # these bytes break our schema alone
+                documents.store_failure(files[0].key, e)
+            fail(e, [f.path for f in files])
+            continue
+        for f in files:
+            if not f.reused:
+                documents.store(f.key, f.path, f.result)
     # combined stages (packages/all, database, site) come here, from report.built
     # (wrap each in `combined_stage(report, "<stage>", [<its outputs>], lambda: ..., say)`: it is skipped
     # when no document and no code changed since it last ran and its outputs exist)
@@ -220,28 +233,111 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
     return report
 
 
+def _files_of(entry: dict | None) -> list[str]:
+    """The files of a catalog entry that lists several (`files:`), else none."""
+    return list((entry or {}).get("files") or ())
+
+
+def _disclosures(read: dict[str, _File], catalog: dict[str, dict],
+                 failed: set[str]) -> list[tuple[list[str], dict | None]]:
+    """The documents to publish, in the order of their first file: (its files in reading order, its
+    catalog entry). A catalog entry's `files:` make one document; files without an entry pair up as one
+    disclosure's narrative and tables (`join.pairs`); every other file is a document of its own."""
+    groups: dict[str, tuple[list[str], dict | None]] = {}  # by the name of its first file in the folder
+    taken: set[str] = set()
+    for name in sorted(set(read) | failed):
+        if name not in taken:
+            entry = catalog.get(name)
+            names = _files_of(entry) or [name]
+            taken.update(names)
+            groups[name] = (names, entry)
+    alone = [(n, f.result) for n, f in sorted(read.items()) if catalog.get(n) is None]
+    for narrative, tables in pairs(alone):
+        del groups[narrative], groups[tables]
+        groups[min(narrative, tables)] = ([narrative, tables], None)
+    return [g for _, g in sorted(groups.items()) if not (len(g[0]) == 1 and g[0][0] in failed)]
+
+
+def _publish(files: list[_File], entry: dict | None, paths: BuildPaths, report: BuildReport,
+             published: dict[str, Published], written: dict[str, Path], accept_worse: bool,
+             say: Callable[[str], None]) -> None:
+    """Publish one document, read from one file or joined from several: its package (validated against
+    our own schema first), unless it reads worse than the published one or its doc_id is taken."""
+    first = files[0].path
+    if len(files) == 1:
+        result, key, reused, timings = files[0].result, files[0].key, files[0].reused, files[0].timings
+    else:
+        t0 = time.perf_counter()
+        result = join([f.result for f in files], (entry or {}).get("doc_id"))
+        run_checks(result)
+        add_pages(result)
+        key, reused, timings = combined_key([f.key for f in files]), all(f.reused for f in files), Timings()
+        for f in files:
+            for stage, seconds in f.timings.stages.items():
+                timings.add(stage, seconds)
+        timings.add("join", time.perf_counter() - t0)
+    if not reused and not accept_worse:
+        worse = reads_worse(result, published.get(first.name))
+        if worse:
+            raise PipelineError(str(first), None, worse)  # not cached: --accept-worse can take it
+    doc_id = check_slug(result.document.doc_id, str(first))
+    if doc_id in written:
+        # two files, one folder: writing would silently replace the first document's CSVs
+        raise PipelineError(
+            str(first), None,
+            f"doc_id {doc_id} is also the doc_id of {written[doc_id].name}; "
+            "give one of them a catalog entry with its own doc_id",
+        )
+    for f in files:
+        if f.path.suffix.lower() == ".pdf":
+            _write_extracted(f.path, f.result.document.source_sha256, paths,
+                             f"{doc_id}.txt" if len(files) == 1 else f"{doc_id}/{f.path.name}.txt", f.reused)
+    t0 = time.perf_counter()
+    package = [paths.packages_dir / doc_id / "datapackage.json"]  # it holds every file's hash
+    package_key = combined_key([key])  # the document and all the code (the package writer's too)
+    if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)):
+        # validated before it replaces the last good one: rows that break our own schema fail this
+        # document alone, the others are still published
+        write_document_package(result, paths.packages_dir, validate=True)
+        report.stamps.mark(f"package-{doc_id}", package_key, package)
+    timings.add("write", time.perf_counter() - t0)
+    written[doc_id] = first
+    for stage, seconds in timings.stages.items():
+        report.timings.add(stage, seconds)
+    (report.reused if reused else report.rebuilt).append(doc_id)
+    report.document_keys.append(key)
+    report.built.append(result)
+    line = summary_line(result, timings)
+    if len(files) > 1:
+        line = line.replace(": ", f": joined from {' + '.join(f.path.name for f in files)}; ", 1)
+    say(line.replace("built  ", "reused ", 1) if reused else line)
+    for check in result.checks:
+        if not check.passed:  # a failed check is data: printed and published, never a build failure
+            say(f"  check failed ({check.severity}) {check.check} at line {check.source_line}: {check.message}")
+
+
 def _read_and_check(path: Path, entry: dict | None, timings: Timings, paths: BuildPaths) -> DocumentResult:
     """Read one source (a PDF is extracted first) and run the checks: what the document cache stores."""
-    result, extracted = read_source(path, entry, timings, paths.cache_dir / "pdf")
-    if extracted is not None:
-        _write_extracted(path, result, paths, extracted)
+    result, _ = read_source(path, entry, timings, paths.cache_dir / "pdf")
     t0 = time.perf_counter()
     run_checks(result)
     timings.add("check", time.perf_counter() - t0)
-    if extracted is not None:
-        add_pages(result, extracted)
+    add_pages(result)
     return result
 
 
-def _write_extracted(path: Path, result: DocumentResult, paths: BuildPaths, extracted=None) -> None:
+def _write_extracted(path: Path, sha256: str | None, paths: BuildPaths, name: str, reused: bool) -> None:
     """The text extracted from a PDF is what its source_line numbers count in: keep it where a user can
-    open it, ``<build>/extracted/<doc_id>.txt``."""
-    target = inside(paths.extracted_dir, f"{check_slug(result.document.doc_id, str(path))}.txt")
-    if extracted is None:
-        if target.exists():
-            return
-        extracted, _ = extract_cached(path, result.document.source_sha256, paths.cache_dir / "pdf")
-    paths.extracted_dir.mkdir(parents=True, exist_ok=True)
+    open it, ``<build>/extracted/<doc_id>.txt`` (``<doc_id>/<file>.txt`` for each file of a disclosure
+    joined from several)."""
+    target = inside(paths.extracted_dir, *name.split("/"))
+    if reused and target.exists():
+        return  # written when it was read
+    try:
+        extracted, _ = extract_cached(path, sha256, paths.cache_dir / "pdf")
+    except PipelineError:
+        return  # a scan: there is no text to keep
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(target, extracted.text)
 
 

@@ -55,10 +55,12 @@ def load_catalog(folder: Path) -> dict[str, dict]:
         raise CatalogError(name, [(1, f"is {_a(data)}, not a mapping with a 'disclosures:' list of entries")])
     found += [(_line(lines, where), _label(data, where) + reason) for where, reason in problems(data)]
     entries = data.get("disclosures") if isinstance(data.get("disclosures"), list) else []
+    found += _files(entries, lines, data)
     found += _duplicates(entries, lines, data)
     if found:
         raise CatalogError(name, sorted(found, key=lambda p: p[0] or 0))
-    return {entry["file"]: entry for entry in entries}
+    # an entry of several files (`files:`) is the entry of each of them
+    return {file: entry for entry in entries for file in entry.get("files") or [entry["file"]]}
 
 
 def check_sha256(path: Path, entry: dict | None, sha256: str) -> str:
@@ -184,6 +186,9 @@ def _entry(data: dict, index: int) -> str:
     entries = data.get("disclosures")
     entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
     file = entry.get("file") if isinstance(entry, dict) else None
+    files = entry.get("files") if isinstance(entry, dict) else None
+    if file is None and isinstance(files, list) and files and isinstance(files[0], str):
+        file = files[0] + (" …" if len(files) > 1 else "")
     return f"entry {index + 1} ({file})" if isinstance(file, str) and len(file) <= 100 else f"entry {index + 1}"
 
 
@@ -194,6 +199,27 @@ def _label(data: dict, path: tuple) -> str:
     return "".join(f"{p}: " for p in path)
 
 
+def _files(entries: list, lines: dict[tuple, int], data: dict) -> list[tuple[int | None, str]]:
+    """Each entry names its file (`file:`) or, for a disclosure of several files, all of them (`files:`),
+    never both; `sha256` pins one file, so an entry of several has none."""
+    found = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        where = ("disclosures", i)
+        if "file" not in entry and "files" not in entry:
+            found.append((_line(lines, where), _label(data, where + ("file",)) +
+                          "missing: every entry names its file (file:), or its files (files:)"))
+        elif "file" in entry and "files" in entry:
+            found.append((_line(lines, where + ("files",)), _label(data, where + ("files",)) +
+                          "given with file: an entry names one file (file:) or several (files:), not both"))
+        elif "files" in entry and entry.get("sha256") is not None:
+            found.append((_line(lines, where + ("sha256",)), _label(data, where + ("sha256",)) +
+                          "pins one file, but the entry lists several (files:): give each file its own "
+                          "entry to pin it, or leave sha256 out"))
+    return found
+
+
 def _duplicates(entries: list, lines: dict[tuple, int], data: dict) -> list[tuple[int | None, str]]:
     """One entry per file (else the later one would win silently) and per doc_id (one folder each)."""
     found = []
@@ -201,13 +227,16 @@ def _duplicates(entries: list, lines: dict[tuple, int], data: dict) -> list[tupl
         first: dict[str, int] = {}
         for i, entry in enumerate(entries):
             value = entry.get(field) if isinstance(entry, dict) else None
-            if not isinstance(value, str):
-                continue
-            if value in first:
-                j = first[value]
-                where = ("disclosures", i, field)
-                found.append((_line(lines, where), _label(data, where) + f"{shown(value)} is also the {field} of "
-                              f"{_entry(data, j)} on line {_line(lines, ('disclosures', j))}: one entry per {field}"))
-            else:
-                first[value] = i
+            values = [(value, (field,))] if isinstance(value, str) else []
+            if field == "file" and isinstance(entry, dict) and isinstance(entry.get("files"), list):
+                values += [(v, ("files", k)) for k, v in enumerate(entry["files"]) if isinstance(v, str)]
+            for value, at in values:
+                if value in first and first[value] != i:
+                    j = first[value]
+                    where = ("disclosures", i, *at)
+                    found.append((_line(lines, where), _label(data, where) + f"{shown(value)} is also the {field} "
+                                  f"of {_entry(data, j)} on line {_line(lines, ('disclosures', j))}: one entry per "
+                                  f"{field}"))
+                else:
+                    first.setdefault(value, i)
     return found

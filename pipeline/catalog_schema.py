@@ -28,6 +28,8 @@ def _any_case(suffix: str) -> str:  # ".pdf" -> "[.][pP][dD][fF]" (JSON Schema p
 
 # a plain name inside the catalog's folder: no folder part, not hidden (nor `..`), no control character
 FILE_PATTERN = r"^[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]*(" + "|".join(map(_any_case, INPUT_SUFFIXES)) + ")$"
+# one of the files of a disclosure of several: also without ';', which separates them in source_file
+PART_PATTERN = FILE_PATTERN.replace("[^./", "[^;./", 1).replace("][^/", "][^;/", 1)
 URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://[^\s/?#\\]+[^\s\\]*$"  # http(s) with a host; no javascript:, data:, file:
 SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
 ONE_LINE = r"^[^\x00-\x1f\x7f]*$"  # a title or name is shown on one line of a page
@@ -60,6 +62,13 @@ ENTRY_FIELDS: dict[str, dict] = {
     "file": {"type": "string", "maxLength": 255, "pattern": FILE_PATTERN,
              "x-expect": f"a file name in the catalog's folder (no '/', '\\', leading '.' or control character) "
                          f"ending in {_SUFFIXES}"},
+    # a disclosure published as several files (情况说明 and 报表 apart): all of them, in reading order,
+    # instead of `file`; `sha256` pins one file, so such an entry has none
+    "files": {"type": "array", "minItems": 2, "maxItems": 20, "uniqueItems": True,
+              "items": {"type": "string", "maxLength": 255, "pattern": PART_PATTERN,
+                        "x-expect": "a file name in the catalog's folder (no '/', '\\', ';', leading '.' or "
+                                    f"control character) ending in {', '.join(INPUT_SUFFIXES[:-1])} or "
+                                    f"{INPUT_SUFFIXES[-1]}"}},
     "doc_id": _documents_field("doc_id", 100),
     "title": _documents_field("title", 500),
     "publisher": _documents_field("publisher", 200),
@@ -81,10 +90,9 @@ SCHEMA: dict = {
             "type": ["array", "null"],  # `disclosures:` with nothing under it: no entries
             "items": {
                 "type": "object",
-                "required": ["file"],
                 "properties": {
-                    # every field but `file` may be left empty (null): then it is read from the text
-                    name: s if name == "file" else {"anyOf": [{"type": "null"}, s]}
+                    # every field but `file` / `files` may be left empty (null): then it is read from the text
+                    name: s if name in ("file", "files") else {"anyOf": [{"type": "null"}, s]}
                     for name, s in ENTRY_FIELDS.items()
                 },
                 "additionalProperties": False,
@@ -147,6 +155,10 @@ def _explain(error: ValidationError) -> Iterator[tuple[tuple, str]]:
         yield path, f"{shown(value)} is not one of {', '.join(map(str, error.validator_value))}"
     elif keyword in ("minimum", "maximum"):
         yield path, f"{shown(value)} is not between {schema['minimum']} and {schema['maximum']}"
+    elif keyword in ("minItems", "maxItems"):
+        yield path, f"lists {len(value)} files: a disclosure of several files lists 2 to {schema['maxItems']}"
+    elif keyword == "uniqueItems":
+        yield path, "names a file twice"
     elif keyword == "maxLength":
         yield path, f"{shown(value, 40)} is {len(value):,} characters long, more than {error.validator_value}"
     elif keyword == "minLength":

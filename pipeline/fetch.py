@@ -113,8 +113,8 @@ def fetch_all(folder: Path, settings: FetchSettings | None = None, say: Callable
     catalog = load_catalog(folder)
     results = []
     for name, entry in catalog.items():
-        if not entry.get("source_url") or (only and name not in only):
-            continue
+        if not entry.get("source_url") or entry.get("files") or (only and name not in only):
+            continue  # an entry of several files has the disclosure's page as source_url, not a file
         result = fetch_one(folder, entry, settings)
         say(result.describe())
         results.append(result)

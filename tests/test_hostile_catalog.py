@@ -69,7 +69,7 @@ def one_entry(field_lines: str) -> str:
     ("sha256: abc", "sha256: 'abc' is not 64 hexadecimal digits"),
     ("title: \"two\\nlines\"", "title: 'two\\nlines' is not one line of text without control characters"),
     ("title: ''", "title: is empty (leave the field out to read it from the text)"),
-    ("sha265: " + "0" * 64, "sha265: unknown field (known: admin_level, doc_id, file, fiscal_year, kind, "
+    ("sha265: " + "0" * 64, "sha265: unknown field (known: admin_level, doc_id, file, files, fiscal_year, kind, "
                             "publisher, region, sha256, source_url, supervisor, title)"),
 ])
 def test_a_bad_field_is_named_with_its_catalog_line_and_entry(tmp_path, field, message):
@@ -95,7 +95,33 @@ def test_a_file_that_is_not_a_disclosure_in_the_folder_is_refused(tmp_path, file
 
 def test_an_entry_without_a_file(tmp_path):
     error = refused(tmp_path, "disclosures:\n  - doc_id: a\n")
-    assert error.problems == [f"{tmp_path / 'catalog.yml'}:2: entry 1: file: missing: every entry names its file"]
+    assert error.problems == [f"{tmp_path / 'catalog.yml'}:2: entry 1: file: missing: every entry names its file "
+                              "(file:), or its files (files:)"]
+
+
+def test_a_disclosure_of_several_files_is_one_entry_for_each_of_them(tmp_path):
+    (tmp_path / "catalog.yml").write_text("disclosures:\n  - files: [a.pdf, b.pdf]\n    doc_id: ab\n"
+                                          "  - file: c.txt\n", encoding="utf-8")
+    catalog = load_catalog(tmp_path)
+    assert sorted(catalog) == ["a.pdf", "b.pdf", "c.txt"]
+    assert catalog["a.pdf"] is catalog["b.pdf"] and catalog["a.pdf"]["doc_id"] == "ab"
+
+
+@pytest.mark.parametrize("entries, message", [
+    ("  - files: [a.pdf, b.pdf]\n    file: a.pdf\n",
+     "2: entry 1 (a.pdf): files: given with file: an entry names one file (file:) or several (files:), not both"),
+    ("  - files: [a.pdf, b.pdf]\n    sha256: " + "a" * 64 + "\n",
+     "3: entry 1 (a.pdf …): sha256: pins one file, but the entry lists several (files:): give each file its own "
+     "entry to pin it, or leave sha256 out"),
+    ("  - files: [a.pdf]\n", "2: entry 1 (a.pdf): files: lists 1 files: a disclosure of several files lists 2 to 20"),
+    ("  - files: [a.pdf, a.pdf]\n", "2: entry 1 (a.pdf …): files: names a file twice"),
+    ("  - files: [a;b.pdf, c.pdf]\n", "2: entry 1 (a;b.pdf …): files: 0: 'a;b.pdf' is not a file name in the "
+     "catalog's folder (no '/', '\\', ';', leading '.' or control character) ending in .txt, .md or .pdf"),
+    ("  - file: b.pdf\n  - files: [a.pdf, b.pdf]\n",
+     "3: entry 2 (a.pdf …): files: 1: 'b.pdf' is also the file of entry 1 (b.pdf) on line 2: one entry per file"),
+])
+def test_a_bad_entry_of_several_files_is_refused(tmp_path, entries, message):
+    assert refused(tmp_path, "disclosures:\n" + entries).problems == [f"{tmp_path / 'catalog.yml'}:{message}"]
 
 
 @pytest.mark.parametrize("text, what", [

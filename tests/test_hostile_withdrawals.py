@@ -61,3 +61,22 @@ def test_nothing_removed_nothing_said(tmp_path):
     done = run_guard(repo)
     assert (done.returncode, done.stdout) == (0, "")
     assert git(repo, "diff", "--cached", "--name-only") == "datapackages/kept-doc/budget_facts.csv\n"
+
+
+def test_packages_replaced_by_one_joined_from_their_files_are_withdrawn(tmp_path):
+    """The narrative and the tables, read apart before, are now one disclosure of two files: the two old
+    packages go, since the new package is read from both files."""
+    repo = repo_with_two_packages(tmp_path)
+    shutil.rmtree(repo / "datapackages/kept-doc")
+    shutil.rmtree(repo / "datapackages/gone-doc")
+    joined = repo / "datapackages" / "joined-doc"
+    joined.mkdir()
+    package = {"name": "joined-doc", "sources": [{"doc_id": "joined-doc", "source_file": "gone.txt; kept.txt"}]}
+    (joined / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    git(repo, "add", "-A", "datapackages")
+    done = run_guard(repo)
+    assert (done.returncode, done.stdout) == (0, "")
+    staged = sorted(git(repo, "diff", "--cached", "--name-status").splitlines())
+    assert staged == ["A\tdatapackages/joined-doc/datapackage.json",
+                      "D\tdatapackages/gone-doc/budget_facts.csv", "D\tdatapackages/gone-doc/datapackage.json",
+                      "D\tdatapackages/kept-doc/budget_facts.csv", "D\tdatapackages/kept-doc/datapackage.json"]

@@ -50,7 +50,7 @@ from pathlib import Path
 from .. import __version__
 from ..atomic import make_folder, new_folder_for, output_error, swap_folder, write_new
 from ..errors import PipelineError
-from ..fields import DATASET, RESOURCES, Resource
+from ..fields import DATASET, FILES_SEPARATOR, RESOURCES, Resource
 from ..output import cell
 from ..records import Document, DocumentResult
 from ..safe_paths import PACKAGE_KEY, check_slug, inside, is_yusuan_package
@@ -211,7 +211,8 @@ class Published:
 
 
 def published_packages(packages_dir: Path) -> dict[str, Published]:
-    """The single-document yusuan packages of `packages_dir`, by the source file they were read from."""
+    """The single-document yusuan packages of `packages_dir`, by the source file they were read from (each
+    file of a document joined from several)."""
     out: dict[str, Published] = {}
     if not packages_dir.is_dir():
         return out
@@ -224,8 +225,10 @@ def published_packages(packages_dir: Path) -> dict[str, Published]:
             tables = json.loads((folder / "budget_tables.json").read_text(encoding="utf-8"))
             with open(folder / "budget_facts.json", encoding="utf-8") as f:
                 facts = sum(line.startswith("{") for line in f)  # one row per line
-            out.setdefault(str(source["source_file"]), Published(
-                folder, folder.name, source.get("sha256"), sum(t.get("status") == "parsed" for t in tables), facts))
+            package = Published(folder, folder.name, source.get("sha256"),
+                                sum(t.get("status") == "parsed" for t in tables), facts)
+            for name in str(source["source_file"]).split(FILES_SEPARATOR):  # each file of a joined one
+                out.setdefault(name, package)
         except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
             continue  # not readable as a package of ours: never compared, never used
     return out

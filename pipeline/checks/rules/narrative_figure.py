@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ...amounts import decimals_of
 from ...identities import step_of
+from ...records import BudgetFact, Statement
 from ..base import WAN_PER_YUAN, Ledger, Rule, first, key
 from .summary_balance import grand_total
 
@@ -85,10 +86,18 @@ def _check_change(ledger: Ledger, s) -> None:
     ledger.compare(
         now.table_id, stated, [now, -before.amount],
         f"情况说明 line {s.source_line} states a change of {s.change} {s.printed}{s.unit} ({s.subject}) — the "
-        f"table prints {now.printed} (line {now.source_line}) against {before.printed} (line {before.source_line});"
+        f"table prints {now.printed} ({_line(now, s)}) against {before.printed} ({_line(before, s)});"
         f" sentence: {s.sentence}",
-        source_line=s.source_line, step=max(text_step, ledger.step(now)), facts=[before],
+        source_line=s.source_line, source_file=s.source_file, step=max(text_step, ledger.step(now)), facts=[before],
     )
+
+
+def _line(fact: BudgetFact, statement: Statement) -> str:
+    """Where a table's figure is: its line, and its file when the tables are another file than the
+    narrative's (a disclosure joined from several files)."""
+    if fact.source_file and fact.source_file != statement.source_file:
+        return f"line {fact.source_line} of {fact.source_file}"
+    return f"line {fact.source_line}"
 
 
 CHANGE_COLUMNS = {"three_public": r"^(合计|总计)$", "reception": r"^公务接待费$", "overseas": r"^因公出国",
@@ -111,8 +120,8 @@ def run(ledger: Ledger) -> None:
         ledger.compare(
             fact.table_id, s.amount, [fact],
             f"情况说明 line {s.source_line} states {s.printed}{s.unit} ({s.subject}) — the table prints "
-            f"{fact.printed} at line {fact.source_line}; sentence: {s.sentence}",
-            source_line=s.source_line, step=max(text_step, ledger.step(fact)),
+            f"{fact.printed} at {_line(fact, s)}; sentence: {s.sentence}",
+            source_line=s.source_line, source_file=s.source_file, step=max(text_step, ledger.step(fact)),
         )
 
 
