@@ -8,6 +8,7 @@ leaves blank in every row, so no placement satisfies 总计 = 当年 + 上年结
 from pathlib import Path
 
 from pipeline.read import Timings, read_lines
+from pipeline.text.layout import rows_of
 from pipeline.text.lines import split_lines
 
 GRANT = """\
@@ -108,3 +109,11 @@ def test_without_the_basic_table_rows_without_codes_stay_open():
     assert facts[("商品和服务支出", "省级当年财政拨款安排/一般公共预算拨款/项目支出")] == "40.00"  # fills the group
     assert [u.source_line for u in unparsed] == [10, 11, 13, 14]
     assert all(u.reason.startswith("ambiguous placement: 4 amounts fit 2 ways") for u in unparsed)
+
+
+def test_a_number_its_cell_wrapped_after_the_decimal_point_is_one_amount():
+    """泉州, 长春, 北京 PDFs: a narrow cell wraps 3800.00 as 3800.0 | 0, joined by the extraction with a space.
+    In a tab-separated row a cell holds one value, so it is the one amount; a code wrapped before any
+    decimal point (32111102000 558) is no amount and stays text."""
+    (row,) = rows_of(split_lines("合计\t58341.63\t3800.0 0\t1,343.48698 8\t32111102000 558\n"))[0]
+    assert row.texts == ["合计", "58341.63", "3800.00", "1,343.486988", "32111102000 558"]

@@ -33,6 +33,7 @@ NUMBER_IN_TEXT_RE = re.compile(r"^(?:年|月|日|楼|层|号|个|次|期|人|万
 # Page numbers an extraction leaves between rows and paragraphs: -32-, — 5 —, _3_, 第 3 页 共 9 页, 3/9 …
 PAGE_MARK_RE = re.compile(r"^(?:[-—–_]+\d{1,4}[-—–_]+|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?|\d{1,4}/\d{1,4})$")
 BARE_PAGE_RE = re.compile(r"^\d{1,4}$")
+WRAPPED_NUMBER_RE = re.compile(r"[-−]?\d[\d,]*\.\d+(?: \d+)+")
 TABLE_TAGS_RE = re.compile(r"\s*(</?(table|tbody|thead)[^>]*>\s*)+")
 _SPACE_RE = re.compile(r"\s+")
 _PIPE_SPLIT_RE = re.compile(r"(?<!\\)\|")
@@ -157,8 +158,14 @@ def _leading_empty(row: Row) -> int:
 
 
 def _exact_row(number: int, parts: list[str]) -> Row:
-    cells = [Cell(strip_markup(p).strip(), number, i) for i, p in enumerate(parts)]
+    cells = [Cell(_unwrapped(strip_markup(p).strip()), number, i) for i, p in enumerate(parts)]
     return Row(cells, exact=True, lines=[number])
+
+
+def _unwrapped(text: str) -> str:
+    """A number its cell wrapped after the decimal point (3800.0 | 0, 1,343.48698 | 8), which the extraction
+    joined with a space: one number, as printed on the page. One cell of an exact layout holds one value."""
+    return text.replace(" ", "") if WRAPPED_NUMBER_RE.fullmatch(text) else text
 
 
 def tokens(text: str) -> list[str]:
