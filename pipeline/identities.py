@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .text.lines import match_key
-from .vocabulary import TOTAL_ITEM_RE
+from .vocabulary import CARRY_OVER_ITEM_RE, LEVEL1_ITEM_RE, NUMBERED_YEAR_TOTAL_RE, TOTAL_ITEM_RE
 
 ZERO = Decimal(0)
 
@@ -19,6 +19,26 @@ ZERO = Decimal(0)
 def is_total_item(item: str | None) -> bool:
     """Is a row label the table's total (合 计 too: matched on the whitespace-free key)?"""
     return bool(TOTAL_ITEM_RE.match(match_key(item or "")))
+
+
+def year_heading(keys: Sequence[str]) -> tuple[int | None, list[int]]:
+    """Of one side of a two-sided summary (its row labels as match keys): the numbered item that is the
+    year's total (一、本年支出) and the items numbered afresh under it, from the 一、 right after it up to the
+    first carry-over (二、年终结转结余): they add up to it, and it, not they, is an item of the 总计.
+    (None, []) where the year's total is no numbered item; (heading, []) where nothing is numbered under it
+    (一、本年收入, （一）…, 二、上年结转)."""
+    numbered = [i for i, k in enumerate(keys) if LEVEL1_ITEM_RE.match(k)]
+    heading = next((i for i in numbered if NUMBERED_YEAR_TOTAL_RE.match(keys[i])), None)
+    if heading is None:
+        return None, []
+    below = [i for i in numbered if i > heading]
+    under: list[int] = []
+    if below and keys[below[0]].startswith("一、"):
+        for i in below:
+            if CARRY_OVER_ITEM_RE.search(keys[i]) or is_total_item(keys[i]):
+                break
+            under.append(i)
+    return heading, under
 
 
 @dataclass(frozen=True)

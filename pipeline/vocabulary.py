@@ -17,6 +17,10 @@ TOTAL_ITEM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:本年
 # The year's own totals on a two-sided summary (before 上年结转 and 年末结转 are added) and its grand totals
 YEAR_TOTAL_RE = re.compile(r"^本年(收入|支出)合计$")
 GRAND_TOTAL_RE = re.compile(r"^(收入|支出)总计$")
+# The year's total printed as the first numbered item (一、本年支出), its items numbered afresh below it
+NUMBERED_YEAR_TOTAL_RE = re.compile(r"^[一二三四五六七八九十]+、本年(收入|支出)(合计)?$")
+# What a summary carries between years (上年结转结余, 年终结转结余, 结转下年支出): never one of the year's items
+CARRY_OVER_ITEM_RE = re.compile(r"结转|结余")
 # A numbered top-level item (一、一般公共服务支出, 二、事业收入): a 类 row of a summary
 LEVEL1_ITEM_RE = re.compile(r"^[一二三四五六七八九十]+、")
 

@@ -195,3 +195,93 @@ def test_narrative_sentences_broken_over_lines_negations_and_yuan():
         ("three_public", "12.4", "万元", 10, None),
         ("three_public", "8.7", "万元", 10, "减少"),  # the change stated after it, same subject
     ]
+
+
+# A 财政拨款收支总表 that prints the year's total first (一、本年支出) and numbers its items afresh below it,
+# then goes on with 二、年终结转结余 (北京, 长春). Its items print 90.00 against the heading's 100.00.
+YEAR_HEADING_FIRST = """\
+2026年部门预算
+财政拨款收支总表
+金额单位：万元
+收 入\t\t支 出\t
+项 目\t预算数\t项 目\t预算数
+一、本年收入\t95.00\t一、本年支出\t100.00
+（一）一般公共预算资金\t95.00\t一、一般公共服务支出\t60.00
+（二）政府性基金预算资金\t\t二、外交支出\t
+\t\t三、教育支出\t30.00
+二、上年结转\t5.00\t二、年终结转结余\t
+（一）一般公共预算拨款\t5.00\t\t
+收入总计\t100.00\t支出总计\t100.00
+"""
+# An unnumbered carry-over listing its funds numbered 一、二、 (北京): details of it, not items of the total.
+CARRY_OVER_BY_FUND = """\
+2026年部门预算
+财政拨款收支总表
+金额单位：万元
+收 入\t\t支 出\t
+项 目\t预算数\t项 目\t预算数
+一、一般公共预算资金\t95.00\t一、一般公共服务支出\t60.00
+二、政府性基金预算资金\t\t二、教育支出\t40.00
+本年收入合计\t95.00\t本年支出合计\t100.00
+上年结转结余\t5.00\t年终结转结余\t
+一、一般公共预算拨款\t5.00\t\t
+二、政府性基金预算拨款\t\t\t
+收入总计\t100.00\t支出总计\t100.00
+"""
+
+
+def summary_parts(tmp_path: Path, text: str) -> list[tuple]:
+    path = tmp_path / "summary.txt"
+    path.write_text(text, encoding="utf-8")
+    result = read_document(path)
+    run_checks(result)
+    return [(c.source_line, c.passed, c.actual, c.expected) for c in result.checks
+            if c.check == "summary-parts-mismatch"]
+
+
+def test_a_year_total_printed_as_the_first_item_totals_the_items_numbered_under_it(tmp_path: Path):
+    assert summary_parts(tmp_path, YEAR_HEADING_FIRST) == [
+        (12, True, Decimal("100.00"), Decimal("100.00")),  # 收入总计 = 一、本年收入 95 + 二、上年结转 5
+        (6, False, Decimal("100.00"), Decimal("90.00")),  # 一、本年支出 = 60 + 30: the document's own 10 off
+        (12, True, Decimal("100.00"), Decimal("100.00")),  # 支出总计 = 一、本年支出 (not + its items again)
+    ]
+
+
+def test_the_funds_of_an_unnumbered_carry_over_are_not_counted_again(tmp_path: Path):
+    assert summary_parts(tmp_path, CARRY_OVER_BY_FUND) == [
+        (8, True, Decimal("95.00"), Decimal("95.00")),
+        (12, True, Decimal("100.00"), Decimal("100.00")),  # 95 + 上年结转结余 5, not + 一、一般公共预算拨款 5
+        (8, True, Decimal("100.00"), Decimal("100.00")),
+        (12, True, Decimal("100.00"), Decimal("100.00")),
+    ]
+
+
+# A basic table by 政府经济分类 and 部门经济分类 prints 30217 under 50206 (the administration) and 50502 (its
+# institutions): the “三公” 公务接待费 2.00 is their sum.
+THREE_PUBLIC_TWO_LINES = """\
+2026年部门预算
+一般公共预算基本支出表
+金额单位：万元
+政府支出经济分类科目\t部门支出经济分类科目\t预算数\t\t
+\t\t合计\t人员经费\t公用经费
+50101-工资奖金津补贴\t30101-基本工资\t50.00\t50.00\t
+50206-公务接待费\t30217-公务接待费\t1.80\t\t1.80
+50208-公务用车运行维护费\t30231-公务用车运行维护费\t4.00\t\t4.00
+50502-商品和服务支出\t30217-公务接待费\t0.20\t\t0.20
+\t合 计\t56.00\t50.00\t6.00
+财政拨款“三公”经费支出表
+金额单位：万元
+“三公”经费财政拨款预算总额\t因公出国（境）费用\t公务接待费\t公务用车购置及运行维护费\t\t
+\t\t\t小计\t公务用车购置费\t公务用车运行维护费
+6.00\t0.00\t2.00\t4.00\t\t4.00
+"""
+
+
+def test_three_public_against_an_economic_line_printed_once_per_government_class(tmp_path: Path):
+    path = tmp_path / "three.txt"
+    path.write_text(THREE_PUBLIC_TWO_LINES, encoding="utf-8")
+    result = read_document(path)
+    run_checks(result)
+    got = [(c.passed, c.actual, c.expected) for c in result.checks if c.check == "three-public-basic-mismatch"]
+    assert got == [(True, Decimal("2.00"), Decimal("2.00")),  # 公务接待费 = 1.80 + 0.20 (lines 7 and 9)
+                   (True, Decimal("4.00"), Decimal("4.00"))]

@@ -117,3 +117,27 @@ def test_a_number_its_cell_wrapped_after_the_decimal_point_is_one_amount():
     decimal point (32111102000 558) is no amount and stays text."""
     (row,) = rows_of(split_lines("合计\t58341.63\t3800.0 0\t1,343.48698 8\t32111102000 558\n"))[0]
     assert row.texts == ["合计", "58341.63", "3800.00", "1,343.486988", "32111102000 558"]
+
+
+# A 财政拨款收支总表 whose layout lost its empty cells and prints the year's total first (一、本年支出), its
+# items numbered afresh under it: 二、教育支出 40.00 is 一般公共预算 or 政府性基金预算 by position, and only the
+# items under 一、本年支出 (60.00 + 40.00 = 100.00) decide; the 总计 counts 一、本年支出, not it and its items.
+YEAR_HEADING_FIRST = """\
+财政拨款收支总表
+单位：万元
+收 入 支 出
+项 目 一般公共预算 政府性基金预算 项 目 一般公共预算 政府性基金预算
+一、本年收入 100.00 20.00 一、本年支出 100.00 20.00
+一般公共预算拨款 100.00 20.00 一、一般公共服务支出 60.00 20.00
+二、教育支出 40.00
+二、结转下年支出
+收入总计 100.00 20.00 支出总计 100.00 20.00
+"""
+
+
+def test_the_items_under_a_year_total_printed_first_settle_by_it():
+    text = "测试中心2025年单位预算\n\n" + YEAR_HEADING_FIRST
+    result = read_lines(split_lines(text), Path("test.txt"), "-", {"doc_id": "test"}, Timings())
+    assert result.unparsed == []
+    assert [(f.item, f.column_path, str(f.amount)) for f in result.facts if f.source_line == 9] == [
+        ("二、教育支出", "一般公共预算", "40.00")]

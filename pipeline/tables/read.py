@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..amounts import amount_problem, decimals_of, is_amount, parse_amount, to_wan
-from ..identities import holds, is_total_item, step_of
+from ..identities import holds, is_total_item, step_of, year_heading
 from ..privacy import mask_optional, mask_personal_data
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import BARE_PAGE_RE, Cell, Row, is_page_number, rows_of, tokens
@@ -853,10 +853,18 @@ def _read_two_sided(ctx: Context, header: list[Line], rows: list[Row]) -> None:
 
 def _settle_side(segs: list[Segment], plans: dict[int, list[tuple[int, ...]]], n: int, step: Decimal) -> None:
     """Settle the ambiguous items of one side of a 收支总表 by its total: the numbered items (一、… 二、…)
-    add up, column by column, to 本年收入/支出合计, or to the 总计 where the year's total is not printed."""
+    add up, column by column, to 本年收入/支出合计, or to the 总计 where the year's total is not printed.
+    A year's total printed as the first item (一、本年支出) is one of them, and the items numbered afresh
+    under it add up to it instead."""
     totals = [s for s in segs if is_total_item(s.label) and len(plans[id(s)]) == 1]
     total = next((s for s in totals if "本年" in s.label), totals[0] if totals else None)
-    parts = [s for s in segs if TOP_ITEM_RE.match(match_key(s.label)) and plans[id(s)]]
+    heading, under = year_heading([match_key(s.label) for s in segs])
+    if heading is not None and under and len(plans[id(segs[heading])]) == 1:
+        parts_of_heading = [segs[i] for i in under if plans[id(segs[i])]]
+        if any(len(plans[id(s)]) > 1 for s in parts_of_heading):
+            _settle_parts(segs[heading], parts_of_heading, plans, n, step)
+    parts = [s for i, s in enumerate(segs) if TOP_ITEM_RE.match(match_key(s.label)) and plans[id(s)]
+             and i not in under]
     if total is not None and parts and any(len(plans[id(s)]) > 1 for s in parts):
         _settle_parts(total, parts, plans, n, step)
 

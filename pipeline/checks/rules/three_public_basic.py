@@ -2,7 +2,9 @@
 30231 公务用车运行维护费 of the 基本支出 table (both 一般公共预算 money).
 
 A warning, not an error: “三公” spending paid from project money appears in the first and not in the
-second. Where the basic table prints no such line, all of it is such money: nothing to compare."""
+second. Where the basic table prints no such line, all of it is such money: nothing to compare. A basic
+table by 政府经济分类 and 部门经济分类 prints the line once per government class (50206 | 30217 for the
+administration, 50502 | 30217 for its institutions): the figure is the sum of them."""
 
 from __future__ import annotations
 
@@ -16,15 +18,18 @@ def run(ledger: Ledger) -> None:
     if three is None or basic is None:
         return
     total_row = ledger.total_row(three.table_id) or (ledger.rows(three.table_id) or [None])[0]
-    rows = {first(r).economic_code: r for r in ledger.rows(basic.table_id)}
+    rows: dict[str | None, list] = {}
+    for r in ledger.rows(basic.table_id):
+        rows.setdefault(first(r).economic_code, []).append(r)
     for code, pattern in LINES:
         figure = ledger.column(total_row, pattern)
-        line = ledger.column(rows.get(code), r"合计|总计") if code in rows else None
-        if figure is None or line is None:
+        lines = [f for f in (ledger.column(r, r"合计|总计") for r in rows.get(code, [])) if f is not None]
+        if figure is None or not lines:
             continue  # a basic table without the line: the 三公 money is project money, another scope
-        ledger.compare(three.table_id, figure, [line],
+        ledger.compare(three.table_id, figure, lines,
                        f"{where(ledger, three.table_id, figure.source_line)} {figure.measure} = line {code} of "
-                       f"{where(ledger, basic.table_id, line.source_line)}")
+                       f"{where(ledger, basic.table_id, lines[0].source_line)}"
+                       + (f" ({len(lines)} lines)" if len(lines) > 1 else ""))
 
 
 RULE = Rule(
