@@ -74,7 +74,7 @@ LEVEL2 = frozenset(
         "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "可持续发展指标",
         "服务对象满意度指标", "满意度指标",
         "项目立项", "绩效目标", "资金投入", "资金管理", "组织实施",
-        "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度",
+        "经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度", "经济成本", "社会成本", "生态环境成本",
     }
 )  # fmt: skip
 # Words that are a 一级指标 in some forms and a 二级指标 in others.
@@ -96,27 +96,40 @@ HEADER_WORDS = frozenset(
         "一级指标", "二级指标", "三级指标", "指标性质", "指标性", "质", "指标值", "目标值",
         "度量单位", "计量单位", "权重", "指标方向性", "指标方向", "年度绩效指标", "备注", "绩效目标指标",
         "绩效指标",
+        # 北京 项目支出绩效目标表: 项目总额 | 其中：财政资金 / 其他资金 | 绩效目标 | … | 绩效指标性质 | 绩效度量单位
+        "项目总额", "其中", "其中:", "财政资金", "其他资金", "绩效目标", "绩效指标性质", "绩效度量单位",
     }
 )  # fmt: skip
-_TARGET_HEADER = re.compile(r"^(?:半年|全年|年度)?(?:\(程\))?(?:指标值|目标值)$")
+# 指标值 columns: 本年绩效指标值 (北京), 实施周期指标值 / 年度指标值 (广州 申报表), 半年（程）指标值
+_TARGET_HEADER = re.compile(r"^(?:半年|全年|年度|本年|实施周期)?(?:\(程\))?(?:绩效)?(?:指标值|目标值)$")
 _TARGET_HEADER_PART = re.compile(r"^(?:半年|全年|年度)(?:\(程\))?$")  # 半年（程） / 指标值 split by a space
+# Header words of one column, by the name the parser asks for (forms word their columns differently).
+COLUMN_SYNONYMS = {
+    "预算数": ("预算数", "预算金额", "项目总额"), "三级指标": ("三级指标",), "度量单位": ("度量单位", "计量单位", "绩效度量单位"),
+    "项目名称": ("项目名称",), "一级指标": ("一级指标",),
+}  # fmt: skip
 _STRONG_HEADER = ("一级指标", "三级指标", "指标值", "目标值")
+ROW_LABELS = frozenset({"绩效指标", "绩效目标指标", "年度绩效指标"})  # a merged first column's label
 
 # Form labels → the goal field they fill ("" = printed but not published; "funds" opens a breakdown).
 FORM_LABELS = {
     "项目名称": "project", "专项资金名称": "project", "转移支付名称": "project", "单位名称": "unit", "实施单位": "unit",
     "中长期目标": "medium", "项目实施期目标": "medium", "年度总体目标": "annual", "年度目标": "annual", "总体目标": "annual",
-    "项目资金": "funds", "专项资金情况": "funds", "资金情况": "funds", "年度金额": "amount", "年度主要任务": "funds", "资金总额": "amount", "金额合计": "amount",
-    "主管部门": "", "项目编码": "", "项目类型": "", "项目级次": "", "开始时间": "", "完成时间": "", "项目负责人": "",
+    "项目资金": "funds", "专项资金情况": "funds", "资金情况": "funds", "年度金额": "amount", "年度主要任务": "funds", "预算整体情况": "funds", "年度重点工作任务": "funds",
+    "整体绩效目标": "annual", "总体绩效目标": "annual", "其他需完成的任务": "", "资金总额": "amount", "金额合计": "amount",
+    "主管部门": "", "市级主管部门": "", "主管部门及代码": "", "年度预算资金": "amount", "年度预算资金总额": "amount",
+    "主要政策任务": "", "项目编码": "", "项目类型": "", "项目级次": "", "开始时间": "", "完成时间": "", "项目负责人": "",
     "联系电话": "", "立项必要性": "", "实施可行性": "", "项目实施内容": "", "项目概况": "", "项目期限": "",
 }  # fmt: skip
 
 _LABEL_END = re.compile(r"[(/]")  # a form label followed by a qualifier: 项目名称(万元), 资金总额/…
+_NUMBERED_LABEL = re.compile(r"^(\D{2,10}?)\d*:")  # a label and its value in one cell: 主要政策任务1：…
 _TITLE = re.compile(r"绩效(?:目标)?(?:表|申报表)")
 # a form titled by its project (市级机关保留公务用车委托管理费项目绩效目标表), not by its kind
 _TITLE_HEAD = re.compile(r"项目绩效(?:目标?)?$")  # the first line of a title broken in two
 _TITLE_TAIL = re.compile(r"^(?:目?标)?表$")  # …and its last
 _TITLE_PROJECT = re.compile(r"^(.{4,60}?)(?:项目)?(?:支出)?绩效目标(?:表|申报表)$")
+_CODED_TITLE = re.compile(r"^\d{3,}_([^_]{2,40})_(.+)$")  # unit code _ unit _ project … 绩效目标表
 _GENERIC_TITLE = re.compile(r"政策和项目|部门|单位|整体|预算$|^\d|年度?$|[（(]|表\s*\d|\d\s*表|^(?:重点)?项目(?:支出)?$|专项资金$")
 _TABLE_NUMBER = re.compile(r"^(?:公开表|附表|表)[0-9一二三四五六七八九十]+(?:-\d+)?$")
 _UNIT_NOTE = re.compile(r"^(?:金额)?单位[:]|金额单位[:]|单位[:](?:万元|元)$")
@@ -126,9 +139,14 @@ _META_LABEL = re.compile(r"^(?:部门|单位|预算单位|编制单位)(?:名称
 _SPACED_DIGITS = re.compile(r"\d(?: \d){1,3}")  # a page number printed letter-spaced: 2 5
 _CODE_AND_UNIT = re.compile(r"^\d{3,}[-_－][^\d\s]{2,40}?(?:万元|元)$")  # 606-湖州市交通运输局 万元 under a title
 _META_ROW = re.compile(r"^(?:部门名称|编制单位)[:]?$")  # not 单位名称: a form's field
-_NOTE = re.compile(r"^(?:注|备注|说明)\d*[:]")
+_NOTE = re.compile(r"^(?:注|备注|说明|说明事项)\d*[:]")
+# the heading of the part after the forms (2.有关情况说明, its number displaced by the extractor)
+_PART_HEADING = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[.、]?(?:有关|其他)?情况说明$")
+_DOUBLED = re.compile(r"(.)\1")  # a title printed in bold as doubled glyphs: 预预算算绩绩效效目目标标表表
 _TWO_DECIMALS = re.compile(r"\.\d\d$")
+_MONEY = re.compile(r"[.,]\d")  # an amount printed as money (decimals or thousands), not a 序号
 _SEQ = re.compile(r"^\d{1,3}$")
+_PROJECT_CODE = re.compile(r"^\d{6,}[A-Z]+\d{6,}$")  # a project's code alone on its line: 11000022T00000044
 _UNIT_CODE = re.compile(r"^(\d{3,})\s*[-－—–]\s*(\S.*)$", re.S)
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
@@ -205,6 +223,11 @@ def parse_target(text: str) -> tuple[str, Decimal | None, str | None]:
     if value is not None and not re.search(r"\d", rest) and not _QUALIFIED.search(rest):
         return "=", value, rest or None
     return "定性", None, None
+
+
+def _compact(text: str) -> str:
+    """A cell's text without the spaces of its line wraps: `1,343.48698 8` (a tab cell is one cell)."""
+    return re.sub(r"\s+", "", text)
 
 
 def unit_name_of(text: str) -> str:
@@ -432,6 +455,7 @@ class IndicatorDraft:
     weight: Decimal | None = None
     direction: str | None = None
     half_year_target: str | None = None
+    levels_printed: bool = False  # the row printed cells left of its 三级指标 (levels, maybe unknown words)
 
 
 @dataclass(slots=True)
@@ -455,6 +479,10 @@ class PerformanceParser:
     def __init__(self, doc_id: str, table_id: str, kind: str):
         self.doc_id, self.table_id, self.kind = doc_id, table_id, kind
         self.page_numbers: set[int] = set()  # lines that are page numbers (see _page_numbers)
+        # lines that are structure by their neighbours: the head of the next form's title, a label printed a
+        # glyph per line (_join_broken_titles, _vertical_labels)
+        self.structure_lines: set[int] = set()
+        self.narrative = False  # a part heading (有关情况说明) was passed: its text follows, no form
         self.title_project: str | None = None  # the project a form's title names (…经费项目绩效目标表)
         self.empty_note = False
         self.goals: list[GoalDraft] = []
@@ -471,6 +499,9 @@ class PerformanceParser:
         self.level2: str | None = None
         self.open: IndicatorDraft | None = None  # waiting for its operator and target
         self.last: IndicatorDraft | None = None
+        self.page_start = 0  # the first goal of the current page (page_break)
+        self.awaiting: str | None = None  # a form label printed without its value: the role the next row fills
+        self.above: IndicatorDraft | None = None  # the indicator of the row above, across goals (merged cells)
         self.in_funds = False
         self.pending: list[list[tuple[Line, str]]] = []  # goal header fragments, grouped
         self.pending_break = True
@@ -480,22 +511,55 @@ class PerformanceParser:
     def goal(self) -> GoalDraft | None:
         return self.goals[-1] if self.goals else None
 
+    def column(self, name: str, default: int | None = None) -> int | None:
+        """The header's column of `name` under any of its wordings (COLUMN_SYNONYMS)."""
+        return next((self.columns[w] for w in COLUMN_SYNONYMS.get(name, (name,)) if w in self.columns), default)
+
     # -- entry points ------------------------------------------------------------------------------
 
     def feed(self, line: Line) -> None:
         row = to_row(line)
         if not row.cells:
+            if "\f" in line.text:
+                self.page_break()
             self.pending_break = True
             return
         if self.structural(row) or self.header(row):
             return
         self.in_header_zone = False
+        awaiting, self.awaiting = self.awaiting, None
+        if awaiting and self.label_value(row, awaiting):
+            return
         if self.form(row):
             return
         if self.grammar == "combined":
             self.combined_row(row)
         else:
             self.split_row(row)
+
+    def page_break(self) -> None:
+        """Text lines left at the end of a page of a table in columns, each group led by a project code
+        (11000022T00000044 / 3717-卫生科教综合 / 管理): the extractor printed the page's tall 项目名称 cells
+        after its rows. They are the projects of the page's goals printed without one, in order, when the
+        counts agree; otherwise they stay pending (and are reported)."""
+        missing = [g for g in self.goals[self.page_start:] if not g.project]
+        self.page_start = len(self.goals)
+        if not (self.pending and missing and self.columns and self.grammar == "split"):
+            return
+        groups: list[list[str]] = []
+        for group in self.pending:
+            for _, text in group:
+                if _PROJECT_CODE.match(text):
+                    groups.append([text])
+                elif groups:
+                    groups[-1].append(text)
+                else:
+                    return  # text before the first code: not project cells
+        if len(groups) != len(missing):
+            return
+        for goal, (code, *name) in zip(missing, groups, strict=True):
+            goal.project = f"{code} {''.join(name)}" if name else code
+        self.pending = []
 
     def finish(self) -> tuple[list[PerformanceGoal], list[PerformanceIndicator], list[UnparsedLine]]:
         if self.open is not None:
@@ -555,7 +619,8 @@ class PerformanceParser:
 
     def structural(self, row: Row) -> bool:
         """Title, table number, page number, unit note, note, year line, the publisher's name line."""
-        if row.line.number in self.page_numbers or _SPACED_DIGITS.fullmatch(row.text.strip()):
+        if row.line.number in self.page_numbers or row.line.number in self.structure_lines \
+                or _SPACED_DIGITS.fullmatch(row.text.strip()):
             return True
         if [c.key for c in row.cells if c.key] in (["备注"], ["说明"]):
             return True  # a form's remark field printed empty
@@ -563,6 +628,16 @@ class PerformanceParser:
             filled = [c for c in row.cells if c.key]
             return len(filled) == 2 and bool(_META_ROW.match(filled[0].key))  # 部门名称 | 广州市…局
         key = match_key(row.text)
+        if row.spaced and _PART_HEADING.match(key):
+            self.narrative = True  # the forms have ended: the part's text follows
+            return True
+        if self.narrative:
+            if not _TITLE.search(key):
+                return True
+            self.narrative = False  # another form's title
+        title = row.text.strip()
+        if row.spaced and key.endswith("表表") and _TITLE.search(_DOUBLED.sub(r"\1", key)):
+            key = title = _DOUBLED.sub(r"\1", key)
         if _YEAR_SUBTITLE.match(key) or (_META_LABEL.match(key.split(":")[0] + ":") and "单位:" in key) \
                 or _CODE_AND_UNIT.match(key):
             return True
@@ -578,7 +653,10 @@ class PerformanceParser:
             return True
         if _TITLE.search(key):
             self.in_header_zone = True  # a new form may follow in the same region
-            named = _TITLE_PROJECT.match(row.text.strip())
+            coded = _CODED_TITLE.match(title)  # 301007_泉州市公安局晋江国际机场分局_全国民航反电诈中心建设项目绩效目标表
+            if coded:
+                self.current_unit, title = coded.group(1).strip(), coded.group(2)
+            named = _TITLE_PROJECT.match(title)
             self.title_project = named.group(1).strip() if named and not _GENERIC_TITLE.search(named.group(1)) else None
             return True
         if _TABLE_NUMBER.match(key) or is_page_number(row.text, bare=False) or _NOTE.match(key):
@@ -593,6 +671,7 @@ class PerformanceParser:
         if not (self.in_header_zone or strong):
             return False
         self.header_text += "".join(keys)
+        self.above = None
         self.in_funds = False
         if "权重" in self.header_text or "指标性质" in self.header_text:
             self.grammar = "split"
@@ -627,11 +706,22 @@ class PerformanceParser:
             self.form_field(row, r, values)
         return True
 
+    def label_value(self, row: Row, role: str) -> bool:
+        """The value of a form label printed alone on the row above (年度总体目标 | 年度目标, then the goal
+        text on its own row): text cells that are no label, level, operator or amount."""
+        if self.goal is None or any(form_role(c.key) is not None or is_level_word(c.key) or operator_of(c.text)
+                                    or is_amount(c.text) for c in row.cells):
+            return False
+        self.form_field(row, role, row.cells)
+        return True
+
     def form_field(self, row: Row, role: str, values: list[Cell]) -> None:
         goal = self.goal
         if goal is None or goal.indicators or (role == "project" and goal.project):
             goal = self.start_goal(row.line, None, "", None, "")
         text = row.join(values)
+        if not text and role in ("project", "unit", "medium", "annual"):
+            self.awaiting = role  # the value may follow on the next row
         if role == "funds":
             self.in_funds = True
         elif role == "amount":
@@ -691,7 +781,14 @@ class PerformanceParser:
         unit = None
         if len(before) >= 2 and not row.spaced:  # tokens of running text are not cells: all is project
             unit, before = unit_name_of(before[0].text), before[1:]
-        self.start_goal(row.line, unit, row.join(before), self.amount(cells[i].text), row.join(after))
+        while not row.spaced and after and is_amount(_compact(after[0].text)):
+            after = after[1:]  # the amount's parts (其中：财政资金 / 其他资金), no goal text
+        project = row.join(before)
+        previous = self.goal
+        if not before and not row.spaced and previous is not None and previous.project \
+                and cells[i].col == self.column("预算数") and self.column("项目名称", 99) < (cells[i].col or 0):
+            project = previous.project  # the row sits in its columns and its project cell is empty: merged
+        self.start_goal(row.line, unit, project, self.amount(_compact(cells[i].text)), row.join(after))
 
     def amount_index(self, cells: list[Cell]) -> int | None:
         """The 预算数 among goal cells: the last amount in its column zone; in running text, where
@@ -700,11 +797,14 @@ class PerformanceParser:
             return next(
                 (i for i, c in enumerate(cells) if is_amount(c.text) and _TWO_DECIMALS.search(c.text)), None
             )
-        limit = self.columns.get("预算数")
-        found = None
-        for i, cell in enumerate(cells):
-            if (limit is None or cell.col is None or cell.col <= limit) and is_amount(cell.text):
-                found = i
+        limit = self.column("预算数")
+        amounts = [i for i, cell in enumerate(cells) if is_amount(_compact(cell.text))]
+        within = [i for i in amounts if limit is None or cells[i].col is None or cells[i].col <= limit]
+        if not within:  # the total's cell came out empty: its first part (财政资金) prints the same amount
+            return amounts[0] if amounts else None
+        found = within[-1]
+        while found and is_amount(_compact(cells[found - 1].text)) and _MONEY.search(cells[found - 1].text):
+            found -= 1  # cells shifted left (an empty cell vanished): the total comes before its parts
         return found
 
     def continue_goal(self, row: Row, cells: list[Cell]) -> None:
@@ -713,7 +813,7 @@ class PerformanceParser:
         if goal is None or row.spaced:
             self.reject(row.line, REASON_NO_GOAL if goal is None else REASON_MIXED_TEXT)
             return
-        project_col = self.columns.get("项目名称", 1)
+        project_col = self.column("项目名称", 1)
         first = cells[0]
         if first.col is not None and first.col <= project_col:
             goal.project += first.text
@@ -773,7 +873,7 @@ class PerformanceParser:
 
     def split_zones(self, row: Row) -> tuple[list[Cell], list[Cell]]:
         """Cells left of the 一级指标 column (goal cells) and the others."""
-        level1_col = self.columns.get("一级指标")
+        level1_col = self.column("一级指标")
         if row.spaced or level1_col is None:
             return ([], row.cells) if row.spaced else (row.cells, [])
         goal_zone = [c for c in row.cells if c.col is not None and c.col < level1_col]
@@ -782,19 +882,21 @@ class PerformanceParser:
     def indicator_row(self, row: Row, body: list[Cell]) -> None:
         self.report_pending()
         self.collecting_annual = False
+        if self.goal is None:  # before the levels are read: a new goal starts without them
+            self.start_goal(row.line, None, "", None, "")
         level1, level2, i = read_levels(row, body, self.level1)
         if level1 is not None:
             self.level1, self.level2 = level1, level2
         elif level2 is not None:
             self.level2 = level2
-        if self.goal is None:
-            self.start_goal(row.line, None, "", None, "")
         ind = IndicatorDraft(row.line.number, self.level1, self.level2, [row.line])
         rest = body[i:]
         j, tail = find_tail(rest, row)
         if tail is None:
             j, tail = self.worded_target(rest)
         ind.name = row.join(rest[:j])
+        if not ind.name and tail is not None and not row.spaced and self.above is not None:
+            ind.name = self.above.name  # its 三级指标 cell is empty: merged with the one above (text on its first row)
         if tail is None:
             self.open = ind
         else:
@@ -838,7 +940,7 @@ class PerformanceParser:
     def add_indicator(self, ind: IndicatorDraft) -> None:
         assert self.goal is not None
         self.goal.indicators.append(ind)
-        self.last = ind
+        self.last = self.above = ind
         self.open = None
         self.pending_break = True
 
@@ -854,7 +956,7 @@ class PerformanceParser:
         if ind is None:
             self.reject(row.line, REASON_NO_INDICATOR)
             return
-        name_col, unit_col = self.columns.get("三级指标"), self.columns.get("度量单位")
+        name_col, unit_col = self.column("三级指标"), self.column("度量单位")
         if unit_col is not None and any(c.col is not None and c.col > unit_col for c in cells):
             self.reject(row.line, REASON_COLUMN)
         for cell in cells:
@@ -917,14 +1019,20 @@ class PerformanceParser:
         return groups
 
     def combined_row(self, row: Row) -> None:
-        level1, level2, i = read_levels(row, row.cells, self.level1)
+        cells = row.cells
+        if len(cells) > 1 and cells[0].key in ROW_LABELS:
+            cells = cells[1:]  # the form's label of its indicator rows (绩效指标), a merged first column
+        level1, level2, i = read_levels(row, cells, self.level1)
         if level1 is not None:
             self.level1, self.level2 = level1, level2
+            self.backfill_levels()
         elif level2 is not None:
             self.level2 = level2
-        rest = row.cells[i:]
+        rest = cells[i:]
         if not rest:
             return  # a 一级/二级指标 printed without any 三级指标 under it
+        if i == 0 and self.continue_targets(rest):
+            return
         if len(rest) < 2:
             self.reject(row.line, REASON_NO_TARGET)
             return
@@ -934,25 +1042,54 @@ class PerformanceParser:
         if self.goal is None:
             self.start_goal(row.line, None, "", None, "")
         ind = IndicatorDraft(row.line.number, self.level1, self.level2, [row.line], row.join(names))
+        name_col = self.column("三级指标")
+        ind.levels_printed = i > 0 or len(names) > 1 or (name_col is not None and names[0].col is not None
+                                                          and names[0].col < name_col)
         full = row.join(targets[-1])
         for role, cells in zip(self.targets[-count:], targets, strict=True):
             if role == "half":
                 ind.half_year_target = plain_latex(row.join(cells))
-            else:
+            elif role == "full":  # not "period": the 实施周期 target has no field
                 full = row.join(cells)
         ind.target = plain_latex(full)
         ind.operator, ind.target_value, ind.target_unit = parse_target(full)
         self.add_indicator(ind)
 
+    def backfill_levels(self) -> None:
+        """The goal's first rows when they printed nothing left of their 三级指标: the merged level cells
+        print their text in their middle row, below these rows, which are the first of the block."""
+        goal = self.goal
+        if goal is not None and not any(ind.level1 or ind.level2 or ind.levels_printed for ind in goal.indicators):
+            for ind in goal.indicators:
+                ind.level1, ind.level2 = self.level1, self.level2
+
+    def continue_targets(self, cells: list[Cell]) -> bool:
+        """Cells only in the target columns of the header: the last indicator's targets, broken over
+        lines (a page break): `…构建共建共治共享的社会治理新格` / `局`."""
+        cols = sorted(col for key, col in self.columns.items() if _TARGET_HEADER.match(key))
+        ind = self.last
+        if ind is None or not cols or len(cols) != len(self.targets) \
+                or any(c.col is None or c.col < cols[0] for c in cells):
+            return False
+        for cell in cells:
+            role = self.targets[max(k for k, col in enumerate(cols) if col <= cell.col)]  # type: ignore[operator]
+            if role == "half":
+                ind.half_year_target = (ind.half_year_target or "") + plain_latex(cell.text)
+            elif role == "full":
+                ind.target = (ind.target or "") + plain_latex(cell.text)
+                ind.operator, ind.target_value, ind.target_unit = parse_target(ind.target)
+        return True
+
 
 def target_roles(keys: list[str]) -> list[str]:
-    """The role, half or full year, of each target column of a header (`半年（程） 指标值` may be 2 tokens)."""
+    """The role of each target column of a header: half year, full year, or the 实施周期 (the project's whole
+    period, no field of its own); `半年（程） 指标值` may be 2 tokens."""
     roles, prefix = [], ""
     for key in keys:
         if _TARGET_HEADER_PART.match(key):
             prefix = key
         elif _TARGET_HEADER.match(key):
-            roles.append("half" if "半年" in prefix + key else "full")
+            roles.append("half" if "半年" in prefix + key else "period" if "实施周期" in key else "full")
             prefix = ""
     return roles
 
@@ -977,7 +1114,10 @@ def form_role(key: str) -> str | None:
     if role is not None:
         return role
     cut = _LABEL_END.search(key)
-    return FORM_LABELS.get(key[: cut.start()]) if cut else None
+    if cut:
+        return FORM_LABELS.get(key[: cut.start()])
+    numbered = _NUMBERED_LABEL.match(key)  # 主要政策任务1：测绘应急保障技术服务, label and value in one cell
+    return "" if numbered and FORM_LABELS.get(numbered.group(1)) == "" else None
 
 
 def _page_numbers(lines: list[Line]) -> set[int]:
@@ -998,6 +1138,67 @@ def _page_numbers(lines: list[Line]) -> set[int]:
     return out
 
 
+def _join_broken_titles(lines: list[Line]) -> tuple[list[Line], set[int]]:
+    """A form's title broken over two lines at the top of its page (`301008_…分局_科技兴警绩效` / `目标表`)
+    as one line: the first line is running text, the second ends the title (…绩效目标表, 目标表). Also the
+    numbers of lines that head a title whose rest begins the next region."""
+    out: list[Line] = []
+    heads: set[int] = set()
+    page_top = True  # no text yet on this page
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.text.strip():
+            page_top = page_top or "\f" in line.text
+            out.append(line)
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and not lines[j].text.strip() and "\f" not in lines[j].text:
+            j += 1
+        nxt = lines[j] if j < len(lines) else None
+        if page_top and nxt is not None and _title_head(line) and _title_end(nxt):
+            out.append(Line(line.number, line.text.strip() + nxt.text.strip()))
+            i = j + 1
+        elif page_top and nxt is None and _title_head(line) and _CODED_TITLE.match(line.key):
+            # the region's last line, atop its page, a unit code and name: the head of the next form's
+            # title, whose region begins on the next line
+            heads.add(line.number)
+            out.append(line)
+            i += 1
+        else:
+            out.append(line)
+            i += 1
+        page_top = False
+    return out, heads
+
+
+def _vertical_labels(lines: list[Line]) -> set[int]:
+    """Lines of one glyph each that spell a label of the form's first column (绩 / 效 / 指 / 标)."""
+    out: set[int] = set()
+    run: list[Line] = []
+    for line in [*lines, Line(0, "")]:
+        if len(line.key) == 1 and column_pieces(line.text) is None and not line.key.isdigit():
+            run.append(line)
+            continue
+        if line.key or "\f" in line.text:  # blank lines do not end a run, other text and page breaks do
+            if len(run) >= 2 and "".join(r.key for r in run) in ROW_LABELS | HEADER_WORDS:
+                out.update(r.number for r in run)
+            run = []
+    return out
+
+
+def _title_head(line: Line) -> bool:
+    text = line.text.strip()
+    return (column_pieces(line.text) is None and " " not in text and len(line.key) <= 60
+            and not _TITLE.search(line.key) and not re.search(r"[。；;，,:：]$", text))
+
+
+def _title_end(line: Line) -> bool:
+    return column_pieces(line.text) is None and len(line.key) <= 60 and bool(
+        re.search(r"绩效(?:目标)?(?:表|申报表)$", line.key) or _TITLE_TAIL.match(line.key))
+
+
 def parse_performance(
     doc_id: str, table_id: str, kind: str, lines: list[Line]
 ) -> tuple[list[PerformanceGoal], list[PerformanceIndicator], list[UnparsedLine]]:
@@ -1014,6 +1215,8 @@ def parse_performance(
         return parse_activity_form(doc_id, table_id, lines)
     parser = PerformanceParser(doc_id, table_id, kind)
     parser.page_numbers = _page_numbers(lines)
+    lines, parser.structure_lines = _join_broken_titles(lines)
+    parser.structure_lines |= _vertical_labels(lines)
     if is_one_cell_per_line(lines):
         rebuilt = rebuild_rows(lines)
         lines = rebuilt.lines

@@ -16,22 +16,29 @@ and is left out of the published indicator (it is in the source line).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .amounts import is_amount, parse_amount
 
 # the parser of the other layouts: its operators and its form titles (printed again on each page)
 from .performance import _TITLE as TITLE_RE
-from .performance import operator_of
+from .performance import LEVEL2, operator_of
 from .privacy import mask_optional, mask_personal_data
 from .records import PerformanceGoal, PerformanceIndicator, UnparsedLine
 from .text.lines import Line, match_key
 
 HEADER = ("活动", "绩效指标", "指标性质", "指标值", "度量单位")
 JOINED_LEVELS_RE = re.compile(r"^(产出指标|效益指标|满意度指标|成本指标)([\u4e00-\u9fff]{1,10}?指标)(.+)$")
+# …or a 二级指标 printed without its 指标 (满意度指标服务对象满意度强制检定申请人…满意率)
+SHORT_LEVEL2_RE = re.compile(r"^(产出指标|效益指标|满意度指标|成本指标)(" + "|".join(
+    sorted((w for w in LEVEL2 if not w.endswith("指标")), key=len, reverse=True)) + r")(.+)$")
+LEVEL1_RE = re.compile(r"(产出指标|效益指标|满意度指标|成本指标)")
+WRAP_MAX = 4  # characters of a 绩效指标 cell that the row's height cut off and the extractor gave the next row
 GOAL_LABEL = "整体绩效目标"
+NOTE_LABEL = "其他说明"  # a remark on the form, printed but not published
 FUNDS_LABEL_RE = re.compile(r"^总体资金情况")
 # rows of the form that name what follows, with nothing to publish themselves
-LABEL_ROWS_RE = re.compile(r"^(?:部门名称|其他说明|预算支出总额|财政拨款|其他资金|合计|基本支出|项目支出|\(?\d{4}\(?年度\)?)$")
+LABEL_ROWS_RE = re.compile(r"^(?:部门名称|预算支出总额|财政拨款|其他资金|合计|基本支出|项目支出|\(?\d{4}\(?年度\)?)$")
 
 
 def _cells(line: Line) -> list[str]:
@@ -75,16 +82,27 @@ def parse_activity_form(doc_id: str, table_id: str, lines: list[Line]
             continue
         if all(LABEL_ROWS_RE.match(k) for k in keys) or TITLE_RE.search("".join(keys)):
             continue
-        m = JOINED_LEVELS_RE.match(keys[1]) if in_indicators and len(cells) >= 3 else None
-        op = operator_of(cells[2]) if m else None
-        if m is None or op is None:
+        if keys[0] == NOTE_LABEL:
+            continue
+        op = operator_of(cells[2]) if in_indicators and len(cells) >= 3 else None
+        if op is None:
             unparsed.append(UnparsedLine(doc_id, table_id, line.number, mask_personal_data(line.text),
                                          "row of an activity form that is no indicator (活动 | 绩效指标 | 指标性质 | "
                                          "指标值 | 度量单位)"))
             continue
-        level1, level2 = m.group(1), m.group(2)
-        at = cells[1].find(level2)
-        name = cells[1][at + len(level2):] if at >= 0 else m.group(3)  # as printed, after its two levels
+        text = cells[1]
+        wrapped = LEVEL1_RE.search(text)
+        if wrapped and 0 < wrapped.start() <= WRAP_MAX and indicators and not LEVEL1_RE.search(text[:wrapped.start()]):
+            # 量产出指标数量指标…: the last characters of the row above's cell, cut off by its height
+            indicators[-1] = replace(indicators[-1], name=indicators[-1].name + text[:wrapped.start()])
+            text = text[wrapped.start():]
+        level1 = level2 = None
+        name = text  # a row printed without its level words: its levels are not known
+        m = JOINED_LEVELS_RE.match(match_key(text)) or SHORT_LEVEL2_RE.match(match_key(text))
+        if m is not None:
+            level1, level2 = m.group(1), m.group(2)
+            at = text.find(level2)
+            name = text[at + len(level2):] if at >= 0 else m.group(3)  # as printed, after its two levels
         target = cells[3] if len(cells) > 3 else None
         value = parse_amount(target) if target and op != "定性" else None
         indicators.append(PerformanceIndicator(

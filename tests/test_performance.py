@@ -565,24 +565,59 @@ def parse_rows(table_id: str, kind: str, rows: list[str]):
     return parse_performance("doc", table_id, kind, split_lines("\n".join(rows) + "\n"))
 
 
-def test_a_target_printed_without_its_indicator_name_is_reported_not_published():
-    """Rows of a 北京 项目支出绩效目标表 (2026) whose 三级指标 cell is empty: an indicator without a name would
-    break the published schema (name is required); its lines are reported with the reason instead."""
+def test_an_empty_indicator_name_cell_is_merged_with_the_one_above():
+    """Rows of a 北京 项目支出绩效目标表 (2026, 市场监管局 p. 33) whose 三级指标 cell is empty: the page prints one
+    cell merged over six rows, across two goals of one project, its text on its first row. The rows under it
+    share its 三级指标 (as rows without levels share the levels above); the merged 项目名称 is shared too."""
     rows = [
         "\t预算12表 项目支出绩效目标表\t",
         "\t项目名称\t项目总额\t其中：\t\t绩效目标\t一级指标\t二级指标\t三级指标\t绩效指标性质\t本年绩效指标值\t绩效度量单位",
         "\t\t\t财政资金\t其他资金\t\t\t\t\t\t\t",
-        "\t11000024T000002784210-专用设备购置\t707.500000\t\t707.500000\t保障检测校准业务的正常开展。\t"
-        "效益指标\t社会效益指标\t设备利用率\t≥\t90\t%",
+        "\t11000024T000002784210-专用设备购置\t810.000000\t\t810.000000\t对设备进行更新。\t"
+        "成本指标\t经济成本指标\t通过购置检验检测专用设备，提升检验检测设备精度。\t≤\t810\t万元",
+        "\t\t978.998000\t\t978.998000\t通过购置检验检测专用设备。\t产出指标\t时效指标\t\t≤\t12\t月",
         "\t\t\t\t\t\t产出指标\t数量指标\t\t≥\t80\t台/套",
-        "\t\t\t\t\t\t产出指标\t质量指标\t\t≥\t90\t%",
+        "\t\t\t\t\t\t效益指标\t社会效益指标\t满足产品检验检测技术服务保障率\t≥\t90\t%",
     ]
     goals, indicators, unparsed = parse_rows("t10", "project_performance", rows)
-    assert [i.name for i in indicators] == ["设备利用率"]
-    assert [(u.source_line, u.reason) for u in unparsed] == [
-        (5, "indicator row without its name (三级指标): a target alone"),
-        (6, "indicator row without its name (三级指标): a target alone"),
+    assert [(g.project, g.amount, g.annual_goal) for g in goals] == [
+        ("11000024T000002784210-专用设备购置", Decimal("810.000000"), "对设备进行更新。"),
+        ("11000024T000002784210-专用设备购置", Decimal("978.998000"), "通过购置检验检测专用设备。"),
     ]
+    merged = "通过购置检验检测专用设备，提升检验检测设备精度。"
+    assert [(i.goal_id, i.level2, i.name, i.target_value, i.target_unit) for i in indicators] == [
+        ("t10-g01", "经济成本指标", merged, Decimal("810"), "万元"),
+        ("t10-g02", "时效指标", merged, Decimal("12"), "月"),
+        ("t10-g02", "数量指标", merged, Decimal("80"), "台/套"),
+        ("t10-g02", "社会效益指标", "满足产品检验检测技术服务保障率", Decimal("90"), "%"),
+    ]
+    assert unparsed == []
+
+
+def test_a_beijing_project_form_reads_its_columns():
+    """北京 项目支出绩效目标表 (公安局 2026): 项目总额 is the amount (not 其他资金 after it), the breakdown cells
+    are no goal text, the 项目名称 is the project; a worded target under an empty 绩效指标性质 is 定性."""
+    rows = [
+        "预算11表 项目支出绩效目标表",
+        "金额单位：万元",
+        "\t项目名称\t项目总额\t其中：\t\t绩效目标\t一级指标\t二级指标\t三级指标\t绩效指标性质\t本年绩效指标值\t绩效度量单位",
+        "\t\t\t财政资金\t其他资金\t\t\t\t\t\t\t",
+        "\t公安信息网络购建\t15,273.836207\t15,273.836207\t0.000000\t完成年度公安信息网络系统建设计划。\t"
+        "成本指标\t经济成本指标\t项目总成本\t\t控制在预算之内\t",
+        "\t\t\t\t\t\t产出指标\t数量指标\t开发模块、软件、系统的数量\t≥\t18\t项",
+        "\t\t1,343.48698 8\t1,343.486988\t\t依托政务云平台。\t产出指标\t数量指标\t租用互联网带宽\t＝\t35\tMB",
+        "\t信息化运行维护\t\t678.715000\t\t完成平台升级。\t产出指标\t数量指标\t平台数据量\t≥\t2\t万条",
+    ]
+    goals, indicators, unparsed = parse_rows("t10", "project_performance", rows)
+    assert [(g.unit_name, g.project, g.amount, g.annual_goal) for g in goals] == [
+        (None, "公安信息网络购建", Decimal("15273.836207"), "完成年度公安信息网络系统建设计划。"),
+        (None, "公安信息网络购建", Decimal("1343.486988"), "依托政务云平台。"),  # merged 项目名称, wrapped total
+        (None, "信息化运行维护", Decimal("678.715000"), "完成平台升级。"),  # the total's cell came out empty
+    ]
+    assert [(i.name, i.operator, i.target, i.target_value) for i in indicators] == [
+        ("项目总成本", "定性", "控制在预算之内", None), ("开发模块、软件、系统的数量", "≥", "18", Decimal("18")),
+        ("租用互联网带宽", "=", "35", Decimal("35")), ("平台数据量", "≥", "2", Decimal("2"))]
+    assert unparsed == []
 
 
 def test_an_overall_form_by_activity_reads_one_goal_and_splits_the_joined_levels():
@@ -640,3 +675,169 @@ def test_a_funds_breakdown_of_the_fujian_template_is_no_goal_and_never_swallows_
         ("产出指标", "时效指标", "目标完成率", "≥", Decimal(90)),
         ("产出指标", "数量指标", "财政支出项目完成率", "≥", Decimal(90)),
     ]
+
+
+ACTIVITY_HEAD = [
+    "\t预算13表 部门整体支出绩效目标表\t\t\t",
+    "\t部门名称\t\t北京市应急管理局\t",
+    "\t整体绩效目标\t整体绩效目标\t防范化解重大安全风险。\t",
+    "\t\t其他说明\t绩效指标聚焦部门核心职能职责设置。\t\t",
+    "\t\t活动\t\t绩效指标\t\t指标性质\t指标值\t\t度量单位",
+]
+
+
+def test_an_activity_form_gives_the_row_above_the_characters_its_cell_wrap_moved_down():
+    """北京 部门整体支出绩效目标表 (应急管理局 2026, p. 144): a 绩效指标 cell cut off by its row's height loses its
+    last characters to the next row (`量产出指标数量指标…`); a 二级指标 printed without 指标; rows printed without
+    level words keep no levels; the 其他说明 remark is printed, not published."""
+    rows = [*ACTIVITY_HEAD,
+            "\t防汛抗旱活动\t产出指标数量指标联排联调实地调查数\t≥\t167\t个",
+            "\t防汛抗旱活动\t量产出指标数量指标山洪地质灾害险村无人机三维制图\t≥\t10\t套",
+            "\t宣传教育活动\t产出指标数量指标专家服务新闻发布会\t≥\t6\t场",
+            "\t宣传教育活动\t次数满意度指标服务对象满意度指标公众满\t≥\t90\t%",
+            "\t技术支撑\t意度产出指标数量指标森林火险高风险乡镇试评估个数\t≥\t12\t个",
+            "\t质量基础\t满意度指标服务对象满意度强制检定申请人满意率\t≥\t90\t%",
+            "\t信息化建设\t系统平均响应时间\t≤\t5\t秒"]
+    goals, indicators, unparsed = parse_rows("t11", "overall_performance", rows)
+    assert unparsed == []
+    assert [g.annual_goal for g in goals] == ["防范化解重大安全风险。"]
+    assert [(i.level1, i.level2, i.name, i.operator, i.target_value) for i in indicators] == [
+        ("产出指标", "数量指标", "联排联调实地调查数量", "≥", Decimal(167)),
+        ("产出指标", "数量指标", "山洪地质灾害险村无人机三维制图", "≥", Decimal(10)),
+        ("产出指标", "数量指标", "专家服务新闻发布会次数", "≥", Decimal(6)),
+        ("满意度指标", "服务对象满意度指标", "公众满意度", "≥", Decimal(90)),
+        ("产出指标", "数量指标", "森林火险高风险乡镇试评估个数", "≥", Decimal(12)),
+        ("满意度指标", "服务对象满意度", "强制检定申请人满意率", "≥", Decimal(90)),
+        (None, None, "系统平均响应时间", "≤", Decimal(5)),
+    ]
+
+
+def test_a_transfer_form_reads_the_goal_printed_on_the_row_below_its_label():
+    """北京 转移支付绩效目标表 (卫健委 2026, p. 147): `年度总体目标 | 年度目标` with the goal text on the row
+    below; 市级主管部门 is a label, not part of the 转移支付名称."""
+    rows = [
+        "预算14表公共卫生及计划生育扶助保障共同事权转移支付绩效目标表",
+        "(2026年度）",
+        "转移支付名称\t公共卫生转移支付-基本公共卫生服务方向\t\t市级主管部门\t北京市卫生健康委员会",
+        "资金情况（万元）\t年度金额：\t35541.800000\t\t",
+        "\t其中：中央财政资金\t-\t\t",
+        "年度总体目标\t年度目标\t\t\t",
+        "\t免费向城乡居民提供基本公共卫生服务。\t\t\t",
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值",
+        "\t产出指标\t数量指标\t适龄儿童国家免疫规划疫苗接种率\t>90%",
+        "\t\t\t0-6岁儿童健康管理率\t≥90%",
+    ]
+    goals, indicators, unparsed = parse_rows("t12", "project_performance", rows)
+    assert unparsed == []
+    assert [(g.project, g.amount, g.annual_goal) for g in goals] == [
+        ("公共卫生转移支付-基本公共卫生服务方向", Decimal("35541.800000"), "免费向城乡居民提供基本公共卫生服务。")]
+    assert [(i.name, i.operator, i.target_value) for i in indicators] == [
+        ("适龄儿童国家免疫规划疫苗接种率", ">", Decimal(90)), ("0-6岁儿童健康管理率", "≥", Decimal(90))]
+
+
+def test_a_guangzhou_declaration_form_reads_its_indicators_under_the_merged_levels():
+    """广州 部门整体预算绩效目标申报表 (生态环境局 2026): the 预算整体情况 and 年度重点工作任务 blocks are printed,
+    not goals; the 实施周期 and 年度指标值 columns (the 年度 one is the target); the merged 产出指标 / 数量指标
+    cells print their text on a middle row, so the rows above it are theirs; `绩效指标` labels the first column."""
+    rows = [
+        "广州市生态环境局2026年部门整体预算绩效目标申报表",
+        "部门名称\t\t广州市生态环境局\t\t\t\t",
+        "预算整体情况\t\t部门预算支出\t预算金额（万元）\t收入来源\t预算金额（万元）\t",
+        "\t\t基本支出\t58,118.59\t财政拨款\t92,008.68\t",
+        "总体绩效目标\t\t持续改善生态环境质量。\t\t\t\t",
+        "年度重点工作任务\t\t名称\t主要实施内容\t拟投入的资金（万元）\t期望达到的目标（概述）\t",
+        "\t\t加强大气污染防治\t监督管理全市大气污染防治。\t2,327.67\t遏制臭氧上升趋势。\t",
+        "其他需完成的任务（可选填）\t\t\t\t\t\t",
+        "\t一级指标\t\t二级指标\t三级指标\t实施周期指标值\t年度指标值",
+        "\t\t\t\t柴油车用油品抽检数量\t200个\t200个",
+        "绩效指标\t产出指标\t\t数量指标\t国控入海河流水质优良率\t100%\t100%",
+        "\t\t\t时效指标\t排放源统计年报完成时间\t三年内完成\t年底前完成",
+    ]
+    goals, indicators, unparsed = parse_rows("t01", "overall_performance", rows)
+    assert unparsed == []
+    assert [(g.amount, g.annual_goal) for g in goals] == [(None, "持续改善生态环境质量。")]
+    assert [(i.level1, i.level2, i.name, i.operator, i.target, i.target_value) for i in indicators] == [
+        ("产出指标", "数量指标", "柴油车用油品抽检数量", "=", "200个", Decimal(200)),
+        ("产出指标", "数量指标", "国控入海河流水质优良率", "=", "100%", Decimal(100)),
+        ("产出指标", "时效指标", "排放源统计年报完成时间", "定性", "年底前完成", None),
+    ]
+
+
+def test_a_title_broken_over_two_lines_and_a_target_continued_on_the_next_page():
+    """泉州 项目绩效目标表 (公安局 2026): a title `301008_<unit>_<project>绩效目标表` broken over two lines at
+    the top of its page names the unit and the project; a target cell continued on the next page (`局`)."""
+    rows = [
+        "\x0c",
+        "301008_泉州市公安局台商投资区分局_科技兴警绩效",
+        "目标表",
+        "专项资金情况（万元）\t资金总额：\t237.50\t\t",
+        "项目实施期目标\t深化科技兴警战略。\t\t\t",
+        "绩效目标指标\t一级指标\t二级指标\t三级指标\t目标值",
+        "\t效益指标\t社会效益指标\t提高派出所民警“四种能力”\t=构建共建共治共享的社会治理新格",
+        "4 7",
+        "\x0c",
+        "\t\t\t\t局",
+        "\t满意度指标\t服务对象满意度指标\t服务对象满意度\t≥95%",
+        "\x0c",
+        "301009_泉州市公安局开发区分局_公务用车购",
+    ]
+    goals, indicators, unparsed = parse_rows("t12", "project_performance", rows)
+    assert unparsed == []
+    assert [(g.unit_name, g.project, g.amount) for g in goals] == [
+        ("泉州市公安局台商投资区分局", "科技兴警", Decimal("237.50"))]
+    assert [(i.name, i.operator, i.target) for i in indicators] == [
+        ("提高派出所民警“四种能力”", "=", "=构建共建共治共享的社会治理新格局"),
+        ("服务对象满意度", "≥", "≥95%")]
+
+
+def test_lines_that_are_no_data_are_told_by_their_structure():
+    """A 说明事项 note, a doubled-glyph title (烟台), a label printed a glyph per line (北京), and the part
+    heading after the last form with its text (福州 `.有关情况说明` / `2`): used, not reported."""
+    rows = [
+        "政策和项目预预算算绩绩效效目目标标表表",
+        "项目名称\t\t\t公租房运管和维修费\t\t",
+        "主管部门及代码\t\t\t253_烟台市住房和城乡建设局\t实施单位\t烟台市住房保障和房产交易中心",
+        "年度预算资金（万元）\t\t\t600.00\t",
+        "年度总体目标\t不断优化公租房运营管理模式。\t\t\t",
+        "主要政策任务1：公租房运营管理\t\t\t\t",
+        "\t一级指标\t二级指标\t三级指标\t指标值\t",
+        "绩效指标\t成本指标\t经济成本\t项目总成本\t≤600万元\t",
+        "绩",
+        "效",
+        "指",
+        "标",
+        "说明事项：根据国家保密法律法规的规定，部分项目不列入公开范围。",
+        ".有关情况说明",
+        "2",
+        "本部门无其他需要说明的绩效目标情况。",
+    ]
+    goals, indicators, unparsed = parse_rows("t69", "project_performance", rows)
+    assert unparsed == []
+    assert [(g.unit_name, g.project, g.amount, g.annual_goal) for g in goals] == [
+        ("烟台市住房保障和房产交易中心", "公租房运管和维修费", Decimal("600.00"), "不断优化公租房运营管理模式。")]
+    assert [(i.level1, i.level2, i.name, i.target) for i in indicators] == [
+        ("成本指标", "经济成本", "项目总成本", "≤600万元")]
+
+
+def test_project_cells_printed_after_their_page_rows_are_the_projects_of_its_goals():
+    """北京 项目支出绩效目标表 (卫健委 2026, p. 40): the extractor printed the page's tall 项目名称 cells after its
+    rows, each led by its project code; the page's goals without a project get them in order."""
+    rows = [
+        "\t项目名称\t项目总额\t其中：\t\t绩效目标\t一级指标\t二级指标\t三级指标\t绩效指标性质\t本年绩效指标值\t绩效度量单位",
+        "567.1\t567.1\t\t开展临床研究管理。\t效益指标\t社会效益指标\t单位数量\t＝\t17\t个",
+        "1,556.04\t1,556.04\t\t规范继续医学教育管理。\t产出指标\t时效指标\t项目的完成时间\t≤\t12\t月",
+        "11000022T00000044",
+        "3717-卫生科教综合",
+        "管理",
+        "11000022T00000044",
+        "3774-医学教育培训",
+        "工作",
+        "\x0c",
+        "\t\t\t\t\t效益指标\t社会效益指标\t政策意见的采纳率\t≥\t90\t%",
+    ]
+    goals, indicators, unparsed = parse_rows("t10", "project_performance", rows)
+    assert unparsed == []
+    assert [(g.project, g.amount) for g in goals] == [
+        ("11000022T00000044 3717-卫生科教综合管理", Decimal("567.1")),
+        ("11000022T00000044 3774-医学教育培训工作", Decimal("1556.04"))]
+    assert len(indicators) == 3
