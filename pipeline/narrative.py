@@ -52,9 +52,9 @@ FOLLOWING_CHANGE_RE = re.compile(
     r"[，,]?\s*比\s*(?:上年|上一年|\d{4}\s*年)[^，,。；;\d]{0,8}?(?P<way>增加|减少|下降|增长)\s*"
     r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
 CHANGE_RE = re.compile(r"比|增加|减少|增长|下降|增减")
-# Subjects that are also the tail of other names (某服务项目支出, 某中心基本支出): the document's own only when
+# Subjects that are also the tail of other names (某服务项目支出, 某中心基本支出, 临聘人员经费): the document's own only when
 # what precedes them is no part of a name (a clause mark, a year, 其中, 安排, 部门 …)
-GENERIC_SUBJECTS = ("projects", "basic", "income_total", "expenditure_total")
+GENERIC_SUBJECTS = ("projects", "basic", "income_total", "expenditure_total", "personnel", "public_use")
 FREE_BEFORE_RE = re.compile(r"[，,。；;：:、（()）\s\d“”\"年中其含是为括排门位算计级本用于的及和与对出入按为"
                             r"局委办院心厅会处所站队馆校部室]")  # …财政局收入预算: after the publisher's name
 SENTENCE_END = "。；;"

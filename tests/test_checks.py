@@ -170,14 +170,16 @@ def test_a_table_that_does_not_add_up_is_published_with_its_failed_check(tmp_pat
     assert sum(c.check == "column-sum-mismatch" for c in result.checks) == 5  # one per row, all pass
 
 
-def test_a_narrative_figure_after_a_heading_or_of_last_years_outturn_is_not_the_subject_s():
+def test_a_narrative_figure_after_a_heading_of_last_years_outturn_or_of_one_item_is_not_the_subject_s():
     """Beijing's narratives: a chart caption (基本支出和项目支出情况) runs into the next numbered item, and a
     comparison quotes last year's outturn (执行数) after the subject."""
     text = ("图 2：基本支出和项目支出情况（三）年终结转结余资金 0 万元。\n"
             "国有资本经营预算收入 495,836.20 万元，比 2025 年预算收入执行数 483,923.17 万元增加 11,913.03 万元。\n"
-            "基本支出预算 10,792.95 万元。\n")
+            "基本支出预算 10,792.95 万元。\n"
+            "2026信访专项经费30万元，信访局临聘人员经费15.56万元。其中：人员经费 997.20 万元。\n")
     got = [(s.subject, s.printed, s.source_line) for s in read_statements(split_lines(text))]
-    assert got == [("other_fund", "495,836.20", 2), ("basic", "10,792.95", 3)]
+    # 临聘人员经费 (长春) is one item's money, not the document's 人员经费
+    assert got == [("other_fund", "495,836.20", 2), ("basic", "10,792.95", 3), ("personnel", "997.20", 4)]
 
 
 def test_narrative_sentences_broken_over_lines_negations_and_yuan():
