@@ -21,6 +21,8 @@ GRAND_TOTAL_RE = re.compile(r"^(收入|支出)总计$")
 NUMBERED_YEAR_TOTAL_RE = re.compile(r"^[一二三四五六七八九十]+、本年(收入|支出)(合计)?$")
 # What a summary carries between years (上年结转结余, 年终结转结余, 结转下年支出): never one of the year's items
 CARRY_OVER_ITEM_RE = re.compile(r"结转|结余")
+# The header of a column that numbers the rows (行次 | 1 | 2 …): no amounts
+ROW_NUMBER_COLUMN_RE = re.compile(r"^行次$")
 # A numbered top-level item (一、一般公共服务支出, 二、事业收入): a 类 row of a summary
 LEVEL1_ITEM_RE = re.compile(r"^[一二三四五六七八九十]+、")
 

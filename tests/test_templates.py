@@ -148,3 +148,38 @@ def test_a_row_numbering_the_columns_is_header_and_thousands_of_yuan_are_convert
     assert facts[(6, "总计")] == ("12345.6", Decimal("1234.56"))  # 12,345.6 千元 = 1,234.56 万元
     assert facts[(7, "基本支出/公用经费")] == ("2000.0", Decimal("200"))
     assert result.unparsed == []
+
+
+ROW_NUMBERED = """某某局2026年部门预算
+
+表一 部门收支总表
+单位：万元
+收入\t行次\t预算数\t支出\t行次\t预算数
+一、一般公共预算拨款收入\t1\t100.00\t一、一般公共服务支出\t10\t120.00
+二、政府性基金预算拨款收入\t2\t20.00\t二、教育支出\t11\t0.00
+本年收入合计\t3\t120.00\t本年支出合计\t12\t120.00
+收入总计\t4\t120.00\t支出总计\t13\t120.00
+
+表二 部门支出总表
+单位：万元
+科目编码\t科目名称\t行次\t合计\t基本支出\t项目支出
+201\t一般公共服务支出\t1\t120.00\t100.00\t20.00
+20101\t人大事务\t2\t120.00\t100.00\t20.00
+\t合计\t3\t120.00\t100.00\t20.00
+"""
+
+
+@pytest.mark.parametrize("separator", ["\t", " "])
+def test_a_row_number_column_holds_no_amount(separator):
+    """行次 beside each label (决算-style templates): the numbers 1, 2, 3 … are no amounts, in a tab-separated
+    and in a space-collapsed layout."""
+    result = read(ROW_NUMBERED.replace("\t", separator))
+    assert result.unparsed == [] and all(c.passed for c in result.checks) and len(result.checks) == 15
+    assert [(f.side, f.item, f.printed) for f in result.facts if f.table_id == "t01"] == [
+        ("收入", "一、一般公共预算拨款收入", "100.00"), ("支出", "一、一般公共服务支出", "120.00"),
+        ("收入", "二、政府性基金预算拨款收入", "20.00"), ("支出", "二、教育支出", "0.00"),
+        ("收入", "本年收入合计", "120.00"), ("支出", "本年支出合计", "120.00"),
+        ("收入", "收入总计", "120.00"), ("支出", "支出总计", "120.00")]
+    assert table_facts(result, "expenditure_summary")[:3] == [
+        (14, "一般公共服务支出", "201", None, "合计", "120.00"), (14, "一般公共服务支出", "201", None, "基本支出", "100.00"),
+        (14, "一般公共服务支出", "201", None, "项目支出", "20.00")]

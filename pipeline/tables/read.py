@@ -27,6 +27,7 @@ from .find import ONLY_NUMBER_RE, TableRegion
 from .header import is_column_numbers, positional_model
 from .placement import placements
 from .resolve import leaf_indexes, parents, reachable, resolve
+from .row_numbers import without_row_numbers
 from .rows import ORDINAL_RE, Segment, classification, complete_codes, segments, table_code
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
@@ -85,7 +86,7 @@ def read_table(doc_id: str, table_id: str, lines: list[Line], region: TableRegio
         kept = _bare_number_cells(body) | ctx.code_lines
     else:
         kept = set()
-    content = [ln for ln in body if _is_content(ln) or ln.number in kept]
+    content = without_row_numbers([ln for ln in body if _is_content(ln) or ln.number in kept])
     header, data = _split_header(content, region, ctx.code_lines)
     rows, _markup = rows_of(data)
     if region.kind.shape == "two_sided":
