@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,13 +80,16 @@ class BuildReport:
 
 
 def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = True,
-          cache: bool = True, accept_worse: bool = False) -> BuildReport:
+          cache: bool = True, accept_worse: bool = False, jobs: int = 1,
+          progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build every document of `paths.input_dir`; with `cache`, reuse the checked result of every document
     whose source, catalog entry and code are unchanged (pipeline/cache.py), and say which were reused.
 
     Writes only into a build and a packages folder it owns (`safe_paths`), one build at a time on them
     (`lock`), every output through a temporary file or folder (`atomic`). A document that reads worse
     than its published package (`reads_worse`) is a failure and its package stays, unless `accept_worse`.
+    `jobs`: the worker processes that read the files not cached (the outputs are those of one process);
+    `progress(done, total)` is told of each file read.
     """
     load_catalog(paths.input_dir)  # an invalid catalog (CatalogError) stops the build before any folder is touched
     for create in (False, True):  # refuse a folder that is not ours before making either
@@ -95,7 +99,7 @@ def build(paths: BuildPaths, say: Callable[[str], None] = print, site: bool = Tr
         for folder in (paths.packages_dir, paths.build_dir, paths.cache_dir, *paths.cache_dir.glob("*"),
                        paths.extracted_dir):
             sweep(folder)  # what a killed build left: temporary files, a package folder half swapped
-        return _build(paths, say, site, cache, accept_worse)
+        return _build(paths, say, site, cache, accept_worse, jobs, progress)
 
 
 def reads_worse(result: DocumentResult, published: Published | None) -> str | None:
@@ -131,7 +135,7 @@ class _File:
 
 
 def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: bool,
-           accept_worse: bool) -> BuildReport:
+           accept_worse: bool, jobs: int, progress: Callable[[int, int], None] | None) -> BuildReport:
     report = BuildReport(stamps=Stamps(paths.cache_dir, enabled=cache))
     published = published_packages(paths.packages_dir)  # before anything is written: the last good packages
     protected: set[str] = set()  # package folders of sources that failed: never removed as stale
@@ -162,24 +166,32 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
 
     read: dict[str, _File] = {}
     failed_files: set[str] = set()
-    for path in input_files(paths.input_dir):
-        timings = Timings()
-        entry = catalog.get(path.name)
+    files = [(path, catalog.get(path.name)) for path in input_files(paths.input_dir)]
+    known: list[tuple[str, DocumentResult | PipelineError | None]] = []  # (key, cached result) per file
+    for path, entry in files:
         try:
             key = document_key(path, entry, check_sha256(path, entry, file_sha256(path)))  # the catalog's pin
-            result = documents.load(key)
-            if isinstance(result, PipelineError):
-                raise result  # these bytes failed with this code before: not read again
-            reused = result is not None
-            if result is None:
-                try:
-                    result = _read_and_check(path, entry, timings, paths)
-                except OutputError:
-                    raise
-                except PipelineError as e:
-                    documents.store_failure(key, e)
-                    raise
-            read[path.name] = _File(path, key, result, reused, timings)
+            known.append((key, documents.load(key)))
+        except PipelineError as e:
+            known.append(("", e))
+    # the files not cached are read (and checked) in worker processes, one file each, in any order; their
+    # results are taken in the folder's order, so the outputs are those of a build in one process
+    todo = [i for i, (_, cached) in enumerate(known) if cached is None]
+    fresh = dict(zip(todo, _read_all([files[i] for i in todo], paths, jobs, progress), strict=True))
+    for i, ((path, entry), (key, cached)) in enumerate(zip(files, known, strict=True)):
+        timings = Timings()
+        try:
+            if isinstance(cached, PipelineError):
+                raise cached  # these bytes failed with this code before (or the pin failed): not read again
+            result = cached
+            if i in fresh:
+                result, timings = fresh[i]
+                if isinstance(result, OutputError):
+                    raise result
+                if isinstance(result, PipelineError):
+                    documents.store_failure(key, result)
+                    raise result
+            read[path.name] = _File(path, key, result, i not in fresh, timings)
         except OutputError:
             raise  # a full disk or a read-only folder stops the build: the outputs so far stay as they were
         except PipelineError as e:
@@ -314,6 +326,37 @@ def _publish(files: list[_File], entry: dict | None, paths: BuildPaths, report: 
     for check in result.checks:
         if not check.passed:  # a failed check is data: printed and published, never a build failure
             say(f"  check failed ({check.severity}) {check.check} at line {check.source_line}: {check.message}")
+
+
+def _read_all(files: list[tuple[Path, dict | None]], paths: BuildPaths, jobs: int,
+              progress: Callable[[int, int], None] | None) -> list[tuple[DocumentResult | PipelineError, Timings]]:
+    """Read and check `files` (in `jobs` worker processes when there are several): each file's result, or
+    the error that stopped it, with its timings, in the order of `files`."""
+    out: list[tuple[DocumentResult | PipelineError, Timings]] = []
+    tasks = [(path, entry, paths) for path, entry in files]
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(min(jobs, len(tasks))) as pool:
+            for done in pool.map(_read_job, tasks, chunksize=1):
+                out.append(done)
+                if progress:
+                    progress(len(out), len(tasks))
+    else:
+        for task in tasks:
+            out.append(_read_job(task))
+            if progress:
+                progress(len(out), len(tasks))
+    return out
+
+
+def _read_job(task: tuple[Path, dict | None, BuildPaths]) -> tuple[DocumentResult | PipelineError, Timings]:
+    """One file read and checked (in a worker process): a failure is returned, never raised, so that it
+    reaches the build as the same error a build in one process meets."""
+    path, entry, paths = task
+    timings = Timings()
+    try:
+        return _read_and_check(path, entry, timings, paths), timings
+    except PipelineError as e:  # OutputError included: the build stops on it
+        return e, timings
 
 
 def _read_and_check(path: Path, entry: dict | None, timings: Timings, paths: BuildPaths) -> DocumentResult:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -18,6 +20,23 @@ PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT / "disclosures"
 DEFAULT_PACKAGES = PROJECT / "datapackages"
 DEFAULT_BUILD = PROJECT / "build"
+
+
+class Progress:
+    """Documents read so far, the rate and the time left, on one line of a terminal (standard error); quiet
+    when standard error is no terminal or in CI, where the per-document lines and the summary say it all."""
+
+    def __init__(self) -> None:
+        self.shown = sys.stderr.isatty() and not os.environ.get("CI")
+        self.start = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
+        rate = done / max(time.monotonic() - self.start, 1e-6)
+        left = (total - done) / rate if rate else 0
+        end = "\n" if done == total else ""
+        click.echo(f"\rread {done}/{total} documents, {rate:.1f}/s, {left:.0f} s left   {end}", nl=False, err=True)
 
 
 @click.group()
@@ -38,10 +57,14 @@ def main() -> None:
 @click.option("--cache/--no-cache", default=True, show_default=True,
               help="Reuse the results of documents whose source, catalog entry and code are unchanged "
                    "(kept in BUILD_DIR/cache).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes reading the documents [default: one per CPU core]; the outputs are the "
+                   "same as with --jobs 1.")
 @click.option("--accept-worse", is_flag=True,
               help="Publish a document even when it reads to fewer parsed tables or facts than its published "
                    "package from the same source (after an intended code change).")
-def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cache: bool, accept_worse: bool) -> None:
+def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cache: bool, jobs: int | None,
+          accept_worse: bool) -> None:
     """Read and check every disclosure of a folder; publish data packages, the database and the site.
 
     Only what changed is rebuilt: each document is read again only when its file, its catalog entry or
@@ -56,7 +79,7 @@ def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cach
         raise click.ClickException(f"{input_dir}: no such folder")
     try:
         report = build_all(BuildPaths(input_dir, packages_dir, build_dir), say=click.echo, site=site, cache=cache,
-                           accept_worse=accept_worse)
+                           accept_worse=accept_worse, jobs=jobs or os.cpu_count() or 1, progress=Progress())
     except PipelineError as e:
         raise click.ClickException(e.describe()) from None
     except OSError as e:  # an output fault outside the writers' own checks: one line, never a traceback

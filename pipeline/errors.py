@@ -19,6 +19,17 @@ class PipelineError(Exception):
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.reason}"
 
+    def __reduce__(self):
+        # pickled whole (a worker process returns it to the build), whatever a subclass's __init__ takes
+        return _rebuilt, (type(self), self.__dict__.copy())
+
+
+def _rebuilt(cls: type[PipelineError], state: dict) -> PipelineError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, error.describe())
+    return error
+
 
 class UnreadableInput(PipelineError):
     """The input file cannot be read as text at all (empty, binary, truncated, absurd lines)."""

@@ -503,3 +503,18 @@ def test_a_document_that_breaks_our_schema_keeps_its_last_good_package(base, tmp
     assert raised.value.file == str(root / "packages" / SHENZHEN / "budget_facts.csv")
     assert tree(root / "packages" / SHENZHEN) == before
     assert not [p for p in (root / "packages").iterdir() if TMP_TAG in p.name]
+
+
+def test_a_failure_in_a_worker_process_reaches_the_build_whole():
+    """Issue 15: files are read in worker processes, which return their errors to the build: every kind
+    of PipelineError survives the trip with its file, line, reason and (a catalog's) problems."""
+    import pickle
+
+    from pipeline.catalog import CatalogError
+    from pipeline.errors import UnreadableInput
+
+    for error in (UnreadableInput("a.txt", 3, "line 3 is binary"), CatalogError("c.yml", [(2, "x"), (3, "y")])):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and back.describe() == error.describe() and str(back) == str(error)
+        assert (back.file, back.line, back.reason) == (error.file, error.line, error.reason)
+    assert pickle.loads(pickle.dumps(CatalogError("c.yml", [(2, "x"), (3, "y")]))).problems == ["c.yml:2: x", "c.yml:3: y"]

@@ -83,6 +83,24 @@ def test_first_build_reads_every_document(corpus):
     assert sorted(report.rebuilt) == DOC_IDS and report.reused == [] and report.failed == []
 
 
+def test_worker_processes_write_the_same_bytes_as_one_process(corpus, tmp_path):
+    """Issue 15: the documents read in two worker processes give the packages of a build in one process,
+    byte for byte (the cold build of `corpus` ran in one), and the same lines in the same order."""
+    paths, _, said = corpus
+    mine = BuildPaths(paths.input_dir, tmp_path / "packages", tmp_path / "build")
+    seen: list[tuple[int, int]] = []
+    report, said_here = run(mine, jobs=2, progress=lambda done, total: seen.append((done, total)))
+    assert sorted(report.rebuilt) == DOC_IDS and report.failed == []
+    assert seen == [(n, len(DOC_IDS)) for n in range(1, len(DOC_IDS) + 1)]
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert files(mine.packages_dir) == files(paths.packages_dir)
+    assert [line.split(" [")[0] for line in said_here if line.startswith("built")] == \
+           [line.split(" [")[0] for line in said if line.startswith("built")]
+
+
 def test_second_build_of_an_unchanged_corpus_reads_nothing(corpus, tmp_path, reads):
     paths = copy_of(corpus, tmp_path)
     before = {p: p.read_bytes() for p in sorted(paths.packages_dir.rglob("*")) if p.is_file()}
