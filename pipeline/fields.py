@@ -408,6 +408,9 @@ _RESOURCES = [
         r.Project,
         [
             DOC_ID,
+            SEQ.with_(description="The project's 1-based position in the document, in reading order. With doc_id, "
+                                  "the primary key (two projects may share a line: a layout that prints a whole "
+                                  "table on one line)."),
             TABLE_ID,
             UNIT_CODE,
             FUNCTION_CODE,
@@ -418,7 +421,7 @@ _RESOURCES = [
             SOURCE_PAGE,
             SOURCE_FILE,
         ],
-        primary_key=("doc_id", "table_id", "source_line"),
+        primary_key=("doc_id", "seq"),
         foreign_keys=(_doc_fk(), _table_fk()),
     ),
     Resource(

@@ -34,11 +34,11 @@ def rows_by_resource(result: r.DocumentResult) -> dict[str, list]:
     """The records of each resource as published: the one post-step between reading (and checking) a
     document and writing it anywhere (packages, database, site).
 
-    It numbers `seq` of facts and checks in the order they were read or run and of unparsed lines in line
+    It numbers `seq` of facts, projects and checks in the order they were read or run and of unparsed lines in line
     order (their primary keys with `doc_id`), and stamps `documents.pipeline_version`. Idempotent.
     """
     unparsed = sorted(result.unparsed, key=lambda u: (u.source_line, u.table_id or ""))
-    for rows in (result.facts, result.checks, unparsed):
+    for rows in (result.facts, result.projects, result.checks, unparsed):
         for n, row in enumerate(rows, start=1):
             row.seq = n
     result.document.pipeline_version = __version__

@@ -81,6 +81,7 @@ class BudgetFact:
 @dataclass(slots=True)
 class Project:
     doc_id: str
+    seq: int = field(default=0, kw_only=True)  # 1, 2, … in the document: set by output.rows_by_resource
     table_id: str
     unit_code: str | None
     function_code: str | None

@@ -21,6 +21,7 @@ from published import DOC_IDS, SAMR, SHENZHEN, all_files, build_samples, read_cs
 
 from pipeline import __version__
 from pipeline.catalog import load_catalog
+from pipeline.checks import run_checks
 from pipeline.fields import RESOURCES
 from pipeline.output import cell
 from pipeline.publish.package import (
@@ -240,3 +241,19 @@ def test_a_row_that_breaks_the_schema_stops_the_build_naming_resource_row_and_fi
     assert (f"budget_facts.csv line {line} (row {line - 1}), doc_id {SHENZHEN}, field function_code: "
             'The cell "20" in row at position') in e.reason
     assert "a bug in yusuan, not in the document" in e.reason
+
+
+def test_projects_printed_on_one_line_keep_their_own_key(tmp_path):
+    """MinerU prints a whole table on one line: every project of the 项目支出表 then has the same source_line,
+    so a project is keyed by its position in the document (seq), and the package is valid."""
+    from layouts import to_html_inline
+
+    source = tmp_path / f"{SAMR}.txt"
+    source.write_text(to_html_inline((DISCLOSURES / f"{SAMR}.txt").read_text(encoding="utf-8")), encoding="utf-8")
+    result = read_document(source)
+    run_checks(result)
+    lines = [p.source_line for p in result.projects]
+    assert len(result.projects) == 50 and len(set(lines)) < len(lines)
+    write_document_package(result, tmp_path / "packages", validate=True)  # raised SchemaViolation before
+    projects = read_csv(tmp_path / "packages" / result.document.doc_id / "projects.csv")
+    assert [int(p["seq"]) for p in projects] == list(range(1, 51))
