@@ -251,6 +251,12 @@ def region_of(name: str | None) -> tuple[str | None, str | None]:
             parts.append(m.group(0))
             rest = rest[m.end() :]
             level = "province"
+        else:  # a municipality named without 市 (北京城市副中心…办公室), or the capital as 首都 (首都绿化委员会)
+            short = next((p for p in _MUNICIPALITIES if rest.startswith(p[:-1])), None)
+            if short or rest.startswith("首都"):
+                parts.append(short or "北京市")
+                rest = rest[len(short) - 1 if short else 2 :]
+                level = "province"
     if level is None or parts[0] not in _MUNICIPALITIES:
         m = _CITY.match(rest)
         if m and not _NOT_PLACE.search(m.group(0)) and not rest[m.end() :].startswith("场"):

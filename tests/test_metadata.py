@@ -171,3 +171,13 @@ def test_the_year_of_a_title_without_nian_and_of_tables_that_name_other_years():
     assert _read(rows + "2026（年度）\t\t\n")["fiscal_year"] == 2026
     # a span of years alone names no budget year
     assert _read("\t预算01表 收支总表\t\n\t对2023-2024年非密纸质档案进行数字化\t1.00\n")["fiscal_year"] is None
+
+
+@pytest.mark.parametrize("name, region", [
+    ("北京城市副中心工程建设管理办公室", "北京市"),  # a municipality named without 市
+    ("首都绿化委员会办公室", "北京市"),  # the capital
+    ("重庆大学", "重庆市"),
+    ("首钢集团", None),
+])
+def test_region_of_a_municipality_named_without_shi_or_as_the_capital(name, region):
+    assert region_of(name)[0] == region
