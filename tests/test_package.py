@@ -24,11 +24,13 @@ from pipeline.catalog import load_catalog
 from pipeline.checks import run_checks
 from pipeline.fields import RESOURCES
 from pipeline.output import cell
+from pipeline.publish import package, published_records, typed_rows
 from pipeline.publish.package import (
     COMBINED_NAME,
     SchemaViolation,
     remove_stale_packages,
     validate_package,
+    workbook_bytes,
     write_combined_package,
     write_document_package,
 )
@@ -221,6 +223,59 @@ def test_rewriting_changes_no_file_and_removes_only_stale_package_files(results,
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(out.rglob("*"))
              if p.is_file() and "someone-elses-folder" not in p.parts}
     assert after == before  # same bytes, and not even written again
+
+
+def test_a_resource_longer_than_a_sheet_continues_on_numbered_sheets(results, monkeypatch):
+    monkeypatch.setattr(package, "MAX_SHEET_ROWS", 3)  # a heading and two rows a sheet
+    result = next(r for r in results if r.document.doc_id == SHENZHEN)
+    records = published_records([result])
+    published = typed_rows(records)
+    rows = {name: [] for name in RESOURCES}
+    rows["budget_facts"] = published["budget_facts"][:5]
+    rows["budget_tables"] = published["budget_tables"][:2]  # exactly a sheet's rows
+    assert len(rows["budget_tables"]) == 2
+    data = workbook_bytes(SHENZHEN, rows, records["documents"])
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    assert wb.sheetnames == ["说明", "documents", "units", "budget_tables", "budget_facts", "budget_facts_2",
+                             "budget_facts_3", *list(RESOURCES)[4:]]
+    headings = tuple(x.heading for x in RESOURCES["budget_facts"].fields)
+    read = []
+    for name, count in (("budget_facts", 2), ("budget_facts_2", 2), ("budget_facts_3", 1)):
+        got = list(wb[name].iter_rows(values_only=True))
+        assert got[0] == headings and len(got) == 1 + count, name
+        read.extend(got[1:])
+    expected = [tuple(float(v) if isinstance(v, Decimal) else v for v in row) for row in rows["budget_facts"]]
+    assert read == expected  # every row once, in order, amounts as numbers
+    amount = headings.index("金额（万元）")
+    assert read[0][amount] == pytest.approx(float(rows["budget_facts"][0][amount]))
+    notes = [r[0] for r in wb["说明"].iter_rows(values_only=True) if r[0] and r[0].startswith("budget_facts:")]
+    assert notes == ["budget_facts: 5 行，一个工作表至多 2 行数据，续于 budget_facts_2、budget_facts_3 · 5 rows, more "
+                     "than a sheet holds (2 rows under its headings): continued on budget_facts_2, budget_facts_3"]
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # every sheet's heading row stays in view
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet") and name != "xl/worksheets/sheet1.xml":
+                assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in \
+                    z.read(name).decode(), name
+    assert workbook_bytes(SHENZHEN, rows, records["documents"]) == data  # the same bytes every time
+
+
+def test_workbook_text_is_text_without_the_characters_xml_cannot_hold(results):
+    result = next(r for r in results if r.document.doc_id == SHENZHEN)
+    records = published_records([result])
+    rows = {name: [] for name in RESOURCES}
+    fact = list(typed_rows(records)["budget_facts"][0])
+    item = RESOURCES["budget_facts"].field_names.index("item")
+    fact[item] = "=SUM(A1:A2)\x07 合计\x1f"
+    rows["budget_facts"] = [tuple(fact)]
+    data = workbook_bytes(SHENZHEN, rows, records["documents"])
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    _, got = wb["budget_facts"].iter_rows(values_only=True)
+    assert got[item] == "=SUM(A1:A2) 合计"
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet5.xml").decode()  # budget_facts
+    assert "<f>" not in sheet and '<is><t>=SUM(A1:A2) 合计</t></is>' in sheet  # text, no formula
 
 
 def test_a_row_that_breaks_the_schema_stops_the_build_naming_resource_row_and_field(results, tmp_path):

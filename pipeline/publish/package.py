@@ -14,7 +14,8 @@ A package folder holds:
   JSON numbers written with the exact decimal digits of the CSV: parse them as decimals, e.g.
   `json.loads(text, parse_float=decimal.Decimal)`, to keep them exact; missing values are null);
 - `<name>.xlsx`: one sheet per resource with Chinese column headings (and the unit), after a 说明 sheet
-  that describes every column;
+  that describes every column; a resource with more rows than a sheet holds (1,048,575 under the headings)
+  goes on to `<resource>_2`, `<resource>_3`, … with the same headings, as the 说明 sheet says;
 - `<name>.zip`: all of the above (datapackage.json at its root, so `frictionless validate <name>.zip` works).
 
 `<name>` is the doc_id, or `yusuan-all` for the combined package. Every file is byte-identical across
@@ -40,6 +41,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
 from collections.abc import Iterable
@@ -62,6 +64,7 @@ MARKER = PACKAGE_KEY  # the key of datapackage.json that says yusuan wrote the f
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say
 ZIP_LEVEL = 6
 WORKBOOK_TIME = datetime.datetime(1980, 1, 1)
+MAX_SHEET_ROWS = 1_048_576  # rows an .xlsx sheet holds, its heading included (Excel's limit)
 
 
 class SchemaViolation(PipelineError):
@@ -273,53 +276,81 @@ def json_text(res: Resource, rows: list[tuple]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
-def _xlsx_cell(ws, value: object):
-    from openpyxl.cell import (
-        WriteOnlyCell,  # imported when a workbook is written: a no-change build needs none
-    )
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+_ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")  # the control characters XML 1.0 cannot hold
 
-    if isinstance(value, str):
-        c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        c.data_type = "s"  # text is text, even when it starts with = (=100% is a target, not a formula)
-        return c
-    return WriteOnlyCell(ws, value=value)
+
+def _sheet_names(res_name: str, count: int) -> list[str]:
+    """The sheets of one resource's rows: its name, then `<name>_2`, `<name>_3`, … for the rows beyond
+    `MAX_SHEET_ROWS` (a sheet's heading counts as one of its rows)."""
+    per_sheet = MAX_SHEET_ROWS - 1
+    sheets = max(1, -(-count // per_sheet))
+    return [res_name, *(f"{res_name}_{n}" for n in range(2, sheets + 1))]
+
+
+def _write_row(ws, r: int, values: Iterable[object]) -> None:
+    """One row of cells by type: text is text even when it starts with = (=100% is a target, not a
+    formula); amounts are numbers; booleans are booleans; a missing value or empty text is no cell."""
+    for c, value in enumerate(values):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if text := _ILLEGAL_XML.sub("", value):
+                ws.write_string(r, c, text)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value)
+        elif isinstance(value, int):
+            ws.write_number(r, c, value)
+        elif isinstance(value, Decimal):  # a spreadsheet number is a double: 12.40 is written 12.4, 0.00 is 0
+            ws.write_number(r, c, float(value))
+        else:
+            raise TypeError(f"no workbook cell for a {type(value).__name__}: {value!r}")
 
 
 def workbook_bytes(name: str, rows: dict[str, list[tuple]], documents: list[Document]) -> bytes:
-    """An .xlsx workbook: a 说明 sheet, then one sheet per resource (Chinese headings), fixed dates."""
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
+    """An .xlsx workbook: a 说明 sheet, then one sheet per resource (Chinese headings, the heading row
+    frozen), fixed dates. A resource with more rows than a sheet holds continues on `<resource>_2`, …
+    (each with the headings), which the 说明 sheet says. Written row by row (XlsxWriter's constant_memory:
+    each row goes to a temporary file as it is written, no cell is kept)."""
+    import xlsxwriter  # imported when a workbook is written: a no-change build needs none
 
-    wb = Workbook(write_only=True)
-    props = wb.properties
-    props.creator = "yusuan"
-    props.title = name
-    props.created = props.modified = WORKBOOK_TIME
-    about = wb.create_sheet("说明")
-    about.append([DATASET["title"]])
-    about.append([f"许可 License: {DATASET['license']['title']} ({DATASET['license']['path']})"])
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_formulas": False,
+                                   "strings_to_numbers": False, "strings_to_urls": False})
+    wb.set_properties({"title": name, "author": "yusuan", "created": WORKBOOK_TIME})
+    sheets = {res_name: _sheet_names(res_name, len(rows[res_name])) for res_name in RESOURCES}
+    lines = [DATASET["title"], f"许可 License: {DATASET['license']['title']} ({DATASET['license']['path']})"]
     for doc in documents:
-        about.append([f"来源 Source: {doc.publisher or ''}《{doc.title or doc.doc_id}》 {doc.source_url or ''}".strip()])
-    about.append([])
-    about.append(["表 Sheet", "字段 Field", "列名", "Title", "类型 Type", "单位 Unit", "说明 Description"])
+        lines.append(f"来源 Source: {doc.publisher or ''}《{doc.title or doc.doc_id}》 {doc.source_url or ''}".strip())
+    for res_name, names in sheets.items():
+        if len(names) > 1:
+            lines.append(f"{res_name}: {len(rows[res_name])} 行，一个工作表至多 {MAX_SHEET_ROWS - 1} 行数据，"
+                         f"续于 {'、'.join(names[1:])} · {len(rows[res_name])} rows, more than a sheet holds "
+                         f"({MAX_SHEET_ROWS - 1} rows under its headings): continued on {', '.join(names[1:])}")
+    about = wb.add_worksheet("说明")
+    for r, line in enumerate(lines):
+        _write_row(about, r, [line])
+    r = len(lines) + 1  # a blank row, then the columns of every sheet
+    _write_row(about, r, ["表 Sheet", "字段 Field", "列名", "Title", "类型 Type", "单位 Unit", "说明 Description"])
     for res in RESOURCES.values():
         for f in res.fields:
-            about.append([_xlsx_cell(about, v) for v in
-                          (res.name, f.name, f.title_zh, f.title_en, f.type, f.unit_words or "", f.description)])
+            r += 1
+            _write_row(about, r, (res.name, f.name, f.title_zh, f.title_en, f.type, f.unit_words or "", f.description))
+    per_sheet = MAX_SHEET_ROWS - 1
     for res_name, res in RESOURCES.items():
-        ws = wb.create_sheet(res_name)
-        ws.freeze_panes = "A2"
-        ws.append([_xlsx_cell(ws, f.heading) for f in res.fields])
-        for row in rows[res_name]:
-            ws.append([_xlsx_cell(ws, v) for v in row])
-    buf = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
+        headings = [f.heading for f in res.fields]
+        for i, sheet_name in enumerate(sheets[res_name]):
+            ws = wb.add_worksheet(sheet_name)
+            ws.freeze_panes(1, 0)
+            _write_row(ws, 0, headings)
+            for r, row in enumerate(rows[res_name][i * per_sheet:(i + 1) * per_sheet], start=1):
+                _write_row(ws, r, row)
+    wb.close()
     return _fixed_zip(buf.getvalue())
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with fixed timestamps and permissions (openpyxl stamps the time of writing)."""
+    """The same archive with fixed timestamps, permissions and compression level (XlsxWriter stamps its
+    members with the local time of 1980-01-31 and the platform that wrote them)."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         members = [(info.filename, source.read(info)) for info in source.infolist()]
     return _zip(members)
