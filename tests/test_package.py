@@ -312,3 +312,18 @@ def test_projects_printed_on_one_line_keep_their_own_key(tmp_path):
     write_document_package(result, tmp_path / "packages", validate=True)  # raised SchemaViolation before
     projects = read_csv(tmp_path / "packages" / result.document.doc_id / "projects.csv")
     assert [int(p["seq"]) for p in projects] == list(range(1, 51))
+
+
+def test_a_row_that_references_no_table_breaks_the_package(tmp_path):
+    """Foreign keys are checked once per target (not by Frictionless, which re-reads the target for every
+    resource pointing at it): a fact of a table the package does not list is a SchemaViolation."""
+    folder = tmp_path / SHENZHEN
+    shutil.copytree(ROOT / "datapackages" / SHENZHEN, folder)
+    facts = folder / "budget_facts.csv"
+    lines = facts.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",t01,", ",t99,", 1)
+    facts.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SchemaViolation) as raised:
+        validate_package(folder)
+    assert (f"budget_facts.csv line 2 (row 1): foreign key doc_id, table_id = {SHENZHEN}, t99 is no doc_id, "
+            "table_id of budget_tables") in raised.value.reason
