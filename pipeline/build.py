@@ -8,8 +8,10 @@ still build.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,30 +204,55 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
                 report.failed.append(e)
                 say(f"FAILED {e.describe()}")
 
-    for names, entry in _disclosures(read, catalog, failed_files):
-        if any(n in held for n in names):
-            continue  # part of a kept document of several files
-        files = [read[n] for n in names if n in read]
-        if len(files) < len(names):
-            missing = [n for n in names if n not in read]
-            reason = "its file " + ", ".join(missing) + " failed (above)" if set(missing) <= failed_files \
-                else "the catalog lists " + ", ".join(missing) + ", which is not in the folder"
-            fail(PipelineError(str(paths.input_dir / names[0]), None,
-                               f"the disclosure of {len(names)} files {', '.join(names)} is not published: {reason}"),
-                 [paths.input_dir / n for n in names])
-            continue
+    def finish(pending: _Pending) -> None:
+        """The document's write is done (or failed): report it, in the folder's order."""
         try:
-            _publish(files, entry, paths, report, published, written, accept_worse, say)
+            _finish(pending, report, say)
         except OutputError:
             raise
         except PipelineError as e:
-            if isinstance(e, SchemaViolation) and len(files) == 1:  # these bytes break our schema alone
-                documents.store_failure(files[0].key, e)
-            fail(e, [f.path for f in files])
-            continue
-        for f in files:
+            if isinstance(e, SchemaViolation) and len(pending.files) == 1:  # these bytes break our schema alone
+                documents.store_failure(pending.files[0].key, e)
+            del written[pending.doc_id]  # not published: its last good version may stay
+            fail(e, [f.path for f in pending.files])
+            return
+        for f in pending.files:
             if not f.reused:
                 documents.store(f.key, f.path, f.result)
+
+    # packages are written in worker processes while the next documents are prepared; each is finished
+    # (reported, cached) in the folder's order, so the outputs are those of a build in one process
+    with ProcessPoolExecutor(jobs) if jobs > 1 else nullcontext() as pool:
+        queue: deque[_Pending] = deque()
+        for names, entry in _disclosures(read, catalog, failed_files):
+            if any(n in held for n in names):
+                continue  # part of a kept document of several files
+            files = [read[n] for n in names if n in read]
+            if len(files) < len(names):
+                missing = [n for n in names if n not in read]
+                reason = "its file " + ", ".join(missing) + " failed (above)" if set(missing) <= failed_files \
+                    else "the catalog lists " + ", ".join(missing) + ", which is not in the folder"
+                while queue:
+                    finish(queue.popleft())
+                fail(PipelineError(str(paths.input_dir / names[0]), None,
+                                   f"the disclosure of {len(names)} files {', '.join(names)} is not published: "
+                                   f"{reason}"),
+                     [paths.input_dir / n for n in names])
+                continue
+            try:
+                pending = _prepare(files, entry, paths, report, published, written, accept_worse, pool)
+            except OutputError:
+                raise
+            except PipelineError as e:
+                while queue:
+                    finish(queue.popleft())
+                fail(e, [f.path for f in files])
+                continue
+            queue.append(pending)
+            while queue and (len(queue) > 2 * jobs or queue[0].done()):
+                finish(queue.popleft())
+        while queue:
+            finish(queue.popleft())
     # combined stages (packages/all, database, site) come here, from report.built
     # (wrap each in `combined_stage(report, "<stage>", [<its outputs>], lambda: ..., say)`: it is skipped
     # when no document and no code changed since it last ran and its outputs exist)
@@ -273,11 +300,30 @@ def _disclosures(read: dict[str, _File], catalog: dict[str, dict],
     return [g for _, g in sorted(groups.items()) if not (len(g[0]) == 1 and g[0][0] in failed)]
 
 
-def _publish(files: list[_File], entry: dict | None, paths: BuildPaths, report: BuildReport,
+@dataclass
+class _Pending:
+    """A document being published: what its write needs to be reported once it is done."""
+
+    files: list[_File]
+    doc_id: str
+    result: DocumentResult
+    key: str
+    reused: bool
+    timings: Timings
+    write: Future | None  # the package write in a worker process (None: written when finished, if at all)
+    stamp: tuple[str, str, list[Path]] | None  # the package stamp to mark once written; None: unchanged
+    packages_dir: Path | None = None
+
+    def done(self) -> bool:
+        return self.write is None or self.write.done()
+
+
+def _prepare(files: list[_File], entry: dict | None, paths: BuildPaths, report: BuildReport,
              published: dict[str, Published], written: dict[str, Path], accept_worse: bool,
-             say: Callable[[str], None]) -> None:
+             pool: ProcessPoolExecutor | None) -> _Pending:
     """Publish one document, read from one file or joined from several: its package (validated against
-    our own schema first), unless it reads worse than the published one or its doc_id is taken."""
+    our own schema first, in `pool` when there is one), unless it reads worse than the published one or
+    its doc_id is taken. Raises the reason it is not published."""
     first = files[0].path
     if len(files) == 1:
         result, key, reused, timings = files[0].result, files[0].key, files[0].reused, files[0].timings
@@ -307,22 +353,42 @@ def _publish(files: list[_File], entry: dict | None, paths: BuildPaths, report: 
         if f.path.suffix.lower() == ".pdf":
             _write_extracted(f.path, f.result.document.source_sha256, paths,
                              f"{doc_id}.txt" if len(files) == 1 else f"{doc_id}/{f.path.name}.txt", f.reused)
-    t0 = time.perf_counter()
+    written[doc_id] = first
     package = [paths.packages_dir / doc_id / "datapackage.json"]  # it holds every file's hash
     package_key = combined_key([key])  # the document and all the code (the package writer's too)
+    pending = _Pending(files, doc_id, result, key, reused, timings, None, None)
     if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)):
         # validated before it replaces the last good one: rows that break our own schema fail this
         # document alone, the others are still published
-        write_document_package(result, paths.packages_dir, validate=True)
-        report.stamps.mark(f"package-{doc_id}", package_key, package)
-    timings.add("write", time.perf_counter() - t0)
-    written[doc_id] = first
-    for stage, seconds in timings.stages.items():
+        pending.stamp = (f"package-{doc_id}", package_key, package)
+        pending.packages_dir = paths.packages_dir
+        if pool is not None:
+            pending.write = pool.submit(_write_job, result, paths.packages_dir)
+    return pending
+
+
+def _write_job(result: DocumentResult, packages_dir: Path) -> float:
+    """Write one document's package (in a worker process); the seconds it took."""
+    t0 = time.perf_counter()
+    write_document_package(result, packages_dir, validate=True)
+    return time.perf_counter() - t0
+
+
+def _finish(pending: _Pending, report: BuildReport, say: Callable[[str], None]) -> None:
+    """Report a published document (its write's error is raised here)."""
+    if pending.write is not None:
+        pending.timings.add("write", pending.write.result())
+    elif pending.stamp is not None:
+        pending.timings.add("write", _write_job(pending.result, pending.packages_dir))
+    if pending.stamp is not None:
+        report.stamps.mark(*pending.stamp)
+    result, files, doc_id, reused = pending.result, pending.files, pending.doc_id, pending.reused
+    for stage, seconds in pending.timings.stages.items():
         report.timings.add(stage, seconds)
     (report.reused if reused else report.rebuilt).append(doc_id)
-    report.document_keys.append(key)
+    report.document_keys.append(pending.key)
     report.built.append(result)
-    line = summary_line(result, timings)
+    line = summary_line(result, pending.timings)
     if len(files) > 1:
         line = line.replace(": ", f": joined from {' + '.join(f.path.name for f in files)}; ", 1)
     say(line.replace("built  ", "reused ", 1) if reused else line)
