@@ -38,6 +38,8 @@ _TITLE_CHARS = 60
 _CJK = r"\u4e00-\u9fff"
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_DUTY_HEADING = re.compile(r"职责|职能")
+_SELF_NAMED = re.compile(rf"^([{_CJK}（）()]{{2,40}}?(?:局|委员会|办公厅|办公室|厅|院|中心|部|处))(?:的)?(?:主要职责|主要职能|属于|是)")
 _BUDGET_YEAR = re.compile(r"((?:19|20)\d{2})\s*[（(]?年度")
 _YEAR_SUBTITLE = re.compile(r"[（(]?((?:19|20)\d{2})[（(]?年度[）)]*")
 # in a title, a year before the kind also without 年: 北京市…委员会 / 2026 部门预算情况的说明
@@ -297,6 +299,18 @@ def _subtitle_year(lines: list[Line]) -> int | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _self_named(lines: list[Line]) -> str | None:
+    """A narrative without a cover names its publisher where it describes its duties: under 本部门职责情况,
+    `北京市气象局属于公益性事业单位…`, `北京市人民政府办公厅主要职责包括：…`."""
+    for i, line in enumerate(lines[:_HEAD_LINES * 3]):
+        if _DUTY_HEADING.search(line.key) and len(line.key) <= 20:
+            for below in lines[i + 1:i + 4]:
+                m = _SELF_NAMED.match(below.key)
+                if m:
+                    return m.group(1)
+    return None
+
+
 def _most_named_year(lines: list[Line]) -> int | None:
     """The year a file without a cover names most often: as a budget year (2026年度) if it names one, else
     any year (not the end of a range)."""
@@ -322,8 +336,10 @@ def read_metadata(lines: list[Line]) -> dict:
         fiscal_year = _subtitle_year(lines) or next(
             (int(m.group(1)) for line in head for m in _YEAR.finditer(_clean(line.text)) if not _ends_range(m)), None)
 
-    kind = _kind(title_key) or _kind("".join(match_key(line.text) for line in head)) or _body_kind(lines) \
-        or _tables_kind(lines)
+    # without a title: the kind the first lines name first (第一部分 2026 年度部门预算情况说明 before the
+    # 项目支出绩效目标 its contents list)
+    kind = _kind(title_key) or next((k for line in head if (k := _kind(line.key))), None) \
+        or _kind("".join(match_key(line.text) for line in head)) or _body_kind(lines) or _tables_kind(lines)
 
     pairs = _label_values(lines)
     labels = _labels(pairs)
@@ -348,6 +364,8 @@ def read_metadata(lines: list[Line]) -> dict:
                 break
     if publisher is None:
         publisher = supervisor
+    if publisher is None:
+        publisher = _self_named(lines)
 
     units: list[str] = []
     for label in ("实施单位", "单位名称", "预算单位"):

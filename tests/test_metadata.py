@@ -181,3 +181,15 @@ def test_the_year_of_a_title_without_nian_and_of_tables_that_name_other_years():
 ])
 def test_region_of_a_municipality_named_without_shi_or_as_the_capital(name, region):
     assert region_of(name)[0] == region
+
+
+def test_a_narrative_without_a_cover_names_its_kind_first_and_its_publisher_under_its_duties():
+    """北京 prints some 情况说明 without a cover: the contents name 部门预算 before the 项目支出绩效目标 they list,
+    and the publisher is the subject of the first sentence under 本部门职责情况."""
+    text = ("第一部分 2026 年度部门预算情况说明\n一、部门情况说明\n第二部分 2026 年度部门预算报表\n"
+            "预算14表 项目支出绩效目标表\n一、部门情况说明\n（一）本部门职责情况\n"
+            "北京市气象局属于公益性事业单位，职责是制定地方气象事业发展规划。\n")
+    meta = _read(text)
+    assert (meta["kind"], meta["publisher"], meta["region"]) == ("部门预算", "北京市气象局", "北京市")
+    assert _read(text.replace("北京市气象局属于公益性事业单位", "北京市人民政府办公厅主要职责包括"))["publisher"] == \
+        "北京市人民政府办公厅"
