@@ -87,7 +87,7 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
     ]
     out.append("\n".join(f"- **{k}**：{v}" for k, v in about if v) + "\n")
     head = fg.headline(doc)
-    out.append("\n## 主要数字 { #headline }\n")
+    out.append("\n## 主要数字 { #headline data-search-exclude }\n")
     if any(head.values()):
         rows = []
         for label, f in head.items():
@@ -102,14 +102,14 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
 
     income_total, spending_total = head["收入总计"], head["支出总计"]
     income = fg.income_sources(doc, _path_of(doc, income_total))
-    out.append("\n## 收入来源 { #income }\n")
+    out.append("\n## 收入来源 { #income data-search-exclude }\n")
     if income:
         out.append(chart_block(income, f"{title} 收入来源", "收入来源（万元，不含为零的项）"))
         out.append(table(["收入来源", AMOUNT_HEADER, "出处", "行"], figure_rows(doc, income), "lrll"))
     else:
         out.append("本文件没有列出收入来源。\n")
     classes = fg.function_classes(doc, _path_of(doc, spending_total))
-    out.append("\n## 支出（按功能分类，类） { #expenditure }\n")
+    out.append("\n## 支出（按功能分类，类） { #expenditure data-search-exclude }\n")
     if classes:
         out.append(chart_block(classes, f"{title} 支出功能分类（类）", "按功能分类（类）的支出（万元，不含为零的项）"))
         out.append(table(["功能分类（类）", AMOUNT_HEADER, "出处", "行"], figure_rows(doc, classes), "lrll"))
@@ -152,7 +152,7 @@ def projects_section(doc: fg.Document, ctx: Context) -> str:
 
 
 def three_public_section(doc: fg.Document) -> str:
-    out = ["\n## “三公”经费 { #three-public }\n"]
+    out = ["\n## “三公”经费 { #three-public data-search-exclude }\n"]
     table_row, rows = fg.three_public_rows(doc)
     kinds = [t for t in doc.tables if t["kind"] == "three_public"]
     if not rows:
@@ -200,7 +200,7 @@ def performance_section(doc: fg.Document) -> str:
         [esc(g.get("project") or "单位整体支出"), esc(g.get("unit_name")) or "—", amount(g.get("amount")),
          len(indicators.get(g["goal_id"], [])), g["source_line"]] for g in doc.goals
     ], "llrrl"))
-    out.append("\n### 各目标的年度目标与指标 { #goals }\n")
+    out.append("\n### 各目标的年度目标与指标 { #goals data-search-exclude }\n")
     for g in doc.goals:
         name = (g.get("project") or "单位整体支出").replace('"', "＂")
         out.append(f'??? note "{esc(name)}（第 {g["source_line"]} 行）"\n')
@@ -234,7 +234,7 @@ def glossary_section(doc: fg.Document, ctx: Context) -> str:
 
 
 def checks_section(doc: fg.Document, ctx: Context) -> str:
-    out = ["\n## 校验 { #checks }\n"]
+    out = ["\n## 校验 { #checks data-search-exclude }\n"]
     if not doc.checks:
         out.append("本文件还没有校验结果。\n")
         return "\n".join(out)
@@ -268,7 +268,7 @@ def checks_list(rows: list[dict], ctx: Context, rules_page: str, doc: fg.Documen
 
 
 def tables_section(doc: fg.Document) -> str:
-    out = ["\n## 表格与读取情况 { #tables }\n"]
+    out = ["\n## 表格与读取情况 { #tables data-search-exclude }\n"]
     if doc.tables:
         out.append(table(["表", "编号", "标题（原文）", "类型", "状态", "行范围"], [
             [esc(t["table_id"]), esc(t.get("number")) or "—", esc(t.get("title")), esc(fg.kind_name(t["kind"])),
@@ -287,7 +287,7 @@ def tables_section(doc: fg.Document) -> str:
 
 
 def downloads_section(doc: fg.Document, ctx: Context) -> str:
-    out = ["\n## 下载与查询 { #downloads }\n"]
+    out = ["\n## 下载与查询 { #downloads data-search-exclude }\n"]
     files = ctx.downloads.get(doc.doc_id, [])
     if files:
         out.append(table(["文件", "格式", "大小", "行数"], [
