@@ -183,3 +183,28 @@ def test_a_row_number_column_holds_no_amount(separator):
     assert table_facts(result, "expenditure_summary")[:3] == [
         (14, "一般公共服务支出", "201", None, "合计", "120.00"), (14, "一般公共服务支出", "201", None, "基本支出", "100.00"),
         (14, "一般公共服务支出", "201", None, "项目支出", "20.00")]
+
+
+ALL_FUNDS_PROJECTS = """某某局2026年部门预算
+
+公开表5 一般公共预算支出情况表
+单位：万元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+201\t一般公共服务支出\t150.00\t100.00\t50.00
+\t合计\t150.00\t100.00\t50.00
+
+公开表11 项目支出预算情况表
+单位：万元
+项目名称\t项目类别\t合计\t财政拨款\t\t\t单位资金
+\t\t\t小计\t一般公共预算\t政府性基金预算\t
+合 计\t\t80.00\t50.00\t50.00\t\t30.00
+工作经费\t其他运转类\t80.00\t50.00\t50.00\t\t30.00
+"""
+
+
+def test_a_project_table_of_every_fund_is_compared_by_its_general_budget_column():
+    """烟台's 项目支出预算情况表 prints the money of every fund: its 一般公共预算 column, not its 合计, is the
+    general budget table's 项目支出 (the check had failed in 20 files of 烟台 and 湖州)."""
+    result = read(ALL_FUNDS_PROJECTS)
+    (check,) = [c for c in result.checks if c.check == "general-budget-split-mismatch"]
+    assert (check.passed, check.actual, check.expected) == (True, Decimal("50.00"), Decimal("50.00"))

@@ -8,10 +8,14 @@ from ..base import Ledger, Rule, where
 
 
 def table_total(ledger: Ledger, kind: str):
+    """The table's 一般公共预算 total: its 一般公共预算 column where it prints the money of every fund (烟台's
+    项目支出预算情况表: 合计 | 财政拨款 (一般公共预算 | 政府性基金预算 …) | 单位资金 …), else its 合计."""
     table = ledger.first(kind)
     if table is None:
         return None
-    return ledger.column(ledger.total_row(table.table_id), r"^(合计|总计|金额|支出总计|金额合计)$")
+    row = ledger.total_row(table.table_id)
+    return ledger.column(row, r"^一般公共预算(拨款|资金|拨款收入)?$") or \
+        ledger.column(row, r"^(合计|总计|金额|支出总计|金额合计)$")
 
 
 def run(ledger: Ledger) -> None:
