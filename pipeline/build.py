@@ -7,6 +7,7 @@ still build.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import deque
 from collections.abc import Callable
@@ -222,7 +223,7 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
 
     # packages are written in worker processes while the next documents are prepared; each is finished
     # (reported, cached) in the folder's order, so the outputs are those of a build in one process
-    with ProcessPoolExecutor(jobs) if jobs > 1 else nullcontext() as pool:
+    with _workers(jobs) if jobs > 1 else nullcontext() as pool:
         queue: deque[_Pending] = deque()
         for names, entry in _disclosures(read, catalog, failed_files):
             if any(n in held for n in names):
@@ -404,7 +405,7 @@ def _read_all(files: list[tuple[Path, dict | None]], paths: BuildPaths, jobs: in
     out: list[tuple[DocumentResult | PipelineError, Timings]] = []
     tasks = [(path, entry, paths) for path, entry in files]
     if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(min(jobs, len(tasks))) as pool:
+        with _workers(min(jobs, len(tasks))) as pool:
             for done in pool.map(_read_job, tasks, chunksize=1):
                 out.append(done)
                 if progress:
@@ -415,6 +416,12 @@ def _read_all(files: list[tuple[Path, dict | None]], paths: BuildPaths, jobs: in
             if progress:
                 progress(len(out), len(tasks))
     return out
+
+
+def _workers(n: int) -> ProcessPoolExecutor:
+    """Worker processes started afresh (spawn), not forked: a forked worker would inherit the build lock
+    (pipeline/lock.py) and, when the build is killed, hold it on and refuse the next build."""
+    return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _read_job(task: tuple[Path, dict | None, BuildPaths]) -> tuple[DocumentResult | PipelineError, Timings]:
