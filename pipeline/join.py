@@ -24,6 +24,7 @@ from dataclasses import replace
 from . import metadata
 from .departments import department_type
 from .fields import FILES_SEPARATOR
+from .read import count_tables, dedupe_units
 from .records import DocumentResult, Unit
 from .text.lines import match_key
 
@@ -101,18 +102,9 @@ def join(parts: Sequence[DocumentResult], doc_id: str | None = None) -> Document
             ids[table.table_id] = f"t{n:02d}"
             joined.tables.append(replace(table, doc_id=doc_id, table_id=ids[table.table_id]))
         _copy(part, joined, ids, doc_id)
-    seen: set[tuple[str | None, str]] = set()
-    for unit in (u for p in parts for u in p.units):
-        if (unit.unit_code, unit.unit_name) not in seen:
-            seen.add((unit.unit_code, unit.unit_name))
-            joined.units.append(Unit(doc_id, unit.unit_code, unit.unit_name))
-    tables_found = [t for t in joined.tables if t.status != "missing"]
-    doc.tables_found = len(tables_found)
-    doc.tables_missing = len(joined.tables) - len(tables_found)
-    if tables_found:
-        doc.status = "partial" if joined.unparsed else "ok"
-        doc.status_reason = (f"{len(joined.unparsed)} lines could not be read (see unparsed_lines)"
-                             if joined.unparsed else None)
+    joined.units = [Unit(doc_id, u.unit_code, u.unit_name) for p in parts for u in p.units]
+    dedupe_units(joined)
+    count_tables(joined)
     doc.facts_confirmed, doc.facts_confirmed_share = 0, None  # the checks of the joined document say
     return joined
 

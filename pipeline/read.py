@@ -96,18 +96,25 @@ def read_lines(lines: list[Line], path: Path, sha256: str, entry: dict, timings:
     result.statements = narrative.read_statements(_outside(lines, inside))
     timings.add("narrative", time.perf_counter() - t0)
 
-    found = [t for t in result.tables if t.status != "missing"]
-    doc.tables_found = len(found)
-    doc.tables_missing = sum(t.status == "missing" for t in result.tables)
-    if found:
-        doc.status = "ok" if not result.unparsed else "partial"
-        if result.unparsed:
-            doc.status_reason = f"{len(result.unparsed)} lines could not be read (see unparsed_lines)"
-    else:
+    if not count_tables(result):
         doc.status, doc.status_reason = recognise.without_tables(lines, meta, layout)
-    _dedupe_units(result)
+    dedupe_units(result)
     _mark_source(result, path.name)
     return result
+
+
+def count_tables(result: DocumentResult) -> bool:
+    """Set the document's tables_found / tables_missing and, where it has tables, its status (ok, or partial
+    with the count of lines not read); whether any table was found."""
+    doc = result.document
+    found = [t for t in result.tables if t.status != "missing"]
+    doc.tables_found = len(found)
+    doc.tables_missing = len(result.tables) - len(found)
+    if found:
+        doc.status = "partial" if result.unparsed else "ok"
+        doc.status_reason = f"{len(result.unparsed)} lines could not be read (see unparsed_lines)" \
+            if result.unparsed else None
+    return bool(found)
 
 
 def _mark_source(result: DocumentResult, name: str) -> None:
@@ -286,7 +293,8 @@ def _add_missing(result: DocumentResult, layout, lines: list[Line]) -> None:
         ))
 
 
-def _dedupe_units(result: DocumentResult) -> None:
+def dedupe_units(result: DocumentResult) -> None:
+    """Each unit once (by code and name), in the order first named."""
     seen: set[tuple[str | None, str]] = set()
     units = []
     for u in result.units:
