@@ -147,10 +147,13 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
     written: dict[str, Path] = {}  # doc_id -> the file its folder was written from
     held: set[str] = set()  # files of a kept document of several files: not published on their own
 
-    def fail(e: PipelineError, files: list[Path]) -> None:
-        """A document (of one or several files) that cannot be published: its last good version stays."""
+    def fail(e: PipelineError, files: list[Path], keep: bool = True) -> None:
+        """A document (of one or several files) that cannot be published: its last good version stays
+        (`keep`; not for one file of a disclosure of several, which fails whole once all are read)."""
         report.failed.append(e)
         say(f"FAILED {e.describe()}")
+        if not keep:
+            return
         package = next((published[f.name] for f in files if f.name in published), None)
         if package is not None:
             protected.add(package.doc_id)  # its source is still here: never deleted
@@ -199,11 +202,7 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
             raise  # a full disk or a read-only folder stops the build: the outputs so far stay as they were
         except PipelineError as e:
             failed_files.add(path.name)
-            if not _files_of(entry):
-                fail(e, [path])
-            else:  # one file of a disclosure of several: the whole disclosure fails (below)
-                report.failed.append(e)
-                say(f"FAILED {e.describe()}")
+            fail(e, [path], keep=not _files_of(entry))  # one file of several: the disclosure fails below
 
     def finish(pending: _Pending) -> None:
         """The document's write is done (or failed): report it, in the folder's order."""
@@ -311,9 +310,9 @@ class _Pending:
     key: str
     reused: bool
     timings: Timings
+    packages_dir: Path
     write: Future | None  # the package write in a worker process (None: written when finished, if at all)
     stamp: tuple[str, str, list[Path]] | None  # the package stamp to mark once written; None: unchanged
-    packages_dir: Path | None = None
 
     def done(self) -> bool:
         return self.write is None or self.write.done()
@@ -357,12 +356,11 @@ def _prepare(files: list[_File], entry: dict | None, paths: BuildPaths, report: 
     written[doc_id] = first
     package = [paths.packages_dir / doc_id / "datapackage.json"]  # it holds every file's hash
     package_key = combined_key([key])  # the document and all the code (the package writer's too)
-    pending = _Pending(files, doc_id, result, key, reused, timings, None, None)
+    pending = _Pending(files, doc_id, result, key, reused, timings, paths.packages_dir, None, None)
     if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)):
         # validated before it replaces the last good one: rows that break our own schema fail this
         # document alone, the others are still published
         pending.stamp = (f"package-{doc_id}", package_key, package)
-        pending.packages_dir = paths.packages_dir
         if pool is not None:
             pending.write = pool.submit(_write_job, result, paths.packages_dir)
     return pending
