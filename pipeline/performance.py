@@ -60,7 +60,7 @@ from functools import lru_cache
 from pipeline.amounts import is_amount, parse_amount, to_wan
 from pipeline.privacy import mask_optional, mask_personal_data
 from pipeline.records import PerformanceGoal, PerformanceIndicator, UnparsedLine
-from pipeline.text.layout import is_page_number
+from pipeline.text.layout import is_page_number, unwrapped
 from pipeline.text.lines import Line, match_key, strip_markup
 from pipeline.vocabulary import EMPTY_NOTE_RE
 
@@ -225,11 +225,6 @@ def parse_target(text: str) -> tuple[str, Decimal | None, str | None]:
     return "定性", None, None
 
 
-def _compact(text: str) -> str:
-    """A cell's text without the spaces of its line wraps: `1,343.48698 8` (a tab cell is one cell)."""
-    return re.sub(r"\s+", "", text)
-
-
 def unit_name_of(text: str) -> str:
     """`332901-四川省…中心` → `四川省…中心` (the code is the unit's, not part of its name)."""
     m = _UNIT_CODE.match(text.strip())
@@ -309,7 +304,7 @@ def _row_cells(printed: str) -> tuple[str, tuple[Cell, ...], bool]:
     if pieces is not None:
         cells = []
         for col, piece in enumerate(pieces):
-            text = strip_markup(piece).strip()
+            text = unwrapped(strip_markup(piece).strip())  # a number its cell wrapped: one number
             if text:
                 cells.append(Cell(text, col))
         return printed, tuple(cells), False
@@ -781,14 +776,14 @@ class PerformanceParser:
         unit = None
         if len(before) >= 2 and not row.spaced:  # tokens of running text are not cells: all is project
             unit, before = unit_name_of(before[0].text), before[1:]
-        while not row.spaced and after and is_amount(_compact(after[0].text)):
+        while not row.spaced and after and is_amount(after[0].text):
             after = after[1:]  # the amount's parts (其中：财政资金 / 其他资金), no goal text
         project = row.join(before)
         previous = self.goal
         if not before and not row.spaced and previous is not None and previous.project \
                 and cells[i].col == self.column("预算数") and self.column("项目名称", 99) < (cells[i].col or 0):
             project = previous.project  # the row sits in its columns and its project cell is empty: merged
-        self.start_goal(row.line, unit, project, self.amount(_compact(cells[i].text)), row.join(after))
+        self.start_goal(row.line, unit, project, self.amount(cells[i].text), row.join(after))
 
     def amount_index(self, cells: list[Cell]) -> int | None:
         """The 预算数 among goal cells: the last amount in its column zone; in running text, where
@@ -798,12 +793,12 @@ class PerformanceParser:
                 (i for i, c in enumerate(cells) if is_amount(c.text) and _TWO_DECIMALS.search(c.text)), None
             )
         limit = self.column("预算数")
-        amounts = [i for i, cell in enumerate(cells) if is_amount(_compact(cell.text))]
+        amounts = [i for i, cell in enumerate(cells) if is_amount(cell.text)]
         within = [i for i in amounts if limit is None or cells[i].col is None or cells[i].col <= limit]
         if not within:  # the total's cell came out empty: its first part (财政资金) prints the same amount
             return amounts[0] if amounts else None
         found = within[-1]
-        while found and is_amount(_compact(cells[found - 1].text)) and _MONEY.search(cells[found - 1].text):
+        while found and is_amount(cells[found - 1].text) and _MONEY.search(cells[found - 1].text):
             found -= 1  # cells shifted left (an empty cell vanished): the total comes before its parts
         return found
 

@@ -158,11 +158,11 @@ def _leading_empty(row: Row) -> int:
 
 
 def _exact_row(number: int, parts: list[str]) -> Row:
-    cells = [Cell(_unwrapped(strip_markup(p).strip()), number, i) for i, p in enumerate(parts)]
+    cells = [Cell(unwrapped(strip_markup(p).strip()), number, i) for i, p in enumerate(parts)]
     return Row(cells, exact=True, lines=[number])
 
 
-def _unwrapped(text: str) -> str:
+def unwrapped(text: str) -> str:
     """A number its cell wrapped after the decimal point (3800.0 | 0, 1,343.48698 | 8), which the extraction
     joined with a space: one number, as printed on the page. One cell of an exact layout holds one value."""
     return text.replace(" ", "") if WRAPPED_NUMBER_RE.fullmatch(text) else text
