@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..amounts import is_amount
-from ..text.layout import tokens
+from ..text.layout import exact_cells, tokens
 from ..text.lines import Line, match_key
 from ..vocabulary import ROW_NUMBER_COLUMN_RE
 
@@ -25,7 +25,7 @@ def without_row_numbers(lines: list[Line]) -> list[Line]:
     positions: set[int] = set()
     collapsed_header = False
     for line in lines:
-        cells = _cells(line.text)
+        cells = exact_cells(line.text)
         if cells is None:
             collapsed_header |= any(ROW_NUMBER_COLUMN_RE.match(t) for t in map(match_key, tokens(line.text)))
         else:
@@ -34,25 +34,16 @@ def without_row_numbers(lines: list[Line]) -> list[Line]:
         return lines
     out = []
     for line in lines:
-        cells = _cells(line.text)
+        cells = exact_cells(line.text)
         if cells is not None and positions:
             kept = [c for i, c in enumerate(cells) if i not in positions or not _is_row_number(c)]
-            text = "\t".join(kept) if "\t" in line.text else "|" + "|".join(kept) + "|"
+            text = "\t".join(kept) if "\t" in line.text else "|" + "|".join(c.replace("|", "\\|") for c in kept) + "|"
         elif cells is None and collapsed_header:
             text = " ".join(_collapsed(tokens(line.text)))
         else:
             text = line.text
         out.append(line if text == line.text else Line(line.number, text))
     return out
-
-
-def _cells(text: str) -> list[str] | None:
-    """The cells of an exact row (tab-separated or a pipe table row), None for a collapsed one."""
-    stripped = text.strip()
-    if stripped.startswith("|") and stripped.count("|") >= 2:
-        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-        return inner.split("|")
-    return text.split("\t") if "\t" in text else None
 
 
 def _is_row_number(cell: str) -> bool:

@@ -109,15 +109,12 @@ def rows_of(lines: list[Line]) -> tuple[list[Row], list[int]]:
         stripped = text.strip()
         if not stripped:
             continue
-        if stripped.startswith("|") and stripped.count("|") >= 2:
-            if PIPE_SEPARATOR_RE.match(stripped):
-                markup.append(line.number)
-                continue
-            inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-            parts = _PIPE_SPLIT_RE.split(inner)
-            rows.append(_exact_row(line.number, [p.replace("\\|", "|") for p in parts]))
-        elif "\t" in text:
-            rows.append(_exact_row(line.number, text.split("\t")))
+        if is_pipe_separator(stripped):
+            markup.append(line.number)
+            continue
+        parts = exact_cells(text)
+        if parts is not None:
+            rows.append(_exact_row(line.number, parts))
         else:
             cells = [Cell(t, line.number) for t in tokens(text)]
             if cells:
@@ -155,6 +152,21 @@ def _leading_empty(row: Row) -> int:
     while n < len(row.cells) - 1 and not row.cells[n].text:
         n += 1
     return n
+
+
+def is_pipe_separator(stripped: str) -> bool:
+    """The |---|---| line under a markdown table's header: markup, no row."""
+    return stripped.startswith("|") and stripped.count("|") >= 2 and bool(PIPE_SEPARATOR_RE.match(stripped))
+
+
+def exact_cells(text: str) -> list[str] | None:
+    """The cells of a row whose extractor kept the columns (a markdown pipe row, escaped pipes kept as text;
+    a tab-separated row), as printed; None for a collapsed row."""
+    stripped = text.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return [p.replace("\\|", "|") for p in _PIPE_SPLIT_RE.split(inner)]
+    return text.split("\t") if "\t" in text else None
 
 
 def _exact_row(number: int, parts: list[str]) -> Row:
