@@ -354,8 +354,11 @@ def read_metadata(lines: list[Line]) -> dict:
         publisher = supervisor
     if publisher is None and title:
         # a cover printed twice (2026 年度苏州市审计局部门预算公开 / 苏州市审计局2026年度部门预算公开): its first
-        # whole line; else the lines joined (a title broken inside a word: …（本级）部 / 门预算)
-        publisher = next((p for line in title_block if (p := _publisher_from_title(_clean(line.text)))), None) \
+        # whole line; else the lines joined (a title broken inside a word: …（本级）部 / 门预算; or inside a
+        # name: 2026 年深圳市人民政府国有资产监督 / 管理委员会部门预算, whose second line alone names no publisher)
+        whole = [line for i, line in enumerate(title_block)
+                 if i == 0 or re.search(r"预算|决算", title_block[i - 1].key)]
+        publisher = next((p for line in whole if (p := _publisher_from_title(_clean(line.text)))), None) \
             or _publisher_from_title(title)
     if publisher is None:
         for label in ("部门名称", "单位名称", "预算单位", "编制单位", "部门（单位）", "部门", "实施单位"):

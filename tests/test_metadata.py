@@ -143,6 +143,12 @@ def test_cover_printed_twice_and_the_own_body_mark():
     assert (meta["publisher"], meta["region"]) == ("长春市信访局", "长春市")
 
 
+
+def test_a_cover_title_broken_inside_the_publishers_name():
+    """深圳: the second line alone (管理委员会部门预算) names no publisher; the two lines do."""
+    meta = _read("2026 年深圳市人民政府国有资产监督\n管理委员会部门预算\n\n目 录\n一、文字部分\n")
+    assert (meta["publisher"], meta["region"], meta["fiscal_year"]) == ("深圳市人民政府国有资产监督管理委员会", "深圳市", 2026)
+
 def test_tables_file_without_a_cover_reads_year_kind_and_publisher_from_its_tables():
     rows = "".join(f"\t2010{n:03d}-行政运行\t{n}.000000\t\n" for n in range(80))  # the tables, far above 预算13表
     text = ("\t预算01表 收支总表\t\t\t\n\t\t\t\t金额单位：万元\n\t收 入\t\t支 出\t\n" + rows +
