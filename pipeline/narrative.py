@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from .amounts import parse_amount, to_wan
 from .privacy import contains_personal_data, mask_personal_data
 from .records import Statement
-from .text.lines import Line
+from .text.lines import Line, match_key
+from .vocabulary import ORG_RE
 
 # subject → pattern; where two overlap (一般公共预算基本支出 / 基本支出), the match that starts first wins,
 # so the longer wording is found before the shorter one inside it.
@@ -57,6 +58,14 @@ CHANGE_RE = re.compile(r"比|增加|减少|增长|下降|增减")
 GENERIC_SUBJECTS = ("projects", "basic", "income_total", "expenditure_total", "personnel", "public_use")
 FREE_BEFORE_RE = re.compile(r"[，,。；;：:、（()）\s\d“”\"年中其含是为括排门位算计级本用于的及和与对出入按为"
                             r"局委办院心厅会处所站队馆校部室]")  # …财政局收入预算: after the publisher's name
+# 2.“农林水支出”科目 83 万元，主要用于人员经费 18 万元: what follows a subject's own amount in its sentence is
+# that subject's breakdown, not the document's
+SUBJECT_BREAKDOWN_RE = re.compile(r"科目[^，,。；;\d]{0,6}\d[\d,]*(?:\.\d+)?\s*万?元")
+# A section heading that names one unit (十三、深圳市社会保险基金管理局龙华分局, 一、某局（本级）): up to the next
+# heading of its level or above, the figures are that unit's, not the whole document's
+HEADING_RE = re.compile(r"^(?:(?P<top>[一二三四五六七八九十]{1,3}、)|[（(][一二三四五六七八九十]{1,3}[）)])\s*"
+                        r"(?P<name>[^\d，,。；;：:、]{2,40})$")
+OWN_LEVEL_RE = re.compile(r"[（(]?本级[）)]?$")
 SENTENCE_END = "。；;"
 SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 MAX_GAP = 30
@@ -81,10 +90,34 @@ def joined(lines: Iterable[Line]) -> tuple[str, list[int], list[int]]:
     return "".join(parts), starts, numbers
 
 
+def unit_sections(lines: Iterable[Line]) -> tuple[list[int], list[str | None]]:
+    """Where the narrative speaks of one unit: (line numbers where the scope changes, the unit's name as
+    printed from there on, None where it speaks of the whole document again)."""
+    at, scopes = [], []
+    current: tuple[int, str] | None = None  # (heading level, name)
+    for line in lines:
+        m = HEADING_RE.match(line.text.strip())
+        if m is None:
+            continue
+        level = 1 if m.group("top") else 2
+        name = m.group("name").strip()
+        if ORG_RE.search(match_key(OWN_LEVEL_RE.sub("", name))):
+            current = (level, name)
+        elif current is not None and level <= current[0]:
+            current = None
+        else:
+            continue
+        at.append(line.number)
+        scopes.append(current[1] if current else None)
+    return at, scopes
+
+
 def read_statements(lines: Iterable[Line]) -> list[Statement]:
     """Every figure of the narrative. Linear in the text: one pass for the subjects, each figure looked at
     within its clause, and its sentence found among the sentence ends indexed once."""
+    lines = list(lines)
     text, starts, numbers = joined(lines)
+    section_at, section_scope = unit_sections(lines)
     ends = [m.start() for m in SENTENCE_END_RE.finditer(text)]
     mask = mask_personal_data if contains_personal_data(text) else None
     out: list[Statement] = []
@@ -97,6 +130,9 @@ def read_statements(lines: Iterable[Line]) -> list[Statement]:
             continue  # 非公用经费部分: a negated subject; 部分）工作: the amount of something else
         if m.lastgroup in GENERIC_SUBJECTS and not FREE_BEFORE_RE.match(text[max(0, m.start() - 1):m.start()] or "，"):
             continue  # 安检服务项目支出 328.69 万元: one project's money, not the document's 项目支出
+        sentence_start = ends[bisect.bisect_left(ends, m.start()) - 1] + 1 if ends and ends[0] < m.start() else 0
+        if SUBJECT_BREAKDOWN_RE.search(text, sentence_start, m.start()):
+            continue  # one subject's money: “农林水支出”科目 83 万元，主要用于人员经费 18 万元
         taken.add(figure.start("number"))
         value = parse_amount(figure.group("number"))
         if value is None:
@@ -108,10 +144,12 @@ def read_statements(lines: Iterable[Line]) -> list[Statement]:
             gap_change = "减少" if re.search(r"减少|下降", figure.group("gap")) else "增加"
         at = figure.start("number")
         line = numbers[bisect.bisect_right(starts, at) - 1]
+        section = bisect.bisect_right(section_at, line) - 1
+        scope = section_scope[section] if section >= 0 else None
         out.append(Statement(
             subject=subject, amount=to_wan(value, figure.group("unit")), printed=figure.group("number"),
             unit=figure.group("unit"), sentence=_sentence(text, ends, m.start(), figure.end(), mask), source_line=line,
-            change=gap_change,
+            change=gap_change, scope=scope,
         ))
         follow = FOLLOWING_CHANGE_RE.match(text, figure.end())
         if follow and not gap_change:  # 12.4 万元，比 2021 年预算减少 8.7 万元: the same subject's change
@@ -123,7 +161,7 @@ def read_statements(lines: Iterable[Line]) -> list[Statement]:
                     printed=follow.group("number"), unit=follow.group("unit"),
                     sentence=_sentence(text, ends, m.start(), follow.end(), mask),
                     source_line=numbers[bisect.bisect_right(starts, follow.start("number")) - 1],
-                    change="减少" if follow.group("way") in ("减少", "下降") else "增加",
+                    change="减少" if follow.group("way") in ("减少", "下降") else "增加", scope=scope,
                 ))
     return out
 

@@ -41,9 +41,9 @@ from pipeline.performance import (
     target_roles,
     unit_name_of,
 )
-from pipeline.tables.read import ORG_RE
 from pipeline.text.layout import is_page_number
 from pipeline.text.lines import Line, strip_markup
+from pipeline.vocabulary import ORG_RE
 
 REASON_LOST_COLUMN = ("text between rows of a table printed one cell per line: it continues a cell of the "
                       "row above, but the layout lost which column (project, annual goal or indicator)")

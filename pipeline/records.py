@@ -181,6 +181,7 @@ class Statement:
     source_line: int
     change: str | None = None  # 增加 | 减少 when the figure is a change on the previous year
     source_file: str | None = None
+    scope: str | None = None  # the unit a section of the narrative speaks of (as printed); None: the document
 
 
 @dataclass(slots=True)

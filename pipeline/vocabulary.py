@@ -59,3 +59,9 @@ EXPENDITURE_SIDE_RE = re.compile(r"支出|结转下年|年末结转")
 # A table's note that it has no data (本单位无政府性基金预算收支, 无此项内容, 本表为空 …)
 EMPTY_NOTE_RE = re.compile(r"无数据|无此项(内容|数据)?|无发生额|本表为空|没有.*(预算|支出)|无.*预算(拨款)?(收支|支出|安排)"
                            r"|无[^，。]{0,30}项目[，,]?不涉及")
+
+# ------------------------------------------------------------------------------------- organisations
+
+# A name that ends as an organisation's does (…中心, …局, …委员会, …学校): a unit's row of a table, a 预算单位
+# column, a narrative section about one unit
+ORG_RE = re.compile(r"(中心|局|厅|委员会|委|院|办公室|部门|所|站|队|馆|学校|校|处|社|台|团|协会|会)$")

@@ -199,6 +199,64 @@ def test_narrative_sentences_broken_over_lines_negations_and_yuan():
     ]
 
 
+
+def test_a_figure_of_one_subjects_breakdown_is_not_the_documents():
+    """上海's narratives break the 财政拨款支出 down by subject: the 人员经费 of 农林水支出 is not the unit's."""
+    text = ("财政拨款支出主要内容如下：1.“社会保障和就业支出”科目4万元，主要用于退休人员费用支出2.“农林水支出”科目83万元，"
+            "主要用于人员经费18万元、公用经费58万元、项目支出7万元。\n人员经费 22 万元，公用经费 58 万元。\n")
+    got = [(s.subject, s.printed, s.source_line) for s in read_statements(split_lines(text))]
+    assert got == [("personnel", "22", 2), ("public_use", "58", 2)]
+
+
+# 深圳's department narratives print one section per unit (一、某局（本级）, 二、某院 …) after the department's
+# own figures; the tables print each unit's row.
+UNIT_SECTIONS = """\
+2026年部门预算
+一、部门预算收支情况
+某局部门预算项目支出 50.00 万元。
+三、部门预算支出具体情况
+一、某局（本级）
+某局（本级）预算 100.00 万元，包括项目支出 30.00 万元。
+二、某某服务中心
+某某服务中心部门预算收入 50.00 万元，包括项目支出 20.00 万元。
+（一）项目支出 20.00 万元，具体包括：
+四、其他情况说明
+（一）项目支出 99.00 万元。
+收入总表
+金额单位：万元
+单位名称\t合计\t一般公共预算拨款
+合计\t150.00\t150.00
+某局（本级）\t100.00\t100.00
+某某服务中心\t50.00\t50.00
+支出总表
+金额单位：万元
+单位名称\t合计\t基本支出\t项目支出
+合计\t150.00\t100.00\t50.00
+某局（本级）\t100.00\t70.00\t30.00
+某某服务中心\t50.00\t30.00\t20.00
+"""
+
+
+def test_a_narrative_section_on_one_unit_is_compared_with_that_units_row(tmp_path: Path):
+    path = tmp_path / "units.txt"
+    path.write_text(UNIT_SECTIONS, encoding="utf-8")
+    result = read_document(path)
+    assert [(s.subject, s.printed, s.scope) for s in result.statements] == [
+        ("projects", "50.00", None), ("projects", "30.00", "某局（本级）"),
+        ("income_total", "50.00", "某某服务中心"), ("projects", "20.00", "某某服务中心"),
+        ("projects", "20.00", "某某服务中心"), ("projects", "99.00", None)]
+    run_checks(result)
+    got = [(c.source_line, c.passed, c.actual, c.expected) for c in result.checks
+           if c.check == "narrative-figure-mismatch"]
+    assert got == [
+        (3, True, Decimal("50.00"), Decimal("50.00")),  # the department's, from the total row
+        (6, True, Decimal("30.00"), Decimal("30.00")),  # 某局（本级）'s row, not the department's 50.00
+        (8, True, Decimal("50.00"), Decimal("50.00")),
+        (8, True, Decimal("20.00"), Decimal("20.00")),
+        (9, True, Decimal("20.00"), Decimal("20.00")),
+        (11, False, Decimal("99.00"), Decimal("50.00")),  # after the sections: the department's again
+    ]
+
 # A 财政拨款收支总表 that prints the year's total first (一、本年支出) and numbers its items afresh below it,
 # then goes on with 二、年终结转结余 (北京, 长春). Its items print 90.00 against the heading's 100.00.
 YEAR_HEADING_FIRST = """\
@@ -287,3 +345,18 @@ def test_three_public_against_an_economic_line_printed_once_per_government_class
     got = [(c.passed, c.actual, c.expected) for c in result.checks if c.check == "three-public-basic-mismatch"]
     assert got == [(True, Decimal("2.00"), Decimal("2.00")),  # 公务接待费 = 1.80 + 0.20 (lines 7 and 9)
                    (True, Decimal("4.00"), Decimal("4.00"))]
+
+
+def test_three_public_money_beyond_the_basic_line_is_project_money_and_less_is_a_discrepancy(tmp_path: Path):
+    """The 三公 table counts basic and project money, the basic table only the first: 2.50 ≥ 2.00 passes
+    (without confirming either figure), 3.00 against a basic 4.00 fails."""
+    path = tmp_path / "three.txt"
+    path.write_text(THREE_PUBLIC_TWO_LINES.replace("6.00\t0.00\t2.00\t4.00\t\t4.00", "5.50\t0.00\t2.50\t3.00\t\t3.00"),
+                    encoding="utf-8")
+    result = read_document(path)
+    run_checks(result)
+    got = [(c.passed, c.actual, c.expected, c.message.split(": ")[-1]) for c in result.checks
+           if c.check == "three-public-basic-mismatch"]
+    assert got == [
+        (True, Decimal("2.50"), Decimal("2.00"), "printed 2.5, expected at least 2, difference 0.5 (tolerance 0.02)"),
+        (False, Decimal("3.00"), Decimal("4.00"), "printed 3, expected at least 4, difference -1 (tolerance 0.01)")]

@@ -16,9 +16,8 @@ from decimal import Decimal
 from ..amounts import decimals_of
 from ..identities import is_total_item, step_of, tolerance
 from ..records import BudgetFact, BudgetTable, Check, DocumentResult
-from ..tables.read import ORG_RE
 from ..text.lines import match_key
-from ..vocabulary import TOTAL_COLUMN_RE, WAN_PER_UNIT
+from ..vocabulary import ORG_RE, TOTAL_COLUMN_RE, WAN_PER_UNIT
 
 ZERO = Decimal(0)
 WAN_PER_YUAN = Decimal("0.0001")
@@ -141,12 +140,14 @@ class Ledger:
     def compare(self, table_id: str | None, actual: BudgetFact | Decimal | None,
                 parts: Sequence[BudgetFact | Decimal], what: str, *, source_line: int | None = None,
                 source_file: str | None = None, step: Decimal | None = None,
-                facts: Iterable[BudgetFact] = ()) -> Check | None:
+                facts: Iterable[BudgetFact] = (), at_least: bool = False) -> Check | None:
         """Write one check: `actual` (a printed total) against the sum of `parts`.
 
         Tolerance: one unit of the coarsest printed rounding per summed term (identities.tolerance).
         Nothing is written when the total is absent: the rule does not apply to what was not printed.
         The check cites `source_line` (of `source_file`) when given, else the line of `actual`.
+        `at_least`: the identity is actual ≥ sum of parts (the parts are some of what the total holds); it
+        passes above the sum too, but only equality confirms the facts.
         """
         if actual is None:
             return None
@@ -158,18 +159,20 @@ class Ledger:
             steps = [self.step(f) for f in involved] or [Decimal("0.01")]
             step = max(steps)
         difference = actual_value - expected
-        passed = abs(difference) <= tolerance(step, len(parts))
+        equal = abs(difference) <= tolerance(step, len(parts))
+        passed = equal or (at_least and difference > 0)
         line, file = (source_line, source_file) if source_line is not None else (
             (actual.source_line, actual.source_file) if isinstance(actual, BudgetFact) else (None, None))
         check = Check(
             doc_id=self.doc_id, check=self.rule.id, table_id=table_id, passed=passed,
             severity=self.rule.severity, expected=expected, actual=actual_value, difference=difference,
             source_line=line, source_file=file,
-            message=f"{what}: printed {fmt(actual_value)}, expected {fmt(expected)}, difference {fmt(difference)}"
+            message=f"{what}: printed {fmt(actual_value)}, expected {'at least ' if at_least else ''}{fmt(expected)}, "
+                    f"difference {fmt(difference)}"
                     f" (tolerance {fmt(tolerance(step, len(parts)))})",
         )
         self.checks.append(check)
-        if passed:
+        if equal:
             self.confirmed.update(id(f) for f in involved)
         return check
 

@@ -20,7 +20,7 @@ from ..privacy import mask_optional, mask_personal_data
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import BARE_PAGE_RE, Cell, Row, is_page_number, rows_of, tokens
 from ..text.lines import Line, match_key
-from ..vocabulary import EMPTY_NOTE_RE, EXPENDITURE_SIDE_RE, INCOME_SIDE_RE, UNIT_RE
+from ..vocabulary import EMPTY_NOTE_RE, EXPENDITURE_SIDE_RE, INCOME_SIDE_RE, ORG_RE, UNIT_RE
 from ..vocabulary import LEVEL1_ITEM_RE as TOP_ITEM_RE
 from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
 from .find import ONLY_NUMBER_RE, TableRegion
@@ -32,7 +32,6 @@ from .rows import ORDINAL_RE, Segment, classification, complete_codes, segments,
 
 META_RE = re.compile(r"^(部门名称|单位名称|单位|预算单位|编制单位|填报单位)[:：]|^(注|备注|说明)[:：]|^本套报表|^\d{4}年度?$")
 DATA_ROW_RE = re.compile(r"^\d{3}(\d{2}){0,2}\s+(\d{2}\s+){0,2}(\d{3,7}\s+)?[^\d\s]")
-ORG_RE = re.compile(r"(中心|局|厅|委员会|委|院|办公室|部门|所|站|队|馆|学校|校|处|社|台|团|协会|会)$")
 
 
 @dataclass

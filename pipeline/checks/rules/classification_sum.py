@@ -10,7 +10,7 @@ by rows printed with its very code that add up to it in every column is their pa
 from __future__ import annotations
 
 from ...identities import is_total_item, sums_to
-from ...tables.read import ORG_RE
+from ...vocabulary import ORG_RE
 from ..base import Ledger, Rule, first, key, where
 
 SUB_ROW = "~"  # appended to the code of a row printed with its parent's code

@@ -8,10 +8,12 @@ rounds: 12.4 万元 for 12.40)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ...amounts import decimals_of
 from ...identities import step_of
+from ...narrative import OWN_LEVEL_RE
 from ...records import BudgetFact, Statement
 from ..base import WAN_PER_YUAN, Ledger, Rule, first, key
 from .summary_balance import grand_total
@@ -105,15 +107,46 @@ CHANGE_COLUMNS = {"three_public": r"^(合计|总计)$", "reception": r"^公务�
                   "vehicle_purchase": r"^公务用车购置费$|^购置费$"}
 
 
+# subject → (table, column) of the figure in a unit's own row, for a section of the narrative on one unit
+UNIT_FIGURES = {
+    "income_total": ("income_summary", r"^(合计|总计|收入总计)$"),
+    "expenditure_total": ("expenditure_summary", r"^(合计|总计|支出总计)$"),
+    "basic": ("expenditure_summary", r"^基本支出$"),
+    "projects": ("expenditure_summary", r"^项目支出$"),
+}
+BRACKETS_RE = re.compile(r"[（()）]")
+
+
+def _name(text: str | None) -> str:
+    return BRACKETS_RE.sub("", key(text))
+
+
+def _unit_figure(ledger: Ledger, s: Statement) -> BudgetFact | None:
+    """The figure of the unit a section of the narrative speaks of, in that unit's row of the table."""
+    kind, pattern = UNIT_FIGURES.get(s.subject, (None, None))
+    table = ledger.first(kind) if kind else None
+    if table is None:
+        return None
+    rows = {_name(first(row).item): row for row in reversed(ledger.rows(table.table_id))}
+    name, own_level = _name(s.scope), OWN_LEVEL_RE.sub("", _name(s.scope))
+    # 某局（本级）: the row so named, else the unit's row without the word, unless that is the department's
+    row = rows.get(name) or (rows.get(own_level) if own_level != _name(ledger.result.document.publisher) else None)
+    return ledger.column(row, pattern) if row else None
+
+
 def run(ledger: Ledger) -> None:
+    publisher = _name(ledger.result.document.publisher)
     for s in ledger.result.statements:
-        find = FIGURES.get(s.subject)
+        one_unit = s.scope is not None and _name(s.scope) != publisher
         if s.change:
-            _check_change(ledger, s)
+            if not one_unit:  # a unit's change on last year: the tables print no unit's last year
+                _check_change(ledger, s)
             continue
-        if find is None:
-            continue
-        fact = find(ledger)
+        if one_unit:  # a section of the narrative on one unit: that unit's row of the tables
+            fact = _unit_figure(ledger, s)
+        else:
+            find = FIGURES.get(s.subject)
+            fact = find(ledger) if find else None
         if fact is None:
             continue
         text_step = step_of(decimals_of(s.printed)) * (WAN_PER_YUAN if s.unit == "元" else 1)

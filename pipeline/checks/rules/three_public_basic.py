@@ -1,10 +1,13 @@
-"""The “三公” table's 公务接待费 and 公务用车运行维护费 agree with the economic lines 30217 公务接待费 and
+"""The “三公” table's 公务接待费 and 公务用车运行维护费 are at least the economic lines 30217 公务接待费 and
 30231 公务用车运行维护费 of the 基本支出 table (both 一般公共预算 money).
 
-A warning, not an error: “三公” spending paid from project money appears in the first and not in the
-second. Where the basic table prints no such line, all of it is such money: nothing to compare. A basic
-table by 政府经济分类 and 部门经济分类 prints the line once per government class (50206 | 30217 for the
-administration, 50502 | 30217 for its institutions): the figure is the sum of them."""
+At least, not equal: the “三公” table counts all such spending of its funds, the basic table only the
+part paid from basic money; the rest is paid from project money (a 三公 table of 2 万元 against 1 万元 of
+30217 in the basic table). Equality confirms both figures; a 三公 figure below its basic line is a
+discrepancy. A warning, as the scopes are not printed. Where the basic table prints no such line, all of it
+is project money: nothing to compare. A basic table by 政府经济分类 and 部门经济分类 prints the line once per
+government class (50206 | 30217 for the administration, 50502 | 30217 for its institutions): the figure is
+the sum of them."""
 
 from __future__ import annotations
 
@@ -27,15 +30,15 @@ def run(ledger: Ledger) -> None:
         if figure is None or not lines:
             continue  # a basic table without the line: the 三公 money is project money, another scope
         ledger.compare(three.table_id, figure, lines,
-                       f"{where(ledger, three.table_id, figure.source_line)} {figure.measure} = line {code} of "
+                       f"{where(ledger, three.table_id, figure.source_line)} {figure.measure} ≥ line {code} of "
                        f"{where(ledger, basic.table_id, lines[0].source_line)}"
-                       + (f" ({len(lines)} lines)" if len(lines) > 1 else ""))
+                       + (f" ({len(lines)} lines)" if len(lines) > 1 else ""), at_least=True)
 
 
 RULE = Rule(
     id="three-public-basic-mismatch",
     title="“三公”经费表与基本支出表的公务接待费、公务用车运行维护费不符 / “三公” table disagrees with the basic table",
-    identity="“三公”表 公务接待费 = 基本支出表 30217; 公务用车运行维护费 = 基本支出表 30231",
+    identity="“三公”表 公务接待费 ≥ 基本支出表 30217; 公务用车运行维护费 ≥ 基本支出表 30231 (the rest is project money)",
     severity="warning",
     kinds=("three_public", "general_budget_basic"),
     run=run,
