@@ -178,11 +178,17 @@ def test_navigation_and_page_titles_are_escaped(built):
     config = yaml.safe_load((built / "mkdocs.yml").read_text(encoding="utf-8"))
     disclosures = next(item["预算公开"] for item in config["nav"] if isinstance(item, dict) and "预算公开" in item)
     titles = [next(iter(e)) for e in disclosures if isinstance(e, dict)]
-    assert html.escape(TITLE) in titles
-    assert all("<" not in t and ">" not in t and '"' not in t for t in titles)
+    assert titles == ["广东省", "江苏省", "地区未识别"]  # the navigation lists provinces, not documents
     page = (built / "docs" / "disclosures" / "hostile-a-2022.md").read_text(encoding="utf-8")
     meta = yaml.safe_load(page.split("---\n")[1])
     assert meta == {"title": html.escape(TITLE)}
+    # the hostile region is a city of 地区未识别: its page's file name is a hash, its title escaped
+    pages = sorted((built / "docs" / "regions" / "unknown").glob("*.md"))
+    names = [p.name for p in pages if p.name != "index.md"]
+    assert len(names) == 1 and re.fullmatch(r"scriptalert1script[a-z]*-[0-9a-f]{8}\.md", names[0]), names
+    city = next(p for p in pages if p.name != "index.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(city.split("---\n")[1]) == {"title": html.escape(f"地区未识别 {SCRIPT}深圳市")}
+    assert f"[{IMG}深圳市公共信用中心]" not in city and md(f"{IMG}深圳市公共信用中心") in city
 
 
 def test_no_page_holds_raw_markup_from_the_data(built):
@@ -239,7 +245,10 @@ def test_no_dialog_fires_on_any_page_and_hostile_text_shows_as_text(built, base_
             body = page.inner_text("article")
             assert TITLE in body and f"{IMG}深圳市公共信用中心" in body and f"{SCRIPT}深圳市" in body
             assert page.locator("h1").inner_text().rstrip("¶") == TITLE
-            assert TITLE in page.inner_text("nav.md-nav--primary")
+            page.click("text=的全部公开文件")  # to its city's page, which lists its hostile publisher as text
+            assert f"{IMG}深圳市公共信用中心" in page.inner_text("article")
+            assert page.locator("h1").inner_text().rstrip("¶") == f"地区未识别 {SCRIPT}深圳市"
+            page.goto(base_url + "disclosures/hostile-a-2022/")
             assert page.locator("a", has_text="原文").count() == 0  # the javascript: URL is no link
             assert TERM in body
 

@@ -418,3 +418,55 @@ def test_escape_keeps_printed_text_inert():
 def test_mkdocs_config_inherits_the_project_config(built):
     text = (built.build_dir / "mkdocs.yml").read_text(encoding="utf-8")
     assert text.startswith("# Generated") and "INHERIT:" in text and "nav:" in text
+
+
+# ----------------------------------------------------------------------------------------- browsing
+
+
+@pytest.mark.parametrize("region, place", [
+    ("深圳市", ("广东省", "深圳市", None)),  # the province the text need not print
+    ("深圳市福田区", ("广东省", "深圳市", "福田区")),
+    ("四川省成都市", ("四川省", "成都市", None)),
+    ("四川省", ("四川省", "四川省", None)),  # a province's own department
+    ("北京市朝阳区", ("北京市", "北京市", "朝阳区")),
+    ("内蒙古自治区鄂尔多斯市", ("内蒙古自治区", "鄂尔多斯市", None)),
+    ("某某县", ("地区未识别", "某某县", None)),
+    (None, ("地区未识别", "地区未识别", None)),
+])
+def test_a_region_is_filed_under_its_province_and_city(region, place):
+    from pipeline.site.places import place_of
+
+    got = place_of(region)
+    assert (got.province, got.city, got.county) == place
+
+
+def test_place_pages_are_named_by_pinyin_and_never_by_the_printed_text():
+    from pipeline.site.places import slug
+
+    assert [slug(n) for n in ("广东省", "深圳市", "山西省", "陕西省", "地区未识别")] == [
+        "guangdong", "shenzhen", "shanxi-14", "shanxi-61", "unknown"]
+    assert re.fullmatch(r"etcpasswd-[0-9a-f]{8}", slug("../../etc/passwd"))
+
+
+def test_every_disclosure_is_reached_from_the_index_through_its_province_and_city(built):
+    """Only the index and the provinces are in the navigation; every document page is linked from its
+    city's page, which is linked from its province's page."""
+    config = (built.build_dir / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "regions/sichuan/index.md" in config and f"disclosures/{SAMPLES_WITH_TABLES[0]}.md" not in config
+    docs = built.docs / "disclosures"
+    index = (docs / "index.md").read_text(encoding="utf-8")
+    assert "共 5 份公开文件，来自 5 个发布单位、4 个省份的 4 个城市（地区），年度 2022–2025" in index
+    reached = set()
+    regions = built.docs / "regions"
+    for province in re.findall(r"\]\(\.\./regions/([a-z0-9-]+)/index\.md\)", index):
+        text = (regions / province / "index.md").read_text(encoding="utf-8")
+        for city in re.findall(r"\]\(([a-z0-9-]+)\.md\)", text):
+            page_text = (regions / province / f"{city}.md").read_text(encoding="utf-8")
+            reached.update(re.findall(r"\]\(\.\./\.\./disclosures/([a-z0-9-]+)\.md\)", page_text))
+    assert reached - {"index"} == set(doc_ids(built))  # index: the breadcrumb's (no doc_id may be index)
+    sichuan = (regions / "sichuan" / "index.md").read_text(encoding="utf-8")
+    assert "| [省级单位](sichuan.md) | 0 | 2 | 2 | 2025 |" in sichuan
+    shenzhen = (regions / "guangdong" / "shenzhen.md").read_text(encoding="utf-8")
+    assert "| 深圳市公共信用中心 |  | [2022 部门预算](../../disclosures/shenzhen-public-credit-center-2022.md) |" in shenzhen
+    page_text = (docs / "shenzhen-public-credit-center-2022.md").read_text(encoding="utf-8")
+    assert "- **地区**：深圳市（[广东省 › 深圳市的全部公开文件](../regions/guangdong/shenzhen.md)）" in page_text

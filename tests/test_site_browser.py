@@ -148,3 +148,23 @@ def test_datasette_lite_links_point_at_the_sites_database(page, base_url):
     href = page.locator("a.datasette-lite").first.get_attribute("href")
     assert href.startswith("https://lite.datasette.io/?url=")
     assert unquote(href).startswith(f"https://lite.datasette.io/?url={base_url}yusuan.db#/yusuan/")
+
+
+def test_a_reader_browses_province_city_publisher_and_filters(page, base_url):
+    """From the navigation's 四川省 to its 省级单位, filter to one publisher, open its 2025 document, and
+    come back through the document's link to its city."""
+    page.goto(base_url + "disclosures/")
+    page.locator("nav.md-nav--primary").get_by_role("link", name="四川省").first.click()
+    assert page.locator("h1").inner_text().rstrip("¶") == "四川省"
+    page.locator("article").get_by_role("link", name="省级单位").click()
+    rows = page.locator("article table tbody tr")
+    assert rows.count() == 2
+    page.fill("input.yusuan-filter", "数据应用")
+    visible = [r.inner_text() for r in rows.all() if r.is_visible()]
+    assert len(visible) == 1 and visible[0].startswith("四川省市场监督管理局数据应用中心")
+    page.fill("input.yusuan-filter", "")
+    assert sum(r.is_visible() for r in rows.all()) == 2
+    page.get_by_role("link", name="2025 单位预算").nth(1).click()
+    assert page.url.rstrip("/").endswith(SICHUAN)
+    page.get_by_role("link", name="四川省 › 省级单位的全部公开文件").click()
+    assert page.locator("h1").inner_text().rstrip("¶") == "四川省 省级单位"

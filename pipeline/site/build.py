@@ -4,7 +4,8 @@ build/docs/ is a fresh copy of the hand-written pages in site/ plus the pages ge
 database (never edited by hand, never committed: build/ is gitignored):
 
     index.md, methodology/…          copied from site/ (hand-written)
-    disclosures/index.md, <doc_id>.md one page per disclosure        (pages.py)
+    disclosures/index.md, regions/…   browsing by province and city  (browse.py)
+    disclosures/<doc_id>.md            one page per disclosure        (pages.py)
     glossary.md                        名词解释, merged                 (reference.py, glossary.py)
     dictionary.md                      数据字典                         (reference.py)
     methodology/checks.md              校验规则, from pipeline.checks   (reference.py)
@@ -12,7 +13,7 @@ database (never edited by hand, never committed: build/ is gitignored):
     downloads/<package>/…, yusuan.db   the files offered for download  (downloads.py)
 
 build/mkdocs.yml inherits the project's mkdocs.yml and adds what the data decides: the navigation (one
-entry per disclosure). Preview with `.venv/bin/mkdocs serve -f build/mkdocs.yml`.
+entry per province; the city and document pages are reached from them). Preview with `.venv/bin/mkdocs serve -f build/mkdocs.yml`.
 
 Settings: YUSUAN_SITE_URL (else `site_url` of mkdocs.yml) is where the site is published, used for
 the Datasette Lite links; YUSUAN_DATASETTE_URL (else `extra.datasette_url`) a Datasette serving
@@ -33,19 +34,19 @@ import yaml
 
 from ..atomic import new_folder_for, swap_folder, write_atomic
 from ..errors import PipelineError
+from . import browse
 from . import data as site_data
 from . import glossary as gl
 from .downloads import collect
-from .escape import title as title_text
 from .markdown import Datasette
-from .pages import Context, disclosure_page, disclosures_index, title_of
+from .pages import Context, disclosure_page
 from .quality import downloads_page, quality_page
 from .reference import checks_page, dictionary_page, glossary_page, rules
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = PROJECT / "site"  # hand-written pages
 CONFIG = PROJECT / "mkdocs.yml"
-GENERATED = ("disclosures/", "glossary.md", "dictionary.md", "methodology/checks.md", "quality.md", "downloads.md",
+GENERATED = ("disclosures/", "regions/", "glossary.md", "dictionary.md", "methodology/checks.md", "quality.md", "downloads.md",
              "downloads/", "yusuan.db")
 # hand-written pages in the order of the navigation; any other page of site/methodology/ follows them, and
 # any other hand-written page comes last
@@ -92,13 +93,13 @@ def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, obj
     shutil.copyfile(database, docs / "yusuan.db")
 
     pages = {
-        "disclosures/index.md": disclosures_index(data),
         "glossary.md": glossary_page(data, entries, datasette),
         "dictionary.md": dictionary_page(data),
         "methodology/checks.md": checks_page(data),
         "quality.md": quality_page(data, ctx),
         "downloads.md": downloads_page(data, downloads, datasette, database.stat().st_size),
     }
+    pages.update(browse.pages(data))
     for d in data.documents:
         pages[f"disclosures/{d['doc_id']}.md"] = disclosure_page(data, d["doc_id"], ctx)
     for name, text in pages.items():
@@ -106,8 +107,9 @@ def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, obj
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.rstrip("\n") + "\n", encoding="utf-8", newline="\n")
     return {
-        # the theme renders navigation titles unescaped: escaped here, as the pages' front matter titles
-        "disclosures": [(title_text(title_of(d)), f"disclosures/{d['doc_id']}.md") for d in data.documents],
+        # the theme renders navigation titles unescaped: escaped by browse.navigation
+        "provinces": browse.navigation(data),
+        "documents": len(data.documents),
         "methodology": [p for p in METHODOLOGY if (docs / p).is_file()] + sorted(
             p for p in handwritten if p.startswith("methodology/") and p.endswith(".md") and p not in METHODOLOGY),
         "other": [p for p in handwritten if p.endswith(".md") and p != "index.md" and not p.startswith("methodology/")],
@@ -117,7 +119,7 @@ def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, obj
 def navigation(found: dict[str, object]) -> list:
     return [
         {"首页": "index.md"},
-        {"预算公开": ["disclosures/index.md", *({title: path} for title, path in found["disclosures"])]},
+        {"预算公开": ["disclosures/index.md", *({title: path} for title, path in found["provinces"])]},
         {"名词解释": "glossary.md"},
         {"数据下载": "downloads.md"},
         {"数据质量": "quality.md"},
@@ -139,6 +141,8 @@ def write_config(build_dir: Path, found: dict[str, object]) -> Path:
         "docs_dir": "docs",
         "site_dir": "site",
         "nav": navigation(found),
+        # the city and document pages are linked from the province pages, not listed in the navigation
+        "not_in_nav": "/disclosures/*.md\n/regions/*/*.md\n",
     }
     if site_url:
         config["site_url"] = site_url
@@ -220,5 +224,5 @@ def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callabl
         raise
     swap_folder(fresh, site)
     write_atomic(stamp, (key + "\n").encode("utf-8"))
-    say(f"site   {site}: {len(found['disclosures'])} disclosure pages")
+    say(f"site   {site}: {found['documents']} disclosure pages")
     return site

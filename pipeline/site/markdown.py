@@ -16,6 +16,7 @@ from .escape import md
 from .figures import places_of
 
 AMOUNT_HEADER = "金额（万元）"
+DOC_STATUS = {"ok": "完整", "partial": "部分读出", "failed": "读取失败"}  # documents.status in words
 
 
 def esc(text: object) -> str:

@@ -1,4 +1,4 @@
-"""One page per disclosure (disclosures/<doc_id>.md) and the list of disclosures (disclosures/index.md).
+"""One page per disclosure (disclosures/<doc_id>.md); the lists of them are browse.py's.
 
 Every amount on a page is a printed fact, shown with its table and line (see `figures` for which fact
 stands for 收入总计, 基本支出, 三公经费 …); nothing is summed or recomputed by the site.
@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import browse
 from . import figures as fg
 from .charts import bar_chart_svg
 from .data import SiteData, key
 from .downloads import DownloadFile
 from .escape import code, front_matter, path, safe_url
 from .escape import title as title_text
-from .markdown import AMOUNT_HEADER, Datasette, amount, esc, share, size, table
+from .markdown import AMOUNT_HEADER, DOC_STATUS, Datasette, amount, esc, share, size, table
+from .places import place_of
 
 STATUS = {"parsed": "已读出", "empty": "无数据（文件注明）", "missing": "缺失（目录列出、正文没有）",
           "unparsed": "未能读出"}
-DOC_STATUS = {"ok": "完整", "partial": "部分读出", "failed": "读取失败"}
 SEVERITY = {"error": "错误", "warning": "警告"}
 RESOURCE_TITLES = {
     "budget_facts": "预算数字", "budget_tables": "表格", "projects": "项目", "performance_goals": "绩效目标",
@@ -77,7 +78,7 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
     out = [front_matter({"title": title_text(title)}), f"# {esc(title)}\n"]
     url = safe_url(d.get("source_url"))
     about = [
-        ("发布单位", esc(d.get("publisher"))), ("主管部门", esc(d.get("supervisor"))), ("地区", esc(d.get("region"))),
+        ("发布单位", esc(d.get("publisher"))), ("主管部门", esc(d.get("supervisor"))), ("地区", _place_link(d)),
         ("年度", d.get("fiscal_year") or ""), ("类型", esc(d.get("kind"))),
         ("读取状态", DOC_STATUS.get(d.get("status") or "", esc(d.get("status")))),
         ("标准表", f"找到 {d.get('tables_found') or 0} 张，缺失 {d.get('tables_missing') or 0} 张"),
@@ -124,6 +125,13 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
     out.append(tables_section(doc))
     out.append(downloads_section(doc, ctx))
     return "\n".join(out)
+
+
+def _place_link(d: dict) -> str:
+    """The region as printed, and the way to the other disclosures of its city (browse.py)."""
+    place = place_of(d.get("region"))
+    where = " › ".join(dict.fromkeys((place.province, browse.city_label(place.province, place.city))))
+    return f"{esc(d.get('region') or '未识别')}（[{esc(where)}的全部公开文件]({path('..', *browse.city_page(place).split('/'))})）"
 
 
 def _path_of(doc: fg.Document, f: fg.Figure | None) -> str | None:
@@ -300,19 +308,6 @@ def downloads_section(doc: fg.Document, ctx: Context) -> str:
              for r in ("budget_facts", "budget_tables", "projects", "performance_goals", "performance_indicators",
                        "glossary", "checks", "unparsed_lines")]
     out.append("\n在 Datasette 中查询本文件的：" + " · ".join(links) + "。\n")
-    return "\n".join(out)
-
-
-def disclosures_index(data: SiteData) -> str:
-    out = ["# 预算公开文件\n", f"共 {len(data.documents)} 份公开文件。每一份的页面列出主要数字、收入与支出、项目、"
-           "“三公”经费、绩效目标、校验结果和下载。\n"]
-    out.append(table(["文件", "地区", "年度", "类型", "读取状态", "数字", "项目", "绩效目标"], [
-        [f"[{esc(title_of(d))}]({path(d['doc_id'] + '.md')})", esc(d.get("region")), d.get("fiscal_year") or "—",
-         esc(d.get("kind")), DOC_STATUS.get(d.get("status") or "", esc(d.get("status"))),
-         len(data.of("budget_facts", d["doc_id"])), len(data.of("projects", d["doc_id"])),
-         len(data.of("performance_goals", d["doc_id"]))]
-        for d in data.documents
-    ], "lllllrrr"))
     return "\n".join(out)
 
 
