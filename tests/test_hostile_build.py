@@ -146,6 +146,19 @@ def test_a_doc_id_that_is_no_slug_is_refused_by_the_package_writer(base, tmp_pat
     assert not (tmp_path / "victim").exists() and not Path("/abs/dir").exists()
 
 
+
+def test_a_doc_id_that_names_another_output_is_refused(base, tmp_path):
+    """`all` is the combined package's folder, `index` the site's list of disclosures (its page would
+    overwrite disclosures/index.md)."""
+    result = read_package(base / "packages" / NANTONG)
+    for taken, what in (("all", "the folder of the combined package"),
+                        ("index", "the name of the site's list of disclosures (disclosures/index.md)")):
+        result.document.doc_id = taken
+        with pytest.raises(PipelineError) as raised:
+            write_document_package(result, tmp_path / "packages")
+        assert raised.value.reason == f"doc_id {taken!r} is {what}; give it another doc_id"
+    assert not (tmp_path / "packages").exists() or list((tmp_path / "packages").iterdir()) == []
+
 def test_a_catalog_doc_id_with_dots_writes_nothing_outside_the_packages(base, tmp_path):
     root = copy_of(base, tmp_path)
     victim = tmp_path / "victim"

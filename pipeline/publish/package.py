@@ -59,6 +59,9 @@ from ..safe_paths import PACKAGE_KEY, check_slug, inside, is_yusuan_package
 from . import published_records, typed_rows
 
 COMBINED_DIR = "all"
+# names a document's folder and page must not take: another output has them
+RESERVED_DOC_IDS = {COMBINED_DIR: "the folder of the combined package",
+                    "index": "the name of the site's list of disclosures (disclosures/index.md)"}
 COMBINED_NAME = "yusuan-all"
 MARKER = PACKAGE_KEY  # the key of datapackage.json that says yusuan wrote the folder (and may remove it)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say
@@ -84,9 +87,8 @@ def write_document_package(result: DocumentResult, packages_dir: Path, validate:
     doc_id = result.document.doc_id
     source = result.document.source_file or str(doc_id)
     check_slug(doc_id, source)  # it names a folder: defence in depth, whatever set it
-    if doc_id == COMBINED_DIR:
-        raise PackageCollision(source, None,
-                               f"doc_id {doc_id!r} is the folder of the combined package; give it another doc_id")
+    if doc_id in RESERVED_DOC_IDS:
+        raise PackageCollision(source, None, f"doc_id {doc_id!r} is {RESERVED_DOC_IDS[doc_id]}; give it another doc_id")
     return _write(inside(packages_dir, doc_id), doc_id, published_records([result]), combined=False,
                   validate=validate)
 
