@@ -183,7 +183,7 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
     # the files not cached are read (and checked) in worker processes, one file each, in any order; their
     # results are taken in the folder's order, so the outputs are those of a build in one process
     todo = [i for i, (_, cached) in enumerate(known) if cached is None]
-    fresh = dict(zip(todo, _read_all([files[i] for i in todo], paths, jobs, progress), strict=True))
+    fresh = dict(zip(todo, read_files([files[i] for i in todo], paths, jobs, progress), strict=True))
     for i, ((path, entry), (key, cached)) in enumerate(zip(files, known, strict=True)):
         timings = Timings()
         try:
@@ -219,40 +219,45 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
         for f in pending.files:
             if not f.reused:
                 documents.store(f.key, f.path, f.result)
+            else:  # read by a shard (pipeline/shard.py), or before: the last good result of its file
+                documents.remember(f.key, f.path)
 
     # packages are written in worker processes while the next documents are prepared; each is finished
     # (reported, cached) in the folder's order, so the outputs are those of a build in one process
-    with _workers(jobs) if jobs > 1 else nullcontext() as pool:
-        queue: deque[_Pending] = deque()
-        for names, entry in _disclosures(read, catalog, failed_files):
-            if any(n in held for n in names):
-                continue  # part of a kept document of several files
-            files = [read[n] for n in names if n in read]
-            if len(files) < len(names):
-                missing = [n for n in names if n not in read]
-                reason = "its file " + ", ".join(missing) + " failed (above)" if set(missing) <= failed_files \
-                    else "the catalog lists " + ", ".join(missing) + ", which is not in the folder"
-                while queue:
+    try:
+        with _workers(jobs) if jobs > 1 else nullcontext() as pool:
+            queue: deque[_Pending] = deque()
+            for names, entry in _disclosures(read, catalog, failed_files):
+                if any(n in held for n in names):
+                    continue  # part of a kept document of several files
+                files = [read[n] for n in names if n in read]
+                if len(files) < len(names):
+                    missing = [n for n in names if n not in read]
+                    reason = "its file " + ", ".join(missing) + " failed (above)" if set(missing) <= failed_files \
+                        else "the catalog lists " + ", ".join(missing) + ", which is not in the folder"
+                    while queue:
+                        finish(queue.popleft())
+                    fail(PipelineError(str(paths.input_dir / names[0]), None,
+                                       f"the disclosure of {len(names)} files {', '.join(names)} is not published: "
+                                       f"{reason}"),
+                         [paths.input_dir / n for n in names])
+                    continue
+                try:
+                    pending = _prepare(files, entry, paths, report, published, written, accept_worse, pool)
+                except OutputError:
+                    raise
+                except PipelineError as e:
+                    while queue:
+                        finish(queue.popleft())
+                    fail(e, [f.path for f in files])
+                    continue
+                queue.append(pending)
+                while queue and (len(queue) > 2 * jobs or queue[0].done()):
                     finish(queue.popleft())
-                fail(PipelineError(str(paths.input_dir / names[0]), None,
-                                   f"the disclosure of {len(names)} files {', '.join(names)} is not published: "
-                                   f"{reason}"),
-                     [paths.input_dir / n for n in names])
-                continue
-            try:
-                pending = _prepare(files, entry, paths, report, published, written, accept_worse, pool)
-            except OutputError:
-                raise
-            except PipelineError as e:
-                while queue:
-                    finish(queue.popleft())
-                fail(e, [f.path for f in files])
-                continue
-            queue.append(pending)
-            while queue and (len(queue) > 2 * jobs or queue[0].done()):
+            while queue:
                 finish(queue.popleft())
-        while queue:
-            finish(queue.popleft())
+    finally:
+        documents.flush()  # the last good result of each file, once
     # combined stages (packages/all, database, site) come here, from report.built
     # (wrap each in `combined_stage(report, "<stage>", [<its outputs>], lambda: ..., say)`: it is skipped
     # when no document and no code changed since it last ran and its outputs exist)
@@ -396,7 +401,7 @@ def _finish(pending: _Pending, report: BuildReport, say: Callable[[str], None]) 
             say(f"  check failed ({check.severity}) {check.check} at line {check.source_line}: {check.message}")
 
 
-def _read_all(files: list[tuple[Path, dict | None]], paths: BuildPaths, jobs: int,
+def read_files(files: list[tuple[Path, dict | None]], paths: BuildPaths, jobs: int,
               progress: Callable[[int, int], None] | None) -> list[tuple[DocumentResult | PipelineError, Timings]]:
     """Read and check `files` (in `jobs` worker processes when there are several): each file's result, or
     the error that stopped it, with its timings, in the order of `files`."""

@@ -108,6 +108,7 @@ class DocumentCache:
         self.enabled = enabled
         self._index_path = self.folder / "index.json"
         self._index: dict[str, str] | None = None
+        self._dirty = False
 
     def _file(self, key: str) -> Path:
         return self.folder / f"{key}.pickle"
@@ -136,20 +137,35 @@ class DocumentCache:
         record = ("error", type(error).__name__, error.file, error.line, error.reason)
         _atomic_write(self._file(key), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def store(self, key: str, source: Path, result: DocumentResult) -> None:
-        """Store a result and make it the last good result of its source file (the previous one of that
-        file is removed, so the cache holds one entry per source)."""
+    def store(self, key: str, source: Path, result: DocumentResult, remember: bool = True) -> None:
+        """Store a result and (`remember`) make it the last good result of its source file (the previous
+        one of that file is removed, so the cache holds one entry per source)."""
         if not self.enabled:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         _atomic_write(self._file(key), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        if remember:
+            self.remember(key, source)
+
+    def remember(self, key: str, source: Path) -> None:
+        """Make the stored result `key` the last good result of its source file (a shard stored it)."""
+        if not self.enabled or self.index().get(_source_name(source)) == key:
+            return
         index = self.index()
         name = _source_name(source)
         previous = index.get(name)
         index[name] = key
-        self._save_index()
+        self._dirty = True
         if previous and previous != key and previous not in index.values():
             self._file(previous).unlink(missing_ok=True)
+
+    def flush(self) -> None:
+        """Write the index if it changed: once per build, not once per document (rewriting it whole for
+        each of 10,000 documents would cost minutes). A build killed before it keeps the index it had,
+        whose entries then at worst name a result no longer there: no fallback for that file."""
+        if self._dirty:
+            _atomic_write(self._index_path, json.dumps(self.index(), indent=1, sort_keys=True).encode("utf-8"))
+            self._dirty = False
 
     def last_good(self, source: Path) -> tuple[str, DocumentResult] | None:
         """The result of the last successful build of this source file, if it is still cached."""
@@ -169,8 +185,6 @@ class DocumentCache:
                 self._index = {}
         return self._index
 
-    def _save_index(self) -> None:
-        _atomic_write(self._index_path, json.dumps(self.index(), indent=1, sort_keys=True).encode("utf-8"))
 
 
 class Stamps:

@@ -63,8 +63,11 @@ def main() -> None:
 @click.option("--accept-worse", is_flag=True,
               help="Publish a document even when it reads to fewer parsed tables or facts than its published "
                    "package from the same source (after an intended code change).")
+@click.option("--shard", metavar="I/N", default=None,
+              help="Only read and check shard I of N of the files into BUILD_DIR/cache, and publish nothing; "
+                   "a build without --shard on the shards' caches put together then publishes everything.")
 def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cache: bool, jobs: int | None,
-          accept_worse: bool) -> None:
+          accept_worse: bool, shard: str | None) -> None:
     """Read and check every disclosure of a folder; publish data packages, the database and the site.
 
     Only what changed is rebuilt: each document is read again only when its file, its catalog entry or
@@ -77,6 +80,9 @@ def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cach
     """
     if not input_dir.is_dir():
         raise click.ClickException(f"{input_dir}: no such folder")
+    if shard is not None:
+        _build_shard(BuildPaths(input_dir, packages_dir, build_dir), shard, cache, jobs)
+        return
     try:
         report = build_all(BuildPaths(input_dir, packages_dir, build_dir), say=click.echo, site=site, cache=cache,
                            accept_worse=accept_worse, jobs=jobs or os.cpu_count() or 1, progress=Progress())
@@ -91,6 +97,29 @@ def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cach
         f"{len(report.rebuilt)} rebuilt, {len(report.reused)} reused{kept}; "
         + " ".join(f"{k}={v:.2f}s" for k, v in total.items())
     )
+    if report.failed:
+        sys.exit(2)
+
+
+def _build_shard(paths: BuildPaths, shard: str, cache: bool, jobs: int | None) -> None:
+    from .shard import build_shard, parse_shard
+
+    try:
+        number, count = parse_shard(shard)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--shard") from None
+    if not cache:
+        raise click.BadParameter("a shard writes into the cache: it cannot run with --no-cache", param_hint="--shard")
+    try:
+        report = build_shard(paths, number, count, say=click.echo, jobs=jobs or os.cpu_count() or 1,
+                             progress=Progress())
+    except PipelineError as e:
+        raise click.ClickException(e.describe()) from None
+    except OSError as e:
+        raise click.ClickException(output_error(e.filename or paths.build_dir, e).describe()) from None
+    click.echo(f"shard {number}/{count}: {len(report.files)} files, {len(report.read)} read, "
+               f"{len(report.cached)} already cached, {len(report.failed)} failed; "
+               + " ".join(f"{k}={v:.2f}s" for k, v in report.timings.stages.items()))
     if report.failed:
         sys.exit(2)
 

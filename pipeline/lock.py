@@ -47,8 +47,9 @@ def _flock(fd: int, folder: Path) -> None:
 
 
 @contextmanager
-def build_lock(build_dir: Path, packages_dir: Path):
-    """Hold the locks of both folders for the duration of the block (both folders must exist)."""
+def build_lock(build_dir: Path, packages_dir: Path | None):
+    """Hold the locks of both folders for the duration of the block (both folders must exist); of the
+    build folder alone without `packages_dir` (a shard, which writes only into the cache)."""
     lock_file = build_dir / LOCK_FILE
     with ExitStack() as stack:
         try:
@@ -59,7 +60,8 @@ def build_lock(build_dir: Path, packages_dir: Path):
         stack.callback(os.close, fd)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        folder_fd = os.open(packages_dir, os.O_RDONLY | os.O_DIRECTORY)
-        _flock(folder_fd, packages_dir)
-        stack.callback(os.close, folder_fd)
+        if packages_dir is not None:
+            folder_fd = os.open(packages_dir, os.O_RDONLY | os.O_DIRECTORY)
+            _flock(folder_fd, packages_dir)
+            stack.callback(os.close, folder_fd)
         yield

@@ -53,9 +53,16 @@ def test_publish_runs_on_a_schedule_and_by_hand_and_deploys_in_the_same_workflow
     for needed in ("yusuan fetch", "yusuan build", "scripts/validate", "git push", "actions/upload-pages-artifact@",
                    "actions/deploy-pages@", "datasette publish", "lite.datasette.io"):
         assert needed in text, needed
-    steps = [s.get("run", "") + s.get("uses", "") for s in publish["jobs"]["build"]["steps"]]
+    jobs = publish["jobs"]
+    assert "yusuan fetch" in str(jobs["fetch"]["steps"])
+    # the files are read in shards, a job each, after the fetch; the build assembles their caches
+    assert jobs["read"]["needs"] == "fetch" and jobs["read"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert 'yusuan build --shard "${{ matrix.shard }}/4"' in str(jobs["read"]["steps"])
+    assert jobs["build"]["needs"] == "read"
+    steps = [s.get("run", "") + s.get("uses", "") + str(s.get("with", "")) for s in jobs["build"]["steps"]]
     order = [next(i for i, s in enumerate(steps) if word in s)
-             for word in ("yusuan fetch", "yusuan build", "scripts/validate", "git push", "upload-pages-artifact")]
+             for word in ("'pattern': 'cache-*'", "yusuan build", "scripts/validate", "git push",
+                          "upload-pages-artifact")]
     assert order == sorted(order)  # validation stops the run before anything is committed or deployed
 
 
