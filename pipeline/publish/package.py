@@ -89,7 +89,7 @@ def write_document_package(result: DocumentResult, packages_dir: Path, validate:
     check_slug(doc_id, source)  # it names a folder: defence in depth, whatever set it
     if doc_id in RESERVED_DOC_IDS:
         raise PackageCollision(source, None, f"doc_id {doc_id!r} is {RESERVED_DOC_IDS[doc_id]}; give it another doc_id")
-    return _write(inside(packages_dir, doc_id), doc_id, published_records([result]), combined=False,
+    return _write(inside(packages_dir, doc_id), doc_id, published_records([result], across=False), combined=False,
                   validate=validate)
 
 
