@@ -55,17 +55,18 @@ class _Unsure(Exception):
 # One token per match, at the position where the previous one ended (pdfminer's `PSBaseParser` states).
 # pdfminer's whitespace between tokens is bytes-\s and NUL.
 _TOKEN = re.compile(
-    rb"(?P<ws>[ \t\n\r\x0b\x0c\x00]+)"
-    rb"|(?P<comment>%[^\r\n]*)"
-    rb"|(?P<literal>/(?:[^#/%\[\]()<>{}\s]|#[0-9a-fA-F]{0,2})*)"
-    rb"|(?P<number>[-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"
+    rb"[ \t\n\r\x0b\x0c\x00]*(?:"
+    rb"(?P<number>[-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"
     rb"|(?P<keyword>[A-Za-z][^#/%\[\]()<>{}\s]*)"
+    rb"|(?P<literal>/(?:[^#/%\[\]()<>{}\s]|#[0-9a-fA-F]{0,2})*)"
+    rb"|(?P<comment>%[^\r\n]*)"
     rb"|(?P<string>\()"
     rb"|(?P<dict_begin><<)"
     rb"|(?P<hex><[0-9a-fA-F\s]*)"
     rb"|(?P<dict_end>>>)"
     rb"|(?P<gt>>)"
-    rb"|(?P<other>.)",
+    rb"|(?P<other>.)"
+    rb"|\Z)",  # only whitespace left
     re.DOTALL,
 )
 _LITERAL_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
@@ -131,19 +132,19 @@ def _tokens(data: bytes, last: bool) -> list:
         m = match(data, pos)
         kind = m.lastgroup
         end = m.end()
-        if kind == "ws" or kind == "comment":
-            pass
-        elif kind == "number":
-            text = m.group()
+        if kind == "number":
+            text = m["number"]
             try:
                 append(float(text) if b"." in text else int(text))
             except ValueError:
                 pass  # "-", "+" or "." alone: no token
         elif kind == "keyword":
-            text = m.group()
+            text = m["keyword"]
             append(True if text == b"true" else False if text == b"false" else KWD(text))
+        elif kind is None or kind == "comment":
+            pass
         elif kind == "literal":
-            raw = m.group()[1:]
+            raw = m["literal"][1:]
             if end == n and (not raw or b"#" in raw[-3:]):
                 raise _Unsure  # pdfminer's literal would go on in the next stream
             if b"#" in raw:
@@ -159,7 +160,7 @@ def _tokens(data: bytes, last: bool) -> list:
         elif kind == "hex":
             if end == n:
                 raise _Unsure  # left open where the stream ends
-            append(_HEX_PAIR.sub(lambda p: bytes((int(p.group(), 16),)), _SPACE.sub(b"", m.group()[1:])))
+            append(_HEX_PAIR.sub(lambda p: bytes((int(p.group(), 16),)), _SPACE.sub(b"", m["hex"][1:])))
         elif kind == "dict_begin":
             append(KEYWORD_DICT_BEGIN)
         elif kind == "dict_end":
@@ -168,7 +169,7 @@ def _tokens(data: bytes, last: bool) -> list:
             if end == n and not last:
                 raise _Unsure  # pdfminer looks at the next stream's first byte for a second ">"
         else:
-            append(KWD(m.group()))
+            append(KWD(m["other"]))
         pos = end
     return out
 
@@ -301,14 +302,20 @@ def process_object(page, obj) -> dict:
         attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
         if isinstance(attr["fontname"], bytes):
             attr["fontname"] = fix_fontname_bytes(attr["fontname"])
-    elif isinstance(obj, LTCurve):
-        attr["pts"] = list(map(page.point2coord, attr["pts"]))
-        attr["path"] = [(cmd, *map(page.point2coord, pts)) for cmd, *pts in obj.original_path]
-        attr["dash"] = obj.dashing_style
+    height = page.height
     mb_x0, mb_top = page.mediabox[:2]
+    if isinstance(obj, LTCurve):
+        base = mb_top + height
+
+        def point2coord(pt):  # `Page.point2coord`, its sum in the same order
+            return (mb_x0 + pt[0], base - pt[1])
+
+        attr["pts"] = list(map(point2coord, attr["pts"]))
+        attr["path"] = [(cmd, *map(point2coord, pts)) for cmd, *pts in obj.original_path]
+        attr["dash"] = obj.dashing_style
     if "y0" in attr:
-        attr["top"] = (page.height - attr["y1"]) + mb_top
-        attr["bottom"] = (page.height - attr["y0"]) + mb_top
+        attr["top"] = (height - attr["y1"]) + mb_top
+        attr["bottom"] = (height - attr["y0"]) + mb_top
         attr["doctop"] = page.initial_doctop + attr["top"]
     if "x0" in attr and mb_x0 != 0:
         attr["x0"] = attr["x0"] + mb_x0
@@ -327,8 +334,11 @@ def _resolved(value):
     t = type(value)
     if t in _PLAIN:
         return value
-    if (t is tuple or t is list) and all(type(v) in _PLAIN for v in value):
-        return t(value)
+    if t is tuple or t is list:
+        if all(type(v) in _PLAIN for v in value):
+            return t(value)
+        if all(type(v) is tuple and all(type(x) in _PLAIN for x in v) for v in value):
+            return t(value)  # points: tuples of numbers (resolve_all makes equal new ones)
     return resolve_all(value)
 
 
