@@ -188,3 +188,16 @@ def test_a_page_the_fast_reader_is_unsure_of_is_read_by_pdfminers_parser(tmp_pat
     path = tmp_path / "inline-image.pdf"
     path.write_bytes(one_page_pdf(content))
     assert extract_pdf(path).text.split("\n")[:2] == ["BEFORE", "AFTER"]
+
+
+def test_table_cells_are_pdfplumbers():
+    from pipeline.pdf import TABLE_SETTINGS, _CharIndex
+
+    tables = 0
+    with pdfplumber.open(BUNDLED[0]) as pdf:
+        for page in pdf.pages[6:12]:
+            index = _CharIndex(page.chars)
+            for table in page.find_tables(TABLE_SETTINGS):
+                assert index.extract(table) == table.extract()
+                tables += 1
+    assert tables >= 5
