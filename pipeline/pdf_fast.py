@@ -13,9 +13,9 @@ hot paths with equivalents that give the same objects:
   dictionary left open where a stream ends, an unbalanced bracket) makes it return None, and the page is
   read by pdfminer's own parser, from the start;
 - `execute`: the interpreter loop over those objects, each operator's method looked up once;
-- `char_dict`: a character's dict built from its attributes directly (characters hold no PDF
-  references to resolve), key for key what `pdfplumber.Page.process_object` builds; every other object
-  goes through pdfplumber's own code.
+- `process_object`: pdfplumber's object dict (of a character, a rule …) built statement for statement as
+  `pdfplumber.Page.process_object` builds it, without resolving plain values (numbers, strings, tuples of
+  them: a content stream holds no PDF reference to resolve).
 
 tests/test_pdf_fast.py compares each with the code it replaces, on the bundled PDFs and on the quirks.
 """
