@@ -5,7 +5,8 @@ Usage: python benchmarks/pdf_speed.py DIR [--limit N] [--per-city N] [--jobs J] 
 Extracts every PDF under DIR (recursively; with ``--per-city``, the first N of each city of DIR's
 ``manifest.csv``) afresh, as a cold build does, and prints per file the pages and seconds, then the median
 and worst seconds per page, the median seconds per 20 pages (issue 15's target: at most 1 s) and the
-total. A scan without a text layer is counted with its pages; a file that is no readable PDF is listed
+total; each in wall seconds and in the extracting process's CPU seconds (on a shared machine the wall
+clock also counts the other processes' turns). A scan without a text layer is counted with its pages; a file that is no readable PDF is listed
 and left out of the figures. ``--jobs`` extracts files in parallel: each file's time is its own.
 
 ``--compare CACHE`` compares each extraction with the one an earlier extractor left in CACHE (the folder
