@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -64,7 +65,8 @@ class ExtractedText:
 def extractor_id() -> str:
     """What the extracted text depends on besides the PDF: this module's code and the library versions."""
     here = Path(__file__).parent
-    code = hashlib.sha256(b"".join((here / name).read_bytes() for name in ("pdf.py", "pdf_clip.py"))).hexdigest()[:16]
+    code = hashlib.sha256(b"".join((here / name).read_bytes()
+                                   for name in ("pdf.py", "pdf_clip.py", "pdf_fast.py"))).hexdigest()[:16]
     return f"pdf-{code}-pdfplumber-{metadata.version('pdfplumber')}-pdfminer-{metadata.version('pdfminer.six')}"
 
 
@@ -72,9 +74,10 @@ def extract_pdf(path: Path) -> ExtractedText:
     """Extract one PDF (not cached). Raises `UnreadableInput` for a file that is not a readable PDF."""
     import pdfplumber  # imported here: a build that reuses every result never pays for it
 
-    from .pdf_clip import install
+    from . import pdf_clip, pdf_fast
 
-    install()  # text painted outside its clipping path is not on the page
+    pdf_clip.install()  # text painted outside its clipping path is not on the page
+    pdf_fast.install()  # the same objects, read faster
     lines: list[str] = []
     pages: list[int] = []
     try:
@@ -170,8 +173,9 @@ def _page_lines(page) -> list[str]:
     tables = _whole_tables(page, page.find_tables(TABLE_SETTINGS))
     items: list[tuple[float, float, list[str]]] = []  # (top, x0, lines)
     outside = page
+    chars = _CharIndex(page.chars) if tables else None
     for table in tables:
-        rows = [_tab_row(row) for row in table.extract()]
+        rows = [_tab_row(row) for row in chars.extract(table)]
         rows = [row for row in rows if row.strip("\t ")]
         if rows:
             items.append((table.bbox[1], table.bbox[0], rows))
@@ -202,6 +206,41 @@ def _whole_tables(page, tables: list) -> list:
     whole = page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": sorted(frames)})
     covered = lambda ts: sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in ts)  # noqa: E731
     return whole if covered(whole) > covered(tables) else tables
+
+
+class _CharIndex:
+    """A page's characters by the height of their middle, to read a table's cells.
+
+    `extract` gives what pdfplumber's `Table.extract()` gives (a character is in the row, then in the cell,
+    whose box holds its middle; a cell's characters in page order, read by `extract_text`), without
+    testing every character of the page against every row of every table."""
+
+    def __init__(self, chars: list[dict]):
+        self.chars = chars
+        self.middles = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2) for c in chars]
+        self.order = sorted(range(len(chars)), key=lambda i: self.middles[i][0])
+        self.heights = [self.middles[i][0] for i in self.order]
+
+    def extract(self, table) -> list[list[str | None]]:
+        from pdfplumber.utils import extract_text
+
+        chars, middles = self.chars, self.middles
+        out = []
+        for row in table.rows:
+            x0, top, x1, bottom = row.bbox
+            found = self.order[bisect_left(self.heights, top):bisect_left(self.heights, bottom)]
+            in_row = [i for i in sorted(found) if x0 <= middles[i][1] < x1]
+            cells: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append(None)
+                    continue
+                c0, ctop, c1, cbottom = cell
+                inside = [chars[i] for i in in_row
+                          if c0 <= middles[i][1] < c1 and ctop <= middles[i][0] < cbottom]
+                cells.append(extract_text(inside) if inside else "")
+            out.append(cells)
+        return out
 
 
 def _tab_row(row: list[str | None]) -> str:
