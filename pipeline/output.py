@@ -27,6 +27,9 @@ RESOURCES: dict[str, type] = {
     "glossary": r.GlossaryTerm,
     "checks": r.Check,
     "unparsed_lines": r.UnparsedLine,
+    # the build's log (pipeline/publish/changes.py): not rows of one document's reading
+    "changes": r.Change,
+    "newly_failed_checks": r.NewlyFailedCheck,
 }
 
 

@@ -15,13 +15,16 @@ from ..output import rows_by_resource
 from ..records import DocumentResult
 
 
-def published_records(results: Iterable[DocumentResult]) -> dict[str, list]:
+def published_records(results: Iterable[DocumentResult], log: dict[str, list] | None = None) -> dict[str, list]:
     """The records of every resource, of the given documents in doc_id order (each document's rows in its
-    own published order)."""
+    own published order), and the rows of the build's log (`changes.py`: `changes`, `newly_failed_checks`) as
+    given."""
     out: dict[str, list] = {name: [] for name in RESOURCES}
     for result in sorted(results, key=lambda x: x.document.doc_id):
         for name, rows in rows_by_resource(result).items():
             out[name].extend(rows)
+    for name, rows in (log or {}).items():
+        out[name].extend(rows)
     return out
 
 
