@@ -27,6 +27,7 @@ RESOURCES: dict[str, type] = {
     "glossary": r.GlossaryTerm,
     "checks": r.Check,
     "unparsed_lines": r.UnparsedLine,
+    "headline_figures": r.HeadlineFigure,
     # the build's log (pipeline/publish/changes.py): not rows of one document's reading
     "changes": r.Change,
     "newly_failed_checks": r.NewlyFailedCheck,
@@ -56,6 +57,7 @@ def rows_by_resource(result: r.DocumentResult) -> dict[str, list]:
         "glossary": result.glossary,
         "checks": result.checks,
         "unparsed_lines": unparsed,
+        "headline_figures": result.headline,
     }
 
 

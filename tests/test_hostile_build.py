@@ -295,7 +295,7 @@ def test_a_package_read_back_publishes_the_same_bytes(base):
     for doc_id in SMALL:
         folder = base / "packages" / doc_id
         log = read_log(folder).records()  # the document's rows of the build's log (publish/changes.py)
-        files = package_files(doc_id, published_records([read_package(folder)], log), combined=False)
+        files = package_files(doc_id, published_records([read_package(folder)], across=False, log=log), combined=False)
         assert {name: hashlib.sha256(data).hexdigest() for name, data in files.items()} == tree(folder)
     assert set(published_packages(base / "packages")) == {f"{d}.txt" for d in SMALL}
 

@@ -7,8 +7,9 @@ sqlite-utils from the same rows as the data packages.
 - Indexes on the columns people filter on (`INDEXES`).
 - FTS5 full-text search with the trigram tokenizer on Chinese text (`FTS`): a MATCH needs 3 characters or
   more; for shorter words use LIKE on the table itself (the canned `search` query does both).
-- Views (`VIEWS`): `headline_totals` (income and expenditure totals, 基本支出, 项目支出 and 三公经费 per
-  document), `three_public` (三公经费 and its parts per document), `expenditure_by_function` (amounts by
+- Views (`VIEWS`): `headline_totals` (the `headline_figures` of each document in one row: income and
+  expenditure totals, 基本支出, 项目支出, 人员经费, 公用经费, 三公经费, 机关运行经费), `three_public` (三公经费 and
+  its parts per document, from the same rows), `expenditure_by_function` (amounts by
   支出功能分类 code with the names printed) and `projects_with_goals` (each project with its performance
   goal, matched on doc_id and the project name, whitespace and full-width brackets ignored).
 
@@ -46,6 +47,7 @@ INDEXES: dict[str, list[list[str]]] = {
     "glossary": [["doc_id"], ["term"], ["function_code"]],
     "checks": [["doc_id", "table_id"], ["check"], ["passed"], ["severity"]],
     "unparsed_lines": [["doc_id", "table_id"], ["reason"]],
+    "headline_figures": [["measure", "amount"]],
     "changes": [["build"], ["change"]],
     "newly_failed_checks": [["build"], ["check"]],
 }
@@ -65,64 +67,46 @@ def _key(sql: str) -> str:
     return f"replace(replace(replace(replace({sql}, ' ', ''), '\u3000', ''), '（', '('), '）', ')')"
 
 
-# The facts of the 三公 table for the budget year: the row that names the fiscal year (深圳: 2021 年 /
-# 2022 年 / 增减变化), else the first row (合计); of its columns the shallowest of each kind.
+def _pivot(columns: dict[str, str]) -> str:
+    """One column per headline measure (column name → headline_figures.measure)."""
+    return ",\n".join(f"  MAX(CASE WHEN h.measure = '{m}' THEN h.amount END) AS {c}" for c, m in columns.items())
+
+
+# The views read the published headline figures (pipeline/headline.py picks them): the same figures as
+# the site's pages, one row per document, found by doc_id alone.
+THREE_PUBLIC_COLUMNS = {
+    "three_public": "三公经费", "overseas_travel": "因公出国（境）费", "official_reception": "公务接待费",
+    "official_vehicles": "公务用车购置及运行费", "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行维护费",
+}
 THREE_PUBLIC_SQL = f"""
-WITH t AS (
-  SELECT f.doc_id, f.table_id, f.row, f.measure, f.column_path, f.amount,
-         instr({_key('f.item')}, d.fiscal_year || '年') > 0 AS names_year
-  FROM budget_facts f
-  JOIN budget_tables b ON b.doc_id = f.doc_id AND b.table_id = f.table_id AND b.kind = 'three_public'
-  JOIN documents d ON d.doc_id = f.doc_id
-),
-chosen AS (
-  SELECT doc_id, (SELECT t2.table_id || '/' || t2.row FROM t t2 WHERE t2.doc_id = t1.doc_id
-                  ORDER BY t2.table_id, t2.names_year DESC, t2.row LIMIT 1) AS table_row
-  FROM t t1 GROUP BY doc_id
-),
-r AS (
-  SELECT t.* FROM t JOIN chosen c ON c.doc_id = t.doc_id AND c.table_row = t.table_id || '/' || t.row
+WITH p AS (
+  SELECT
+    d.doc_id, d.publisher, d.fiscal_year,
+    MAX(CASE WHEN h.measure = '三公经费' THEN h.table_id END) AS table_id,
+    MAX(CASE WHEN h.measure = '三公经费' THEN h.fact_seq END) AS fact_seq,
+{_pivot(THREE_PUBLIC_COLUMNS)}
+  FROM documents d JOIN headline_figures h ON h.doc_id = d.doc_id
+  WHERE h.measure IN ({", ".join(f"'{m}'" for m in THREE_PUBLIC_COLUMNS.values())})
+  GROUP BY d.doc_id
 )
-SELECT
-  d.doc_id, d.publisher, d.fiscal_year,
-  (SELECT table_id FROM r WHERE r.doc_id = d.doc_id LIMIT 1) AS table_id,
-  (SELECT row FROM r WHERE r.doc_id = d.doc_id LIMIT 1) AS row,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure IN ('合计', '总计')
-   ORDER BY length(column_path) LIMIT 1) AS three_public,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '因公出国%'
-   ORDER BY length(column_path) LIMIT 1) AS overseas_travel,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务接待%'
-   ORDER BY length(column_path) LIMIT 1) AS official_reception,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND column_path LIKE '%公务用车购置及运行%'
-   AND measure IN ('小计', '合计') ORDER BY length(column_path) LIMIT 1) AS official_vehicles,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务用车购置%' AND measure NOT LIKE '%运行%'
-   ORDER BY length(column_path) LIMIT 1) AS vehicle_purchase,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务用车运行%'
-   ORDER BY length(column_path) LIMIT 1) AS vehicle_operation
-FROM documents d
-WHERE d.doc_id IN (SELECT doc_id FROM t)
-ORDER BY d.doc_id
+SELECT p.doc_id, p.publisher, p.fiscal_year, p.table_id, f.row, {", ".join(f"p.{c}" for c in THREE_PUBLIC_COLUMNS)}
+FROM p LEFT JOIN budget_facts f ON f.doc_id = p.doc_id AND f.seq = p.fact_seq
+ORDER BY p.doc_id
 """
 
+HEADLINE_COLUMNS = {
+    "income_total": "收入总计", "expenditure_total": "支出总计", "basic_expenditure": "基本支出",
+    "project_expenditure": "项目支出", "personnel_expenditure": "人员经费", "public_use_expenditure": "公用经费",
+    "three_public": "三公经费", "office_running": "机关运行经费",
+}
 HEADLINE_SQL = f"""
-WITH f AS (
-  SELECT f.doc_id, f.table_id, f.row, f.side, f.measure, f.column_path, f.amount, b.kind,
-         {_key('f.item')} AS item_key
-  FROM budget_facts f JOIN budget_tables b ON b.doc_id = f.doc_id AND b.table_id = f.table_id
-  WHERE b.kind IN ('income_expenditure_summary', 'expenditure_summary')
-)
 SELECT
-  d.doc_id, d.title, d.publisher, d.region, d.fiscal_year, d.kind,
-  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'income_expenditure_summary' AND side = '收入'
-   AND item_key LIKE '%收入总计' ORDER BY table_id, row, length(column_path) LIMIT 1) AS income_total,
-  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'income_expenditure_summary' AND side = '支出'
-   AND item_key LIKE '%支出总计' ORDER BY table_id, row, length(column_path) LIMIT 1) AS expenditure_total,
-  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'expenditure_summary' AND measure = '基本支出'
-   ORDER BY table_id, row, length(column_path) LIMIT 1) AS basic_expenditure,
-  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'expenditure_summary' AND measure = '项目支出'
-   ORDER BY table_id, row, length(column_path) LIMIT 1) AS project_expenditure,
-  (SELECT three_public FROM three_public t WHERE t.doc_id = d.doc_id) AS three_public
-FROM documents d
+  d.doc_id, d.title, d.publisher, d.region, d.fiscal_year, d.kind, d.department_type,
+{_pivot(HEADLINE_COLUMNS)},
+  MAX(CASE WHEN h.measure = '基本支出' THEN h.fund END) AS split_fund
+FROM documents d LEFT JOIN headline_figures h ON h.doc_id = d.doc_id
+GROUP BY d.doc_id
 ORDER BY d.doc_id
 """
 
@@ -170,8 +154,8 @@ VIEWS: dict[str, str] = {
 VIEW_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
     "three_public": (
         "三公经费 “Three public” expenses by document",
-        "三公经费 of each document's 一般公共预算“三公”经费支出表 for the budget year: the row that names the fiscal "
-        "year, else the table's first (合计) row; its total and parts.",
+        "三公经费 and its parts of each document's “三公”经费 table for the budget year, as headline_figures "
+        "publishes them (its 合计 row, else the row of the budget year; the total column of this year).",
         {"table_id": "The 三公 table read.", "row": "The row of that table read.",
          "three_public": "三公经费 total (合计/总计).", "overseas_travel": "因公出国(境)费.",
          "official_reception": "公务接待费.", "official_vehicles": "公务用车购置及运行(维护)费 (小计).",
@@ -179,13 +163,21 @@ VIEW_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "headline_totals": (
         "主要数字 Headline totals",
-        "Per document, from the facts: 收入总计 and 支出总计 of the 收支总表, 基本支出 and 项目支出 of the 支出总表's "
-        "first (合计) row, and 三公经费 (see the three_public view). Empty where the document prints no such table.",
-        {"income_total": "收入总计 (income total, including 上年结转).",
+        "Per document, the headline_figures in one row: 收入总计 and 支出总计 of the 收支总表, 基本支出 and 项目支出 "
+        "of the 支出总表's total row (of the 一般公共预算支出表 where no 支出总表 is printed: split_fund says so), "
+        "人员经费 and 公用经费 of the 基本支出表, 三公经费 and 机关运行经费. Empty where the document prints no such "
+        "figure.",
+        {"department_type": "What kind of department publishes it (信访, 统计 …), for comparisons.",
+         "income_total": "收入总计 (income total, including 上年结转).",
          "expenditure_total": "支出总计 (expenditure total).",
          "basic_expenditure": "基本支出 (basic expenditure).",
          "project_expenditure": "项目支出 (project expenditure).",
-         "three_public": "三公经费 (“three public” expenses) of the budget year."},
+         "personnel_expenditure": "人员经费 (staff costs) of the 一般公共预算基本支出表.",
+         "public_use_expenditure": "公用经费 (running costs) of the 一般公共预算基本支出表.",
+         "three_public": "三公经费 (“three public” expenses) of the budget year.",
+         "office_running": "机关运行经费 (office running costs), of its table or as the 情况说明 states it.",
+         "split_fund": "The fund of basic_expenditure / project_expenditure: empty for every fund (支出总表), "
+                       "一般公共预算 where only that table prints them."},
     ),
     "expenditure_by_function": (
         "按功能分类的支出 Expenditure by function",
@@ -210,7 +202,7 @@ VIEW_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 AMOUNT_COLUMNS = frozenset({
     "three_public", "overseas_travel", "official_reception", "official_vehicles", "vehicle_purchase",
-    "vehicle_operation", "income_total", "expenditure_total", "basic_expenditure", "project_expenditure", "total",
+    "vehicle_operation", "income_total", "personnel_expenditure", "public_use_expenditure", "office_running", "expenditure_total", "basic_expenditure", "project_expenditure", "total",
     "amount", "goal_amount",
 })
 
@@ -239,7 +231,7 @@ def _sql_value(value: object) -> object:
 def write_database(results: Iterable[DocumentResult], path: Path, log: dict[str, list] | None = None) -> Path:
     """Build the database of these documents (and the build's `log`, see changes.py) at `path` (atomically
     replaced); returns `path`."""
-    rows = typed_rows(published_records(results, log))
+    rows = typed_rows(published_records(results, log=log))
     make_folder(path.parent)
     tmp = temp_name(path)
     try:

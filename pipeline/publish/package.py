@@ -91,7 +91,8 @@ def write_document_package(result: DocumentResult, packages_dir: Path, validate:
     check_slug(doc_id, source)  # it names a folder: defence in depth, whatever set it
     if doc_id in RESERVED_DOC_IDS:
         raise PackageCollision(source, None, f"doc_id {doc_id!r} is {RESERVED_DOC_IDS[doc_id]}; give it another doc_id")
-    return _write(inside(packages_dir, doc_id), doc_id, published_records([result], log), combined=False,
+    return _write(inside(packages_dir, doc_id), doc_id, published_records([result], across=False, log=log),
+                  combined=False,
                   validate=validate)
 
 
@@ -100,7 +101,7 @@ def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path
     """Write (or leave unchanged) the combined package of all the given documents (and the build's whole
     `log`) in `<packages>/all/`; with `validate`, the new version replaces the old one only once it validates
     (`validate_package`)."""
-    return _write(inside(packages_dir, COMBINED_DIR), COMBINED_NAME, published_records(results, log),
+    return _write(inside(packages_dir, COMBINED_DIR), COMBINED_NAME, published_records(results, log=log),
                   combined=True, validate=validate)
 
 
@@ -203,9 +204,12 @@ def package_files(name: str, records: dict[str, list], combined: bool) -> dict[s
 # ------------------------------------------------------------------------------- reading it back
 
 # DocumentResult attribute of each resource
+# resources that packages published by earlier versions lack (read as empty)
+ADDED_SINCE = ("headline_figures",)
 _ATTRIBUTES = {"documents": "document", "units": "units", "budget_tables": "tables", "budget_facts": "facts",
                "projects": "projects", "performance_goals": "goals", "performance_indicators": "indicators",
-               "glossary": "glossary", "checks": "checks", "unparsed_lines": "unparsed"}
+               "glossary": "glossary", "checks": "checks", "unparsed_lines": "unparsed",
+               "headline_figures": "headline"}
 
 
 @dataclass(frozen=True)
@@ -250,7 +254,11 @@ def read_package(folder: Path) -> DocumentResult:
     for res_name, res in RESOURCES.items():
         if res_name not in _ATTRIBUTES:
             continue  # the build's log (changes.py) is no part of a document's reading
-        rows = json.loads((folder / f"{res_name}.json").read_text(encoding="utf-8"), parse_float=Decimal)
+        file = folder / f"{res_name}.json"
+        if res_name in ADDED_SINCE and not file.exists():
+            values[_ATTRIBUTES[res_name]] = []  # a package published before the resource was
+            continue
+        rows = json.loads(file.read_text(encoding="utf-8"), parse_float=Decimal)
         values[_ATTRIBUTES[res_name]] = [res.record(**row) for row in rows]
     (document,) = values.pop("document")
     return DocumentResult(document=document, **values)
