@@ -26,6 +26,7 @@ from .join import join, pairs
 from .lock import build_lock
 from .output import write_if_changed
 from .pdf import extract_cached
+from .publish import changes
 from .publish.database import write_database
 from .publish.datasette import metadata_path, write_metadata
 from .publish.package import (
@@ -75,6 +76,7 @@ class BuildReport:
     kept: list[str] = field(default_factory=list)  # doc_ids whose source failed: last good version kept
     document_keys: list[str] = field(default_factory=list)  # cache key of each result in `built`
     stamps: Stamps | None = None
+    log: changes.Recorder | None = None  # what this build changed (publish/changes.py)
 
     @property
     def combined_key(self) -> str:
@@ -139,7 +141,7 @@ class _File:
 
 def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: bool,
            accept_worse: bool, jobs: int, progress: Callable[[int, int], None] | None) -> BuildReport:
-    report = BuildReport(stamps=Stamps(paths.cache_dir, enabled=cache))
+    report = BuildReport(stamps=Stamps(paths.cache_dir, enabled=cache), log=changes.Recorder(paths.packages_dir))
     published = published_packages(paths.packages_dir)  # before anything is written: the last good packages
     protected: set[str] = set()  # package folders of sources that failed: never removed as stale
     catalog = load_catalog(paths.input_dir)
@@ -262,7 +264,14 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
     # (wrap each in `combined_stage(report, "<stage>", [<its outputs>], lambda: ..., say)`: it is skipped
     # when no document and no code changed since it last ran and its outputs exist)
     built = report.built
-    for folder in remove_stale_packages(paths.packages_dir, [r.document.doc_id for r in built] + sorted(protected)):
+    doc_ids = [r.document.doc_id for r in built]
+    log = report.log
+    log.withdraw(doc_ids, protected)  # before their packages are removed: the log reads what they held
+    if log.changed:  # rows to add: the combined outputs are written even if no document key changed
+        for stage in ("package", "database"):
+            report.stamps.forget(stage)
+        say(log.summary())
+    for folder in remove_stale_packages(paths.packages_dir, doc_ids + sorted(protected)):
         say(f"removed {folder}: its document is no longer built")
     combined = paths.packages_dir / COMBINED_DIR
     # every row was validated once, in its document's package, before that package was published (a kept
@@ -270,9 +279,10 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
     # schema, and its keys stay unique because each begins with the doc_id, so it is not validated again
     # (that was a second pass over every row, 25 s per 100 documents). The tests validate it whole.
     combined_stage(report, "package", [combined / "datapackage.json"],
-                   lambda: write_combined_package(built, paths.packages_dir), say)
+                   lambda: write_combined_package(built, paths.packages_dir, log=log.records(doc_ids)), say)
     combined_stage(report, "database", [paths.database, metadata_path(paths.database)],
-                   lambda: (write_database(built, paths.database), write_metadata(built, paths.database)), say)
+                   lambda: (write_database(built, paths.database, log=log.records(doc_ids)),
+                            write_metadata(built, paths.database)), say)
     if site:  # not a combined_stage: the site also depends on site/ and mkdocs.yml (build_site reuses itself)
         t0 = time.perf_counter()
         build_site(paths.database, paths.packages_dir, paths.build_dir, say=say, reuse=cache)
@@ -318,6 +328,7 @@ class _Pending:
     packages_dir: Path
     write: Future | None  # the package write in a worker process (None: written when finished, if at all)
     stamp: tuple[str, str, list[Path]] | None  # the package stamp to mark once written; None: unchanged
+    log_job: tuple[changes.Log, changes.Build] | None = None  # what its log rows need (changes.document_log)
 
     def done(self) -> bool:
         return self.write is None or self.write.done()
@@ -362,28 +373,39 @@ def _prepare(files: list[_File], entry: dict | None, paths: BuildPaths, report: 
     package = [paths.packages_dir / doc_id / "datapackage.json"]  # it holds every file's hash
     package_key = combined_key([key])  # the document and all the code (the package writer's too)
     pending = _Pending(files, doc_id, result, key, reused, timings, paths.packages_dir, None, None)
-    if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)):
+    if not (reused and report.stamps.current(f"package-{doc_id}", package_key, package)) \
+            or report.log.unrecorded(doc_id):  # unknown to the log: compared and entered as new
         # validated before it replaces the last good one: rows that break our own schema fail this
         # document alone, the others are still published
         pending.stamp = (f"package-{doc_id}", package_key, package)
+        pending.log_job = report.log.job(doc_id)
         if pool is not None:
-            pending.write = pool.submit(_write_job, result, paths.packages_dir)
+            pending.write = pool.submit(_write_job, result, paths.packages_dir, pending.log_job)
     return pending
 
 
-def _write_job(result: DocumentResult, packages_dir: Path) -> float:
-    """Write one document's package (in a worker process); the seconds it took."""
+def _write_job(result: DocumentResult, packages_dir: Path,
+               log_job: tuple[changes.Log, changes.Build]) -> tuple[float, changes.Log, changes.Change | None]:
+    """Write one document's package (in a worker process), with its log rows: what changed against the
+    package it replaces (compared before it is replaced). The seconds it took, its log and the row added."""
     t0 = time.perf_counter()
-    write_document_package(result, packages_dir, validate=True)
-    return time.perf_counter() - t0
+    earlier, this_build = log_job
+    log, row = changes.document_log(result, inside(packages_dir, result.document.doc_id), earlier, this_build)
+    write_document_package(result, packages_dir, validate=True, log=log.records())
+    return time.perf_counter() - t0, log, row
 
 
 def _finish(pending: _Pending, report: BuildReport, say: Callable[[str], None]) -> None:
     """Report a published document (its write's error is raised here)."""
+    written = None
     if pending.write is not None:
-        pending.timings.add("write", pending.write.result())
+        written = pending.write.result()
     elif pending.stamp is not None:
-        pending.timings.add("write", _write_job(pending.result, pending.packages_dir))
+        written = _write_job(pending.result, pending.packages_dir, pending.log_job)
+    if written is not None:
+        seconds, log, row = written
+        pending.timings.add("write", seconds)
+        report.log.record(pending.doc_id, log, row)
     if pending.stamp is not None:
         report.stamps.mark(*pending.stamp)
     result, files, doc_id, reused = pending.result, pending.files, pending.doc_id, pending.reused

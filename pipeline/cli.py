@@ -71,7 +71,9 @@ def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cach
     """Read and check every disclosure of a folder; publish data packages, the database and the site.
 
     Only what changed is rebuilt: each document is read again only when its file, its catalog entry or
-    the pipeline's code changed; every line says `built` (read now) or `reused` (from the cache).
+    the pipeline's code changed; every line says `built` (read now) or `reused` (from the cache). What the
+    build changed against the packages it found (new, updated, withdrawn documents) is added to their
+    `changes` log, timed SOURCE_DATE_EPOCH when set, else now.
 
     A document that cannot be read, or reads worse than its published package, keeps that package
     (`kept`); exit code 2 when any document failed. Exit code 1 when the build could not run or write:

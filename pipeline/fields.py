@@ -580,6 +580,94 @@ _RESOURCES = [
     ),
 ]
 
+# ------------------------------------------------------------------------------- the build's log
+
+BUILT_AT = Field(
+    "built_at", "string", "构建时间", "Built at",
+    "When the build that made the change ran, in UTC (ISO 8601, 2025-01-31T08:00:00Z): SOURCE_DATE_EPOCH where "
+    "it is set (reproducible builds), else the build's clock.",
+    required=True, pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$",
+)
+BUILD = Field(
+    "build", "integer", "构建序号", "Build",
+    "The build's number in the log: 1 for the first build that recorded a change, then one more for each build "
+    "that records one (two builds with the same built_at stay apart).",
+    required=True, minimum=1,
+)
+
+
+def _count(name: str, title_zh: str, title_en: str, description: str) -> Field:
+    return Field(name, "integer", title_zh, title_en, description, required=True, minimum=0)
+
+
+# Resources of the build's log, not of one document's reading: the rows of a withdrawn document stay, so
+# they have no foreign key to `documents`. A document's package holds its own rows, all/ every row.
+LOG_RESOURCES = ("changes", "newly_failed_checks")
+
+_RESOURCES += [
+    Resource(
+        "changes", "更新记录", "Changes",
+        "What each build changed against the previous published build, one row per document it changed: new "
+        "(first published), updated (its facts, compared by their identity and amount, its failed checks or its "
+        "source file changed) or withdrawn (its source is gone). Cumulative: earlier builds' rows are kept. A "
+        "document that fails a build keeps its last good package and gets no row.",
+        r.Change,
+        [
+            DOC_ID.with_(description="The document changed (see documents; a withdrawn document's rows stay)."),
+            Field("change", "string", "变化", "Change",
+                  "new: published for the first time (or again after being withdrawn); updated: published before, "
+                  "and its facts, failed checks or source file changed; withdrawn: its source is gone, so its "
+                  "package was removed.",
+                  required=True, enum=("new", "updated", "withdrawn")),
+            _count("facts_added", "新增数字", "Facts added",
+                   "Facts (budget_facts rows) with an identity the previous package did not have. A fact's "
+                   "identity is its table, unit, item, codes, side, column, fund and year (and its order among "
+                   "facts alike in all of these), not its line or seq: a row printed above does not change it."),
+            _count("facts_removed", "删除数字", "Facts removed",
+                   "Facts of the previous package whose identity is gone (all of them for a withdrawn document)."),
+            _count("facts_changed", "改动数字", "Facts changed",
+                   "Facts of the same identity whose amount changed."),
+            BUILT_AT,
+            BUILD,
+            _count("failed_checks_added", "新未通过校验", "Failed checks added",
+                   "Checks that fail in this build and did not fail (or did not exist) in the previous published "
+                   "build: the rows of newly_failed_checks of this document and build."),
+            _count("failed_checks_removed", "不再未通过校验", "Failed checks removed",
+                   "Checks that failed in the previous published build and no longer fail (or no longer exist)."),
+            Field("title", "string", "标题", "Title", "The document's title at that build (see documents)."),
+            Field("region", "string", "地区", "Region", "The document's region at that build, as printed."),
+            Field("source_sha256", "string", "源文件SHA-256", "Source SHA-256",
+                  "The document's source_sha256 at that build (for a withdrawn document: of its last package).",
+                  pattern=r"^[0-9a-f]{64}(; [0-9a-f]{64})*$"),
+        ],
+        primary_key=("doc_id", "build"),
+    ),
+    Resource(
+        "newly_failed_checks", "新未通过的校验", "Newly failed checks",
+        "Each check a build found failing that did not fail (or did not exist) in the previous published build, "
+        "as it was then: what the feeds announce. A check is the same check across builds when its rule, table, "
+        "file and what it compares are (its message before the figures compared, every number in it taken "
+        "out: a changed figure or a shifted line does not make a failing check new).",
+        r.NewlyFailedCheck,
+        [
+            DOC_ID.with_(description="The document checked (see documents; a withdrawn document's rows stay)."),
+            BUILD.with_(description="The build that found it failing (see changes)."),
+            SEQ.with_(description="The check's seq in the document's checks at that build."),
+            BUILT_AT.with_(description="When that build ran, in UTC (ISO 8601); see changes.built_at."),
+            Field("check", "string", "规则", "Rule", "The rule's stable id (see checks).", required=True,
+                  pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+            Field("severity", "string", "级别", "Severity", "error or warning (see checks).", required=True,
+                  enum=("error", "warning")),
+            OPTIONAL_TABLE_ID,
+            SOURCE_LINE.with_(required=False, description="The line of the figure or sentence checked."),
+            Field("message", "string", "说明", "Message", "What was compared and where, with both figures, as "
+                  "the check said at that build.", required=True),
+            SOURCE_FILE.with_(required=False),
+        ],
+        primary_key=("doc_id", "build", "seq"),
+    ),
+]
+
 RESOURCES: dict[str, Resource] = {res.name: res for res in _RESOURCES}
 
 
@@ -622,4 +710,4 @@ def check_descriptions(resources: dict[str, Resource] | None = None) -> list[str
     return problems
 
 
-__all__ = ["DATASET", "RESOURCES", "UNITS", "Field", "ForeignKey", "Resource", "check_descriptions"]
+__all__ = ["DATASET", "LOG_RESOURCES", "RESOURCES", "UNITS", "Field", "ForeignKey", "Resource", "check_descriptions"]

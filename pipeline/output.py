@@ -28,6 +28,9 @@ RESOURCES: dict[str, type] = {
     "checks": r.Check,
     "unparsed_lines": r.UnparsedLine,
     "headline_figures": r.HeadlineFigure,
+    # the build's log (pipeline/publish/changes.py): not rows of one document's reading
+    "changes": r.Change,
+    "newly_failed_checks": r.NewlyFailedCheck,
 }
 
 

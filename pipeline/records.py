@@ -186,6 +186,40 @@ class UnparsedLine:
 
 
 @dataclass(slots=True)
+class Change:
+    """What one build changed in one document's published data (pipeline/publish/changes.py)."""
+
+    doc_id: str
+    change: str  # new | updated | withdrawn
+    facts_added: int
+    facts_removed: int
+    facts_changed: int
+    built_at: str  # ISO 8601, UTC
+    build: int  # the build's number in the log
+    failed_checks_added: int = 0
+    failed_checks_removed: int = 0
+    title: str | None = None
+    region: str | None = None
+    source_sha256: str | None = None
+
+
+@dataclass(slots=True)
+class NewlyFailedCheck:
+    """A check a build found failing that did not fail (or did not exist) in the previous published build."""
+
+    doc_id: str
+    build: int
+    seq: int  # the check's seq in the document at that build
+    built_at: str
+    check: str
+    severity: str
+    table_id: str | None
+    source_line: int | None
+    message: str
+    source_file: str | None = None
+
+
+@dataclass(slots=True)
 class Statement:
     """A figure the narrative (情况说明) states: `subject` is one of narrative.SUBJECTS."""
 

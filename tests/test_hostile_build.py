@@ -27,6 +27,7 @@ from pipeline.build import reads_worse
 from pipeline.errors import PipelineError
 from pipeline.lock import build_lock
 from pipeline.publish import published_records
+from pipeline.publish.changes import read_log
 from pipeline.publish.database import write_database
 from pipeline.publish.package import (
     Published,
@@ -293,7 +294,8 @@ def test_reads_at_least_as_well(base):
 def test_a_package_read_back_publishes_the_same_bytes(base):
     for doc_id in SMALL:
         folder = base / "packages" / doc_id
-        files = package_files(doc_id, published_records([read_package(folder)]), combined=False)
+        log = read_log(folder).records()  # the document's rows of the build's log (publish/changes.py)
+        files = package_files(doc_id, published_records([read_package(folder)], across=False, log=log), combined=False)
         assert {name: hashlib.sha256(data).hexdigest() for name, data in files.items()} == tree(folder)
     assert set(published_packages(base / "packages")) == {f"{d}.txt" for d in SMALL}
 

@@ -1,7 +1,7 @@
 """The data packages: what a person who downloads one gets (datapackages/<doc_id>/ and all/).
 
-Built once from the bundled samples by the real CLI; every package is validated by Frictionless; the
-committed datapackages/ must be exactly what a fresh build writes.
+Built once from the bundled samples by the real CLI; every package is validated by Frictionless; a build
+of the bundled samples over the committed datapackages/ must leave them exactly as they are.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from conftest import DISCLOSURES, ROOT
 from frictionless import Package
-from published import DOC_IDS, SAMR, SHENZHEN, all_files, build_samples, read_csv
+from published import DOC_IDS, SAMR, SHENZHEN, all_files, build_samples, read_csv, yusuan
 
 from pipeline import __version__
 from pipeline.catalog import load_catalog
@@ -73,14 +73,20 @@ def test_a_package_per_document_and_the_combined_one(built):
         assert sorted(all_files(built.packages / folder)) == expected_files(folder), folder
 
 
-def test_the_committed_datapackages_are_what_a_fresh_build_writes(built):
-    """Fails when the outputs change: run `yusuan build` and commit datapackages/."""
+def test_a_build_over_the_committed_datapackages_leaves_them_as_they_are(built, tmp_path):
+    """Fails when the outputs change: run `scripts/build` and commit datapackages/. The committed packages
+    are the previous published build (their change log is their history, not a function of the inputs), so
+    the samples are built over a copy of them (with the session build's cache: nothing is read again)."""
     committed = ROOT / "datapackages"
-    assert committed.is_dir(), "datapackages/ is missing: run `yusuan build` and commit it"
-    fresh = all_files(built.packages)
-    old = all_files(committed)
-    stale = sorted(set(old) ^ set(fresh)) + sorted(n for n in set(old) & set(fresh) if old[n] != fresh[n])
-    assert stale == [], f"datapackages/ differs from a fresh build (run `yusuan build` and commit): {stale[:20]}"
+    assert committed.is_dir(), "datapackages/ is missing: run `scripts/build` and commit it"
+    shutil.copytree(committed, tmp_path / "packages")
+    shutil.copytree(built.build_dir, tmp_path / "build")
+    done = yusuan("build", "--input", str(DISCLOSURES), "--packages", str(tmp_path / "packages"),
+                  "--build-dir", str(tmp_path / "build"), "--no-site", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    old, new = all_files(committed), all_files(tmp_path / "packages")
+    stale = sorted(set(old) ^ set(new)) + sorted(n for n in set(old) & set(new) if old[n] != new[n])
+    assert stale == [], f"a build changes datapackages/ (run `scripts/build` and commit): {stale[:20]}"
 
 
 def test_the_combined_package_holds_every_documents_rows(built):

@@ -16,11 +16,13 @@ from ..output import rows_by_resource
 from ..records import DocumentResult
 
 
-def published_records(results: Iterable[DocumentResult], across: bool = True) -> dict[str, list]:
+def published_records(results: Iterable[DocumentResult], across: bool = True,
+                      log: dict[str, list] | None = None) -> dict[str, list]:
     """The records of every resource, of the given documents in doc_id order (each document's rows in its
     own published order), and after each document's own checks its checks across documents
     (`checks.across`: they depend on the other documents, so only the combined outputs hold them; a
-    document's own package is written with `across=False`)."""
+    document's own package is written with `across=False`); then the rows of the build's log
+    (`changes.py`: `changes`, `newly_failed_checks`) as given."""
     results = sorted(results, key=lambda x: x.document.doc_id)
     out: dict[str, list] = {name: [] for name in RESOURCES}
     across = run_across(results) if across else {}
@@ -30,6 +32,8 @@ def published_records(results: Iterable[DocumentResult], across: bool = True) ->
         for n, check in enumerate(across.get(result.document.doc_id, []), start=len(result.checks) + 1):
             check.seq = n
             out["checks"].append(check)
+    for name, rows in (log or {}).items():
+        out[name].extend(rows)
     return out
 
 

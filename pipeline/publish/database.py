@@ -48,6 +48,8 @@ INDEXES: dict[str, list[list[str]]] = {
     "checks": [["doc_id", "table_id"], ["check"], ["passed"], ["severity"]],
     "unparsed_lines": [["doc_id", "table_id"], ["reason"]],
     "headline_figures": [["measure", "amount"]],
+    "changes": [["build"], ["change"]],
+    "newly_failed_checks": [["build"], ["check"]],
 }
 
 # full-text search (FTS5, trigram tokenizer) on the Chinese text columns
@@ -226,9 +228,10 @@ def _sql_value(value: object) -> object:
     return float(value) if value is not None and not isinstance(value, (str, int, float)) else value
 
 
-def write_database(results: Iterable[DocumentResult], path: Path) -> Path:
-    """Build the database of these documents at `path` (atomically replaced); returns `path`."""
-    rows = typed_rows(published_records(results))
+def write_database(results: Iterable[DocumentResult], path: Path, log: dict[str, list] | None = None) -> Path:
+    """Build the database of these documents (and the build's `log`, see changes.py) at `path` (atomically
+    replaced); returns `path`."""
+    rows = typed_rows(published_records(results, log=log))
     make_folder(path.parent)
     tmp = temp_name(path)
     try:

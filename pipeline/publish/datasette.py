@@ -53,6 +53,8 @@ TABLE_OPTIONS: dict[str, dict] = {
     "glossary": {"facets": ["doc_id"], "label_column": "term"},
     "checks": {"facets": ["doc_id", "check", "passed", "severity"], "sort": "passed"},
     "unparsed_lines": {"facets": ["doc_id", "table_id"]},
+    "changes": {"facets": ["change", "build", "region"], "sort_desc": "build", "label_column": "title"},
+    "newly_failed_checks": {"facets": ["doc_id", "check", "severity", "build"], "sort_desc": "build"},
 }
 
 

@@ -81,23 +81,28 @@ class PackageCollision(PipelineError):
 # --------------------------------------------------------------------------------------------- writing
 
 
-def write_document_package(result: DocumentResult, packages_dir: Path, validate: bool = False) -> Path:
-    """Write (or leave unchanged) the package of one document; returns its folder. With `validate`, a new
-    version replaces the old one only once it validates (`SchemaViolation` otherwise, the old one kept)."""
+def write_document_package(result: DocumentResult, packages_dir: Path, validate: bool = False,
+                           log: dict[str, list] | None = None) -> Path:
+    """Write (or leave unchanged) the package of one document (with its rows of the build's `log`, see
+    `changes.py`); returns its folder. With `validate`, a new version replaces the old one only once it
+    validates (`SchemaViolation` otherwise, the old one kept)."""
     doc_id = result.document.doc_id
     source = result.document.source_file or str(doc_id)
     check_slug(doc_id, source)  # it names a folder: defence in depth, whatever set it
     if doc_id in RESERVED_DOC_IDS:
         raise PackageCollision(source, None, f"doc_id {doc_id!r} is {RESERVED_DOC_IDS[doc_id]}; give it another doc_id")
-    return _write(inside(packages_dir, doc_id), doc_id, published_records([result], across=False), combined=False,
+    return _write(inside(packages_dir, doc_id), doc_id, published_records([result], across=False, log=log),
+                  combined=False,
                   validate=validate)
 
 
-def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path, validate: bool = False) -> Path:
-    """Write (or leave unchanged) the combined package of all the given documents in `<packages>/all/`;
-    with `validate`, the new version replaces the old one only once it validates (`validate_package`)."""
-    return _write(inside(packages_dir, COMBINED_DIR), COMBINED_NAME, published_records(results), combined=True,
-                  validate=validate)
+def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path, validate: bool = False,
+                           log: dict[str, list] | None = None) -> Path:
+    """Write (or leave unchanged) the combined package of all the given documents (and the build's whole
+    `log`) in `<packages>/all/`; with `validate`, the new version replaces the old one only once it validates
+    (`validate_package`)."""
+    return _write(inside(packages_dir, COMBINED_DIR), COMBINED_NAME, published_records(results, log=log),
+                  combined=True, validate=validate)
 
 
 def remove_stale_packages(packages_dir: Path, built: Iterable[str]) -> list[Path]:
@@ -247,6 +252,8 @@ def read_package(folder: Path) -> DocumentResult:
     document kept from its last good version when no cached result is left)."""
     values: dict[str, list] = {}
     for res_name, res in RESOURCES.items():
+        if res_name not in _ATTRIBUTES:
+            continue  # the build's log (changes.py) is no part of a document's reading
         file = folder / f"{res_name}.json"
         if res_name in ADDED_SINCE and not file.exists():
             values[_ATTRIBUTES[res_name]] = []  # a package published before the resource was

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from . import feeds
 from .data import SiteData
 from .escape import front_matter, path
 from .escape import title as title_text
@@ -132,8 +133,10 @@ def _index(data: SiteData, tree: dict[str, dict[str, City]]) -> str:
 
 
 def _province(province: str, cities: dict[str, City]) -> str:
-    out = [front_matter({"title": title_text(province)}), f"# {esc(province)}\n",
-           "[预算公开文件](../../disclosures/index.md) › " + esc(province) + "\n", FILTER.format(hint="筛选城市")]
+    out = [front_matter({"title": title_text(province), **feeds.head_link(province)}), f"# {esc(province)}\n",
+           "[预算公开文件](../../disclosures/index.md) › " + esc(province) + "\n",
+           f"[订阅本省的更新（Atom）](../../{feeds.feed_file(province)}) · [更新记录](../../changes.md)\n",
+           FILTER.format(hint="筛选城市")]
     rows = []
     for city in cities.values():
         docs = city.documents

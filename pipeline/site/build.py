@@ -10,6 +10,7 @@ database (never edited by hand, never committed: build/ is gitignored):
     glossary.md                        名词解释, merged                 (reference.py, glossary.py)
     dictionary.md                      数据字典                         (reference.py)
     methodology/checks.md              校验规则, from pipeline.checks   (reference.py)
+    changes.md, feeds/<name>.xml       更新记录 and its Atom feeds       (feeds.py)
     quality.md, downloads.md           数据质量, 数据下载               (quality.py)
     downloads/<package>/…, yusuan.db   the files offered for download  (downloads.py)
 
@@ -35,7 +36,7 @@ import yaml
 
 from ..atomic import new_folder_for, swap_folder, write_atomic
 from ..errors import PipelineError
-from . import browse, compare
+from . import browse, compare, feeds
 from . import data as site_data
 from . import glossary as gl
 from .downloads import collect
@@ -48,7 +49,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = PROJECT / "site"  # hand-written pages
 CONFIG = PROJECT / "mkdocs.yml"
 GENERATED = ("disclosures/", "regions/", "compare/", "glossary.md", "dictionary.md", "methodology/checks.md", "quality.md", "downloads.md",
-             "downloads/", "yusuan.db")
+             "downloads/", "yusuan.db", feeds.PAGE, f"{feeds.FEEDS}/")
+OVERRIDES = Path(__file__).resolve().parent / "overrides"  # theme overrides: the feeds' <link> in every head
 # hand-written pages in the order of the navigation; any other page of site/methodology/ follows them, and
 # any other hand-written page comes last
 METHODOLOGY = ("methodology/index.md", "methodology/checks.md", "methodology/limitations.md",
@@ -103,6 +105,7 @@ def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, obj
     compared = compare.compared(data)
     pages.update(browse.pages(data, {kind: compare.type_page(kind) for kind in compared}))
     pages.update(compare.pages(data, compared))
+    pages.update(feeds.pages(data, datasette, site_url))
     for d in data.documents:
         pages[f"disclosures/{d['doc_id']}.md"] = disclosure_page(data, d["doc_id"], ctx)
     for name, text in pages.items():
@@ -126,6 +129,7 @@ def navigation(found: dict[str, object]) -> list:
         {"部门比较": "compare/index.md"},
         {"名词解释": "glossary.md"},
         {"数据下载": "downloads.md"},
+        {"更新记录": feeds.PAGE},
         {"数据质量": "quality.md"},
         {"数据字典": "dictionary.md"},
         {"方法说明": list(found["methodology"])},
@@ -137,13 +141,14 @@ def write_config(build_dir: Path, found: dict[str, object]) -> Path:
     """build/mkdocs.yml: the project's mkdocs.yml plus the navigation (and the site_url if set)."""
     site_url, _ = settings()
     try:
-        inherit = os.path.relpath(CONFIG, build_dir)
+        inherit, overrides = os.path.relpath(CONFIG, build_dir), os.path.relpath(OVERRIDES, build_dir)
     except ValueError:  # another drive (Windows)
-        inherit = str(CONFIG)
+        inherit, overrides = str(CONFIG), str(OVERRIDES)
     config = {
         "INHERIT": inherit.replace(os.sep, "/"),
         "docs_dir": "docs",
         "site_dir": "site",
+        "theme": {"custom_dir": overrides.replace(os.sep, "/")},  # merged into mkdocs.yml's theme
         "nav": navigation(found),
         # the city and document pages are linked from the province pages, not listed in the navigation
         "not_in_nav": "/disclosures/*.md\n/regions/*/*.md\n/compare/*.md\n",
