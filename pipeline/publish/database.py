@@ -273,15 +273,21 @@ def _write(rows: dict[str, list[tuple]], path: Path, tmp: Path) -> None:
             except sqlite3.IntegrityError as e:
                 raise DatabaseError(str(path), None, f"table {name}: {e} (a bug in yusuan, not in the documents)") \
                     from None
-        for name, indexes in INDEXES.items():
-            for columns in indexes:
-                db[name].create_index(columns, index_name=f"idx_{name}_{'_'.join(columns)}")
-        for name, columns in FTS.items():
-            db[name].enable_fts(columns, tokenize="trigram")
-        for name, sql in VIEWS.items():
-            db.create_view(name, sql.strip())
-        db.execute("ANALYZE")
+        add_indexes_and_views(db)
         db.conn.commit()
         db.vacuum()
     finally:
         db.close()
+
+
+def add_indexes_and_views(db) -> None:
+    """Everything the build adds once the tables hold their rows: indexes, full-text search, views and
+    the query planner's statistics (also run by benchmarks/datasette_speed.py on a made database)."""
+    for name, indexes in INDEXES.items():
+        for columns in indexes:
+            db[name].create_index(columns, index_name=f"idx_{name}_{'_'.join(columns)}")
+    for name, columns in FTS.items():
+        db[name].enable_fts(columns, tokenize="trigram")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
+    db.execute("ANALYZE")

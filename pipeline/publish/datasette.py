@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..fields import DATASET, RESOURCES, UNITS
 from ..output import write_if_changed
-from ..records import DocumentResult
+from ..records import Document, DocumentResult
 from ..site.escape import safe_url
 from . import published_records
 from .database import AMOUNT_COLUMNS, VIEW_DOCS
@@ -155,7 +155,11 @@ def _sources_html(documents) -> str:
 
 def metadata(results: Iterable[DocumentResult], database_name: str = "yusuan") -> dict:
     """The Datasette metadata of the database built from these documents."""
-    documents = published_records(results)["documents"]
+    return documents_metadata(published_records(results)["documents"], database_name)
+
+
+def documents_metadata(documents: list[Document], database_name: str = "yusuan") -> dict:
+    """The Datasette metadata of a database of these documents (their records, in doc_id order)."""
     tables: dict[str, dict] = {}
     for name, res in RESOURCES.items():
         entry: dict = {
