@@ -4,13 +4,17 @@ sqlite-utils from the same rows as the data packages.
 - Columns, types, NOT NULL, primary keys and foreign keys come from `pipeline.fields` (string → TEXT,
   integer → INTEGER, number → REAL, boolean → INTEGER 0/1). Amounts are REAL here (exact decimals are in
   the packages).
-- Indexes on the columns people filter on (`INDEXES`).
-- FTS5 full-text search with the trigram tokenizer on Chinese text (`FTS`): a MATCH needs 3 characters or
-  more; for shorter words use LIKE on the table itself (the canned `search` query does both).
-- Views (`VIEWS`): `headline_totals` (income and expenditure totals, 基本支出, 项目支出 and 三公经费 per
-  document), `three_public` (三公经费 and its parts per document), `expenditure_by_function` (amounts by
-  支出功能分类 code with the names printed) and `projects_with_goals` (each project with its performance
-  goal, matched on doc_id and the project name, whitespace and full-width brackets ignored).
+- Indexes on the columns people filter on and sort by (`INDEXES`).
+- FTS5 full-text search with the trigram tokenizer on Chinese text (`FTS`, `<table>_fts`): a MATCH needs 3
+  characters or more. For words of one or two characters, `<table>_bigrams` (`BIGRAMS`) index the same
+  text as its two-character words (unicode61 tokenizer on the text cut into overlapping pairs, no content
+  stored): the canned `search` query uses either, so no search reads a whole table.
+- Derived tables (`DERIVED`), written from the others by one SELECT each: `headline_totals` (income and
+  expenditure totals, 基本支出, 项目支出 and 三公经费 per document), `three_public` (三公经费 and its parts
+  per document), `expenditure_by_function` (amounts by 支出功能分类 code with the names printed) and
+  `projects_with_goals` (each project with its performance goal, matched on doc_id and the project name,
+  whitespace and full-width brackets ignored). Stored rows, not views: at 10,000 documents a view would
+  read millions of facts on every page.
 
 The database is written to a temporary file beside the target, of a name no other build uses, flushed
 and renamed over it, so a reader never sees half a database and a full disk leaves the previous one; the
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,18 +38,23 @@ from . import published_records, typed_rows
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 
-# columns people filter on (doc_id first: every table is read per document)
+# Columns people filter on (doc_id first: every table is read per document), each followed by the order of
+# the page that shows the rows, so that a page of a filter matching 100,000 facts reads its 100 rows in
+# order instead of sorting them all: budget_facts by code in key order (doc_id, seq; the site links
+# there), the checks of one rule as the checks table sorts them (passed, doc_id, seq), the failed checks
+# as the failed_checks query does. (doc_id, table_id, row) finds one printed row's facts.
 INDEXES: dict[str, list[list[str]]] = {
     "documents": [["region"], ["fiscal_year"], ["kind"], ["publisher"]],
     "units": [["doc_id"], ["unit_code"]],
     "budget_tables": [["doc_id"], ["kind"], ["status"]],
-    "budget_facts": [["doc_id", "table_id"], ["function_code"], ["economic_code"], ["measure"], ["fund"],
-                     ["side"], ["unit_code"]],
+    "budget_facts": [["doc_id", "table_id", "row"], ["function_code", "doc_id", "seq"],
+                     ["economic_code", "doc_id", "seq"], ["measure"], ["fund"], ["side"], ["unit_code"]],
     "projects": [["doc_id", "table_id"], ["function_code"], ["amount"]],
     "performance_goals": [["doc_id", "table_id"], ["project"]],
     "performance_indicators": [["doc_id", "goal_id"], ["level1"], ["level2"]],
     "glossary": [["doc_id"], ["term"], ["function_code"]],
-    "checks": [["doc_id", "table_id"], ["check"], ["passed"], ["severity"]],
+    "checks": [["doc_id", "table_id"], ["check", "passed", "doc_id", "seq"], ["passed", "doc_id", "seq"],
+               ["passed", "severity", "doc_id", "seq"], ["severity"]],
     "unparsed_lines": [["doc_id", "table_id"], ["reason"]],
 }
 
@@ -57,69 +67,84 @@ FTS: dict[str, list[str]] = {
     "glossary": ["term", "definition"],
 }
 
+# the same text as two-character words, for searches of one or two characters (the canned search's)
+BIGRAMS: dict[str, list[str]] = {
+    "glossary": ["term", "definition"],
+    "projects": ["name"],
+    "performance_indicators": ["name"],
+}
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+
+
+def bigrams(text: str | None) -> str:
+    """`text` as the words the `_bigrams` tables index: each two letters or digits printed side by side,
+    and the last of each run of them, so that a two-character word is a word of the index and a
+    one-character word the prefix of one ('三公经费' -> '三公 公经 经费 费')."""
+    words: list[str] = []
+    for run in _LETTERS_AND_DIGITS.findall(text or ""):
+        words.extend(run[i:i + 2] for i in range(len(run) - 1))
+        words.append(run[-1])
+    return " ".join(words)
+
 
 def _key(sql: str) -> str:
     """A name as matched across tables: no spaces (ASCII or ideographic), half-width brackets."""
     return f"replace(replace(replace(replace({sql}, ' ', ''), '\u3000', ''), '（', '('), '）', ')')"
 
 
-# The facts of the 三公 table for the budget year: the row that names the fiscal year (深圳: 2021 年 /
-# 2022 年 / 增减变化), else the first row (合计); of its columns the shallowest of each kind.
+# The 三公 table of each document: the first (by table_id) of kind three_public that holds facts; its row
+# for the budget year: the row that names the fiscal year (深圳: 2021 年 / 2022 年 / 增减变化), else the
+# first row (合计); of its columns the shallowest of each kind. Every lookup is one document's (indexes
+# on doc_id, table_id, row), so that the table is written in time proportional to the documents.
+def _three_public_part(condition: str) -> str:
+    return (f"(SELECT f.amount FROM budget_facts f WHERE f.doc_id = c.doc_id AND f.table_id = c.table_id "
+            f"AND f.row = c.row AND {condition} ORDER BY length(f.column_path), f.seq LIMIT 1)")
+
+
 THREE_PUBLIC_SQL = f"""
-WITH t AS (
-  SELECT f.doc_id, f.table_id, f.row, f.measure, f.column_path, f.amount,
-         instr({_key('f.item')}, d.fiscal_year || '年') > 0 AS names_year
-  FROM budget_facts f
-  JOIN budget_tables b ON b.doc_id = f.doc_id AND b.table_id = f.table_id AND b.kind = 'three_public'
-  JOIN documents d ON d.doc_id = f.doc_id
+WITH three AS MATERIALIZED (
+  SELECT d.doc_id, d.publisher, d.fiscal_year,
+         (SELECT b.table_id FROM budget_tables b WHERE b.doc_id = d.doc_id AND b.kind = 'three_public'
+          AND EXISTS (SELECT 1 FROM budget_facts f WHERE f.doc_id = b.doc_id AND f.table_id = b.table_id)
+          ORDER BY b.table_id LIMIT 1) AS table_id
+  FROM documents d
 ),
-chosen AS (
-  SELECT doc_id, (SELECT t2.table_id || '/' || t2.row FROM t t2 WHERE t2.doc_id = t1.doc_id
-                  ORDER BY t2.table_id, t2.names_year DESC, t2.row LIMIT 1) AS table_row
-  FROM t t1 GROUP BY doc_id
-),
-r AS (
-  SELECT t.* FROM t JOIN chosen c ON c.doc_id = t.doc_id AND c.table_row = t.table_id || '/' || t.row
+c AS MATERIALIZED (
+  SELECT t.*, coalesce(
+    (SELECT min(f.row) FROM budget_facts f WHERE f.doc_id = t.doc_id AND f.table_id = t.table_id
+     AND instr({_key('f.item')}, t.fiscal_year || '年') > 0),
+    (SELECT min(f.row) FROM budget_facts f WHERE f.doc_id = t.doc_id AND f.table_id = t.table_id)) AS row
+  FROM three t WHERE t.table_id IS NOT NULL
 )
 SELECT
-  d.doc_id, d.publisher, d.fiscal_year,
-  (SELECT table_id FROM r WHERE r.doc_id = d.doc_id LIMIT 1) AS table_id,
-  (SELECT row FROM r WHERE r.doc_id = d.doc_id LIMIT 1) AS row,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure IN ('合计', '总计')
-   ORDER BY length(column_path) LIMIT 1) AS three_public,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '因公出国%'
-   ORDER BY length(column_path) LIMIT 1) AS overseas_travel,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务接待%'
-   ORDER BY length(column_path) LIMIT 1) AS official_reception,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND column_path LIKE '%公务用车购置及运行%'
-   AND measure IN ('小计', '合计') ORDER BY length(column_path) LIMIT 1) AS official_vehicles,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务用车购置%' AND measure NOT LIKE '%运行%'
-   ORDER BY length(column_path) LIMIT 1) AS vehicle_purchase,
-  (SELECT amount FROM r WHERE r.doc_id = d.doc_id AND measure LIKE '公务用车运行%'
-   ORDER BY length(column_path) LIMIT 1) AS vehicle_operation
-FROM documents d
-WHERE d.doc_id IN (SELECT doc_id FROM t)
-ORDER BY d.doc_id
+  c.doc_id, c.publisher, c.fiscal_year, c.table_id, c.row,
+  {_three_public_part("f.measure IN ('合计', '总计')")} AS three_public,
+  {_three_public_part("f.measure LIKE '因公出国%'")} AS overseas_travel,
+  {_three_public_part("f.measure LIKE '公务接待%'")} AS official_reception,
+  {_three_public_part("f.column_path LIKE '%公务用车购置及运行%' AND f.measure IN ('小计', '合计')")} AS official_vehicles,
+  {_three_public_part("f.measure LIKE '公务用车购置%' AND f.measure NOT LIKE '%运行%'")} AS vehicle_purchase,
+  {_three_public_part("f.measure LIKE '公务用车运行%'")} AS vehicle_operation
+FROM c
+ORDER BY c.doc_id
 """
 
+
+def _headline_part(kind: str, condition: str) -> str:
+    return (f"(SELECT f.amount FROM budget_tables b CROSS JOIN budget_facts f ON f.doc_id = b.doc_id "
+            f"AND f.table_id = b.table_id WHERE b.doc_id = d.doc_id AND b.kind = '{kind}' AND {condition} "
+            "ORDER BY f.table_id, f.row, length(f.column_path), f.seq LIMIT 1)")
+
+
+# Where the headline figures are picked, in one place (the rule of each figure).
 HEADLINE_SQL = f"""
-WITH f AS (
-  SELECT f.doc_id, f.table_id, f.row, f.side, f.measure, f.column_path, f.amount, b.kind,
-         {_key('f.item')} AS item_key
-  FROM budget_facts f JOIN budget_tables b ON b.doc_id = f.doc_id AND b.table_id = f.table_id
-  WHERE b.kind IN ('income_expenditure_summary', 'expenditure_summary')
-)
 SELECT
   d.doc_id, d.title, d.publisher, d.region, d.fiscal_year, d.kind,
-  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'income_expenditure_summary' AND side = '收入'
-   AND item_key LIKE '%收入总计' ORDER BY table_id, row, length(column_path) LIMIT 1) AS income_total,
-  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'income_expenditure_summary' AND side = '支出'
-   AND item_key LIKE '%支出总计' ORDER BY table_id, row, length(column_path) LIMIT 1) AS expenditure_total,
-  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'expenditure_summary' AND measure = '基本支出'
-   ORDER BY table_id, row, length(column_path) LIMIT 1) AS basic_expenditure,
-  (SELECT amount FROM f WHERE f.doc_id = d.doc_id AND kind = 'expenditure_summary' AND measure = '项目支出'
-   ORDER BY table_id, row, length(column_path) LIMIT 1) AS project_expenditure,
-  (SELECT three_public FROM three_public t WHERE t.doc_id = d.doc_id) AS three_public
+  {_headline_part('income_expenditure_summary', f"f.side = '收入' AND {_key('f.item')} LIKE '%收入总计'")} AS income_total,
+  {_headline_part('income_expenditure_summary', f"f.side = '支出' AND {_key('f.item')} LIKE '%支出总计'")}
+    AS expenditure_total,
+  {_headline_part('expenditure_summary', "f.measure = '基本支出'")} AS basic_expenditure,
+  {_headline_part('expenditure_summary', "f.measure = '项目支出'")} AS project_expenditure,
+  (SELECT t.three_public FROM three_public t WHERE t.doc_id = d.doc_id) AS three_public
 FROM documents d
 ORDER BY d.doc_id
 """
@@ -143,6 +168,7 @@ GROUP BY f.doc_id, f.table_id, f.row
 ORDER BY f.doc_id, f.table_id, f.row
 """
 
+# the goal of a project: same document, same name (an expression index on performance_goals finds it)
 PROJECTS_WITH_GOALS_SQL = f"""
 SELECT
   p.doc_id, p.table_id, p.source_line, p.unit_code, p.function_code, p.name AS project, p.amount,
@@ -154,18 +180,32 @@ LEFT JOIN performance_goals g ON g.doc_id = p.doc_id AND {_key('g.project')} = {
 ORDER BY p.doc_id, p.table_id, p.source_line, g.goal_id
 """
 
-# name -> SELECT; created in this order (a view may read the ones before it)
-VIEWS: dict[str, str] = {
+# Tables derived from the others when the database is written (name -> SELECT, written in this order: a
+# SELECT may read the tables before it), so that every page and query on them reads stored rows: at
+# 10,000 documents a view computed per request would read millions of facts.
+DERIVED: dict[str, str] = {
     "three_public": THREE_PUBLIC_SQL,
     "headline_totals": HEADLINE_SQL,
     "expenditure_by_function": EXPENDITURE_BY_FUNCTION_SQL,
     "projects_with_goals": PROJECTS_WITH_GOALS_SQL,
 }
+# their primary keys (the others have none: their rows are numbered in the SELECT's order) and indexes
+DERIVED_KEYS: dict[str, list[str]] = {"three_public": ["doc_id"], "headline_totals": ["doc_id"]}
+DERIVED_INDEXES: dict[str, list[list[str]]] = {
+    "headline_totals": [["region"], ["fiscal_year"]],
+    "expenditure_by_function": [["doc_id", "table_id"], ["function_code"]],
+    "projects_with_goals": [["doc_id"], ["goal_id"]],
+}
+INTEGER_COLUMNS = frozenset({"fiscal_year", "row", "source_line", "indicators"})
+# indexes on an expression the derived tables join on (name -> table, indexed expressions)
+EXPRESSION_INDEXES: dict[str, tuple[str, str]] = {
+    "idx_performance_goals_doc_id_project_key": ("performance_goals", f"doc_id, {_key('project')}"),
+}
 
 
-# What each view holds, for the Datasette metadata: (title, description, {column: description}); amount
-# columns are named in AMOUNT_COLUMNS (万元).
-VIEW_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
+# What each derived table holds, for the Datasette metadata: (title, description, {column: description});
+# amount columns are named in AMOUNT_COLUMNS (万元).
+DERIVED_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
     "three_public": (
         "三公经费 “Three public” expenses by document",
         "三公经费 of each document's 一般公共预算“三公”经费支出表 for the budget year: the row that names the fiscal "
@@ -178,7 +218,7 @@ VIEW_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
     "headline_totals": (
         "主要数字 Headline totals",
         "Per document, from the facts: 收入总计 and 支出总计 of the 收支总表, 基本支出 and 项目支出 of the 支出总表's "
-        "first (合计) row, and 三公经费 (see the three_public view). Empty where the document prints no such table.",
+        "first (合计) row, and 三公经费 (see the three_public table). Empty where the document prints no such table.",
         {"income_total": "收入总计 (income total, including 上年结转).",
          "expenditure_total": "支出总计 (expenditure total).",
          "basic_expenditure": "基本支出 (basic expenditure).",
@@ -281,13 +321,43 @@ def _write(rows: dict[str, list[tuple]], path: Path, tmp: Path) -> None:
 
 
 def add_indexes_and_views(db) -> None:
-    """Everything the build adds once the tables hold their rows: indexes, full-text search, views and
-    the query planner's statistics (also run by benchmarks/datasette_speed.py on a made database)."""
+    """Everything the build adds once the tables hold their rows: indexes, full-text search, the derived
+    tables and the query planner's statistics (also run by benchmarks/datasette_speed.py on a made
+    database). `db` is a sqlite_utils.Database."""
     for name, indexes in INDEXES.items():
         for columns in indexes:
             db[name].create_index(columns, index_name=f"idx_{name}_{'_'.join(columns)}")
+    for index, (name, expression) in EXPRESSION_INDEXES.items():
+        db.execute(f"CREATE INDEX [{index}] ON [{name}] ({expression})")
     for name, columns in FTS.items():
         db[name].enable_fts(columns, tokenize="trigram")
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip())
+    db.conn.create_function("yusuan_bigrams", 1, bigrams, deterministic=True)
+    for name, columns in BIGRAMS.items():
+        db.execute(f"CREATE VIRTUAL TABLE [{name}_bigrams] USING fts5({', '.join(columns)}, content='', "
+                   "detail='none', columnsize=0, tokenize='unicode61')")
+        db.execute(f"INSERT INTO [{name}_bigrams] (rowid, {', '.join(columns)}) SELECT rowid, "
+                   f"{', '.join(f'yusuan_bigrams([{c}])' for c in columns)} FROM [{name}] ORDER BY rowid")
+    for name in DERIVED:
+        write_derived(db.conn, name)
     db.execute("ANALYZE")
+
+
+def derived_table_sql(conn: sqlite3.Connection, name: str) -> str:
+    """CREATE TABLE of a derived table: the columns of its SELECT, typed (amounts REAL, INTEGER_COLUMNS,
+    the rest TEXT), its primary key and doc_id's foreign key to documents."""
+    columns = [d[0] for d in conn.execute(f"SELECT * FROM ({DERIVED[name]}) LIMIT 0").description]
+    lines = [f"   [{c}] {'REAL' if c in AMOUNT_COLUMNS else 'INTEGER' if c in INTEGER_COLUMNS else 'TEXT'}"
+             + (" NOT NULL" if c == "doc_id" else "") for c in columns]
+    if name in DERIVED_KEYS:
+        lines.append(f"   PRIMARY KEY ({', '.join(f'[{k}]' for k in DERIVED_KEYS[name])})")
+    lines.append("   FOREIGN KEY ([doc_id]) REFERENCES [documents]([doc_id])")
+    return f"CREATE TABLE [{name}] (\n" + ",\n".join(lines) + "\n)"
+
+
+def write_derived(conn: sqlite3.Connection, name: str) -> None:
+    """Create and fill one derived table (rows in its SELECT's order) and its indexes."""
+    conn.execute(derived_table_sql(conn, name))
+    conn.execute(f"INSERT INTO [{name}] {DERIVED[name].strip()}")
+    for columns in DERIVED_INDEXES.get(name, []):
+        conn.execute(f"CREATE INDEX [idx_{name}_{'_'.join(columns)}] ON [{name}] "
+                     f"({', '.join(f'[{c}]' for c in columns)})")

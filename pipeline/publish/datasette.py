@@ -30,7 +30,7 @@ from ..output import write_if_changed
 from ..records import Document, DocumentResult
 from ..site.escape import safe_url
 from . import published_records
-from .database import AMOUNT_COLUMNS, VIEW_DOCS
+from .database import AMOUNT_COLUMNS, DERIVED_DOCS
 
 METADATA_FILE = "metadata.json"
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
@@ -169,7 +169,7 @@ def documents_metadata(documents: list[Document], database_name: str = "yusuan")
         }
         entry.update(TABLE_OPTIONS.get(name, {}))
         tables[name] = entry
-    for name, (title, description, columns) in VIEW_DOCS.items():
+    for name, (title, description, columns) in DERIVED_DOCS.items():
         described = {}
         for column, text in columns.items():
             unit = f" Unit: 万元 ({UNITS['万元']})." if column in AMOUNT_COLUMNS else ""
