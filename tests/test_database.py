@@ -87,6 +87,8 @@ def test_indexes_on_the_columns_people_filter_on(db):
     "SELECT * FROM budget_facts WHERE economic_code = '30201' ORDER BY doc_id, seq LIMIT 101",
     "SELECT * FROM budget_facts WHERE doc_id = 'x' ORDER BY doc_id, seq LIMIT 101",
     "SELECT * FROM checks WHERE [check] = 'column-sum-mismatch' ORDER BY passed, doc_id, seq LIMIT 101",
+    "SELECT * FROM checks WHERE [check] = 'column-sum-mismatch' ORDER BY passed LIMIT 101",
+    "SELECT * FROM projects WHERE function_code = '2013805' ORDER BY amount DESC LIMIT 101",
     "SELECT * FROM checks ORDER BY passed, doc_id, seq LIMIT 101",
     "SELECT * FROM checks WHERE passed = 0 ORDER BY severity, doc_id, seq LIMIT 100",
 ])

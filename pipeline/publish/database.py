@@ -41,15 +41,17 @@ SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean"
 # Columns people filter on (doc_id first: every table is read per document), each followed by the order of
 # the page that shows the rows, so that a page of a filter matching 100,000 facts reads its 100 rows in
 # order instead of sorting them all: budget_facts by code in key order (doc_id, seq; the site links
-# there), the checks of one rule as the checks table sorts them (passed, doc_id, seq), the failed checks
-# as the failed_checks query does. (doc_id, table_id, row) finds one printed row's facts.
+# there), projects by code largest first (the projects table's sort), the checks of one rule as the
+# checks table sorts them (passed, doc_id, seq), the failed checks as the failed_checks query does.
+# (doc_id, table_id, row) finds one printed row's facts, (doc_id, kind) a document's tables of a kind
+# (the derived tables' lookups: written before ANALYZE, their plans must not need its statistics).
 INDEXES: dict[str, list[list[str]]] = {
     "documents": [["region"], ["fiscal_year"], ["kind"], ["publisher"]],
     "units": [["doc_id"], ["unit_code"]],
-    "budget_tables": [["doc_id"], ["kind"], ["status"]],
+    "budget_tables": [["doc_id", "kind"], ["kind"], ["status"]],
     "budget_facts": [["doc_id", "table_id", "row"], ["function_code", "doc_id", "seq"],
                      ["economic_code", "doc_id", "seq"], ["measure"], ["fund"], ["side"], ["unit_code"]],
-    "projects": [["doc_id", "table_id"], ["function_code"], ["amount"]],
+    "projects": [["doc_id", "table_id"], ["function_code", "amount"], ["amount"]],
     "performance_goals": [["doc_id", "table_id"], ["project"]],
     "performance_indicators": [["doc_id", "goal_id"], ["level1"], ["level2"]],
     "glossary": [["doc_id"], ["term"], ["function_code"]],

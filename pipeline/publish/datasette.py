@@ -51,7 +51,7 @@ SETTINGS = {
     "suggest_facets": False,
 }
 
-# Facets (counted only on pages of at most 20,000 rows: datasette_plugins/facets.py) and default sort of
+# Facets (counted only on pages of at most 10,000 rows: datasette_plugins/facets.py) and default sort of
 # each table (columns people filter and order by; every sort has an index).
 FEW_ROWS = "few_rows"
 TABLE_FACETS: dict[str, list[str]] = {

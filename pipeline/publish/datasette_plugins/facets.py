@@ -13,7 +13,7 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.facets import ColumnFacet
 
-MAX_ROWS = 20_000
+MAX_ROWS = 10_000  # 10-20 ms a facet of 10,000 rows on one core; a table has up to 4
 
 
 class FewRowsFacet(ColumnFacet):
@@ -40,6 +40,10 @@ class FewRowsFacet(ColumnFacet):
     async def facet_results(self):
         if not self.get_configs():
             return [], []
+        # the page's rows first, found as the page finds them (at most MAX_ROWS), then counted: else SQLite
+        # may count a column in the order of its index over the whole table, reading millions of rows to
+        # keep the few that match (checks?check=… at 10,000 documents: 0.8 s instead of 10 ms)
+        self.sql = f"WITH page AS MATERIALIZED ({self.sql}) SELECT * FROM page"
         results, timed_out = await super().facet_results()
         for result in results:
             result["type"] = ColumnFacet.type  # shown as any column facet
