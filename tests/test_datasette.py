@@ -149,7 +149,8 @@ def test_metadata_is_rendered_from_the_fields(built):
         assert table["description"] == res.description
         assert list(table["columns"]) == res.field_names
         for facet in table.get("facets", []):
-            assert facet[FEW_ROWS] in res.field_names
+            config = facet[FEW_ROWS]
+            assert (config["column"] if isinstance(config, dict) else config) in res.field_names
     amount = database["tables"]["budget_facts"]["columns"]["amount"]
     assert amount.startswith("金额（万元） — Amount.") and "万元 (ten thousand yuan)" in amount
     assert database["tables"]["headline_totals"]["columns"]["income_total"].endswith(

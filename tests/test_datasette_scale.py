@@ -124,7 +124,7 @@ def test_default_facets_on_a_page_filtered_to_one_document(built, server):
 
 
 def test_default_facets_are_left_out_where_the_page_holds_more_rows(built, tmp_path):
-    """The same facets with a limit of 500 rows (the deployed one is 10,000): the unfiltered page of the
+    """The same facets with a limit of 500 rows (the deployed one is 5,000): the unfiltered page of the
     1,101 facts has none, a page of one document's facts has them, a facet asked for in the URL is
     counted on both."""
     build_dir = tmp_path / "build"

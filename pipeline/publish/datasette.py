@@ -51,9 +51,11 @@ SETTINGS = {
     "suggest_facets": False,
 }
 
-# Facets (counted only on pages of at most 10,000 rows: datasette_plugins/facets.py) and default sort of
+# Facets (counted only on pages of at most 5,000 rows: datasette_plugins/facets.py; of the tables of one
+# row per document, 100,000: their facets count indexed columns or ten thousand rows) and default sort of
 # each table (columns people filter and order by; every sort has an index).
 FEW_ROWS = "few_rows"
+ONE_ROW_PER_DOCUMENT = {"documents": 100_000, "headline_totals": 100_000, "three_public": 100_000}
 TABLE_FACETS: dict[str, list[str]] = {
     "documents": ["region", "fiscal_year", "kind", "status"],
     "units": ["doc_id"],
@@ -78,7 +80,9 @@ TABLE_OPTIONS: dict[str, dict] = {
     "checks": {"sort": "passed"},
 }
 for _table, _columns in TABLE_FACETS.items():
-    TABLE_OPTIONS.setdefault(_table, {})["facets"] = [{FEW_ROWS: c} for c in _columns]
+    TABLE_OPTIONS.setdefault(_table, {})["facets"] = [
+        {FEW_ROWS: {"column": c, "max_rows": ONE_ROW_PER_DOCUMENT[_table]} if _table in ONE_ROW_PER_DOCUMENT else c}
+        for c in _columns]
 
 # The canned queries that list documents, checks or matches show 100 rows a page (:page 1, 2 …), read
 # in the order of an index: no page reads more than its rows (the tables they read hold every row).
