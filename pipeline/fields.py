@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 
 from . import records as r
+from .headline import NAMES as HEADLINE_MEASURES
 from .performance import DIRECTIONS
 from .tables.kinds import KINDS
 from .vocabulary import FUNDS, WAN_PER_UNIT
@@ -545,6 +546,36 @@ _RESOURCES = [
             SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
+        foreign_keys=(_doc_fk(),),
+    ),
+    Resource(
+        "headline_figures", "主要数字", "Headline figures",
+        "The figures people compare, one row per document and measure (收入总计, 支出总计, 基本支出, 项目支出, "
+        "人员经费, 公用经费, 三公经费 and its parts, 机关运行经费 …), each a printed fact picked by one rule "
+        "(pipeline/headline.py) that the site and the database use too. A measure the document does not print "
+        "has no row.",
+        r.HeadlineFigure,
+        [
+            DOC_ID,
+            Field("measure", "string", "指标", "Measure", "The figure: " + "、".join(HEADLINE_MEASURES) + ".",
+                  required=True, enum=HEADLINE_MEASURES),
+            AMOUNT.with_(required=True),
+            PRINTED.with_(required=True, description="The number exactly as printed (in the table's own unit; "
+                                                     "for a statement of the 情况说明, with the unit it names)."),
+            Field("fund", "string", "资金性质", "Fund",
+                  "The one fund the figure's table covers (一般公共预算 where the document prints no table of every "
+                  "fund, e.g. 基本支出 of the 一般公共预算支出表); empty when the table covers every fund.",
+                  enum=tuple(name for name, _ in FUNDS)),
+            OPTIONAL_TABLE_ID.with_(description="The table the figure is printed in (see budget_tables); empty "
+                                                "when only the 情况说明 states it."),
+            Field("fact_seq", "integer", "数据序号", "Fact",
+                  "The budget_facts row (seq, with doc_id) the figure is; empty for a statement of the 情况说明.",
+                  minimum=1),
+            SOURCE_LINE,
+            SOURCE_PAGE,
+            SOURCE_FILE.with_(required=False),
+        ],
+        primary_key=("doc_id", "measure"),
         foreign_keys=(_doc_fk(),),
     ),
 ]

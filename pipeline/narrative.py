@@ -47,8 +47,11 @@ SUBJECT_RE = re.compile("|".join(f"(?P<{name}>{p})" for name, p in SUBJECTS.item
 FIGURE_RE = re.compile(r"(?P<gap>(?:[^，,。；;：:、\d]|\d{4}\s*年){0,30}?)(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
 # 部分|工作: the amount of something else; 执行数|决算数: last year's outturn (比 2025 年预算收入执行数 483,923.17
 # 万元), not this budget; （三）: a numbered heading between subject and figure starts another item (图 2：基本支出和
-# 项目支出情况（三）年终结转结余资金 0 万元)
-NOT_THE_SUBJECT_RE = re.compile(r"部分|工作|项目[）)]|执行数|决算数|[（(][一二三四五六七八九十]{1,3}[）)]")
+# 项目支出情况（三）年终结转结余资金 0 万元); a heading …情况说明 followed by another item's name: the figure is that
+# item's (五、一般公共预算支出情况说明一般公共服务支出 1378.41万元), not the heading subject's as in 二、收入预算情况说明2026
+# 年度收入预算 44169.36万元
+NOT_THE_SUBJECT_RE = re.compile(r"部分|工作|项目[）)]|执行数|决算数|[（(][一二三四五六七八九十]{1,3}[）)]"
+                                r"|情况说明\D*?(?:支出|收入)")
 FOLLOWING_CHANGE_RE = re.compile(
     r"[，,]?\s*比\s*(?:上年|上一年|\d{4}\s*年)[^，,。；;\d]{0,8}?(?P<way>增加|减少|下降|增长)\s*"
     r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)")

@@ -27,6 +27,7 @@ RESOURCES: dict[str, type] = {
     "glossary": r.GlossaryTerm,
     "checks": r.Check,
     "unparsed_lines": r.UnparsedLine,
+    "headline_figures": r.HeadlineFigure,
 }
 
 
@@ -53,6 +54,7 @@ def rows_by_resource(result: r.DocumentResult) -> dict[str, list]:
         "glossary": result.glossary,
         "checks": result.checks,
         "unparsed_lines": unparsed,
+        "headline_figures": result.headline,
     }
 
 

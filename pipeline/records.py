@@ -158,6 +158,22 @@ class Check:
 
 
 @dataclass(slots=True)
+class HeadlineFigure:
+    """A figure people compare, picked from the facts by `pipeline.headline` (one row per document and measure)."""
+
+    doc_id: str
+    measure: str  # headline.NAMES: 收入总计, 支出总计 …
+    amount: Decimal
+    printed: str
+    fund: str | None  # the one fund its table covers (一般公共预算 …); None: the table covers every fund
+    table_id: str | None  # None: stated only in the 情况说明
+    fact_seq: int | None  # the budget_facts row (seq) it is; None for a narrative statement
+    source_line: int
+    source_page: int | None = None
+    source_file: str | None = None
+
+
+@dataclass(slots=True)
 class UnparsedLine:
     doc_id: str
     seq: int = field(default=0, kw_only=True)  # 1, 2, … in the document: set by output.rows_by_resource
@@ -198,6 +214,7 @@ class DocumentResult:
     glossary: list[GlossaryTerm] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     unparsed: list[UnparsedLine] = field(default_factory=list)
+    headline: list[HeadlineFigure] = field(default_factory=list)  # picked with the checks (pipeline.headline)
     # not published, read by the checks: each table's column identities (total path, part paths) and the
     # figures the narrative (情况说明) states
     column_identities: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)

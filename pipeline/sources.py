@@ -63,10 +63,15 @@ def add_pages(result: DocumentResult) -> None:
     (`result.line_pages`; text inputs have none). Run after the checks: checks cite lines too."""
     for name in ("facts", "projects", "goals", "indicators", "glossary", "checks", "unparsed"):
         for record in getattr(result, name):
-            pages = result.line_pages.get(record.source_file or "")
-            line = record.source_line
-            if pages is not None and line is not None and 1 <= line <= len(pages):
-                record.source_page = pages[line - 1]
+            page = page_of(result, record.source_file, record.source_line)
+            if page is not None:
+                record.source_page = page
+
+
+def page_of(result: DocumentResult, source_file: str | None, line: int | None) -> int | None:
+    """The PDF page that line `line` of `source_file` was printed on (None for text inputs)."""
+    pages = result.line_pages.get(source_file or "")
+    return pages[line - 1] if pages is not None and line is not None and 1 <= line <= len(pages) else None
 
 
 def page_fields() -> dict[str, bool]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 # ---------------------------------------------------------------------------------------- total rows
 
 # The row that totals a table or a side of it: 合计, 总计, 本年收入合计, 支出总计, 一、合计, 收入合计 …
-TOTAL_ITEM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:本年)?(?:收入|支出)?(?:合计|总计)$")
+TOTAL_ITEM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、)?(?:本年)?(?:收入|支出)?(?:合计|总计):?$")  # 总计：
 # The year's own totals on a two-sided summary (before 上年结转 and 年末结转 are added) and its grand totals
 YEAR_TOTAL_RE = re.compile(r"^本年(收入|支出)合计$")
 GRAND_TOTAL_RE = re.compile(r"^(收入|支出)总计$")

@@ -176,10 +176,15 @@ def test_a_narrative_figure_after_a_heading_of_last_years_outturn_or_of_one_item
     text = ("图 2：基本支出和项目支出情况（三）年终结转结余资金 0 万元。\n"
             "国有资本经营预算收入 495,836.20 万元，比 2025 年预算收入执行数 483,923.17 万元增加 11,913.03 万元。\n"
             "基本支出预算 10,792.95 万元。\n"
-            "2026信访专项经费30万元，信访局临聘人员经费15.56万元。其中：人员经费 997.20 万元。\n")
+            "2026信访专项经费30万元，信访局临聘人员经费15.56万元。其中：人员经费 997.20 万元。\n"
+            "五、一般公共预算支出情况说明\n一般公共服务支出 1378.41万元，社会保障和就业支出178.42万元。\n"
+            "二、收入预算情况说明\n2026 年度收入预算 44169.36万元。\n")
     got = [(s.subject, s.printed, s.source_line) for s in read_statements(split_lines(text))]
-    # 临聘人员经费 (长春) is one item's money, not the document's 人员经费
-    assert got == [("other_fund", "495,836.20", 2), ("basic", "10,792.95", 3), ("personnel", "997.20", 4)]
+    # 临聘人员经费 (长春) is one item's money, not the document's 人员经费; after the heading …情况说明 (长春), the
+    # figure is the heading's first item's (一般公共服务支出), not the 一般公共预算支出; the heading's subject
+    # restated after it (北京) is the figure's
+    assert got == [("other_fund", "495,836.20", 2), ("basic", "10,792.95", 3), ("personnel", "997.20", 4),
+                   ("income_total", "44169.36", 8)]
 
 
 def test_narrative_sentences_broken_over_lines_negations_and_yuan():

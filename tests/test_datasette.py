@@ -88,6 +88,19 @@ def test_canned_headline_totals(get):
     assert rows[GOV_OFFICE]["income_total"] == 21749.66
 
 
+def test_canned_comparisons(get):
+    """The same figures as headline_figures, by department type and by measure, on the real server."""
+    types = {r["department_type"]: r["documents"] for r in query(get, "department_types")}
+    assert types["市场监管"] == 3
+    rows = query(get, "compare_department_type", department_type="市场监管")
+    assert [(r["doc_id"], r["expenditure_total"], r["personnel_expenditure"]) for r in rows][0] == (
+        SAMR, 7052.28, 640.00)
+    measure = query(get, "compare_measure", measure="三公经费")
+    assert (measure[0]["doc_id"], measure[0]["amount"], measure[0]["table_id"]) == (
+        "shanghai-finance-bureau-2025", 346.30, "t09")
+    assert [r["amount"] for r in measure] == sorted((r["amount"] for r in measure), reverse=True)
+
+
 def test_canned_largest_projects(get):
     rows = query(get, "largest_projects")
     assert (rows[0]["name"], rows[0]["amount"], rows[0]["doc_id"]) == ("四川省级政务云平台服务扩容项目", 14829.85, GOV_OFFICE)
@@ -157,7 +170,8 @@ def test_metadata_is_rendered_from_the_fields(built):
         "Unit: 万元 (ten thousand yuan).")
     assert all("units" not in table for table in database["tables"].values())  # units in words, not Pint
     assert set(database["queries"]) == {"headline_totals_by_document", "largest_projects", "three_public_by_document",
-                                        "failed_checks", "search"}
+                                        "failed_checks", "search", "compare_department_type", "department_types",
+                                        "compare_measure"}
 
 
 def test_pages_show_titles_and_column_descriptions(get):

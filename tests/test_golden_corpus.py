@@ -94,3 +94,20 @@ def test_every_standard_table_and_its_status(stem, corpus_result):
     expected = Counter((r["kind"], r["status"]) for r in _rows(stem, "tables.csv") if r["kind"] != "other")
     got = Counter((t.kind, t.status) for t in result.tables)
     assert got == expected
+
+
+def _headline_rows() -> list[dict]:
+    with open(GOLDEN / "headline.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("stem", sorted({r["stem"] for r in _headline_rows()}))
+def test_headline_figures_are_the_printed_ones(corpus_result, stem):
+    """The figures people compare (headline_figures) against the numbers read off the PDF pages by hand
+    (headline.csv): 收入/支出总计, 基本/项目支出, 三公经费 and its parts, whichever way the table prints them
+    (a column per part, a row per part, a column per fund, a row per year)."""
+    from pipeline.headline import headline_figures
+
+    got = {h.measure: h.printed for h in headline_figures(corpus_result(stem))}
+    want = {r["measure"]: r["printed"] for r in _headline_rows() if r["stem"] == stem}
+    assert {m: got.get(m) for m in want} == want

@@ -208,3 +208,45 @@ def test_a_project_table_of_every_fund_is_compared_by_its_general_budget_column(
     result = read(ALL_FUNDS_PROJECTS)
     (check,) = [c for c in result.checks if c.check == "general-budget-split-mismatch"]
     assert (check.passed, check.actual, check.expected) == (True, Decimal("50.00"), Decimal("50.00"))
+
+
+PROJECT_TABLE = """表5
+项目支出总表
+部门名称：深圳市信访局 单位：万元
+支出项目类别\t\t2026年预算\t\t\t\t\t\t\t\t\t
+\t总计\t财政拨款\t\t\t财政专户管理资金\t单位资金\t\t\t\t\t上年结余、结转
+\t\t一般公共预算拨款\t政府性基金预算拨款\t国有资本经营预算拨款\t\t事业收入\t事业单位经营收入\t上级补助收入\t附属单位上缴收入\t其他收入\t
+深圳市信访局\t1,612.29\t1,604.95\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t7.34
+社工服务项目\t498.82\t498.82\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00
+信访大厅运行\t603.84\t596.94\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\t6.90
+"""
+
+
+def test_an_amount_column_under_the_label_columns_header_is_read_as_amounts():
+    """深圳's 项目支出总表 prints 支出项目类别 over two positions, the second holding 总计 one row down: the
+    总计 of each row is an amount (it had become part of the item: 社工服务项目 498.82)."""
+    result = read(PROJECT_TABLE)
+    rows = [(line, item, path, printed) for line, item, _, _, path, printed in table_facts(result, "general_budget_projects")]
+    assert rows[:3] == [(7, "深圳市信访局", "总计", "1,612.29"),
+                        (7, "深圳市信访局", "2026年预算/财政拨款/一般公共预算拨款", "1,604.95"),
+                        (7, "深圳市信访局", "2026年预算/财政拨款/政府性基金预算拨款", "0.00")]
+    assert ("社工服务项目", "总计", "498.82") in {(item, path, printed) for _, item, path, printed in rows}
+    assert len(rows) == 33 and not result.unparsed
+
+
+EMPTY_FUND_TABLE = """表9
+政府性基金预算支出情况表
+单位名称：广州市信访局 单位：万元
+功能分类科目\t\t政府性基金预算支出\t\t
+科目编码\t科目名称\t小计\t其中：基本支出\t项目支出
+\t合计\t1.00\t0.40\t0.60
+"""
+
+
+def test_a_total_row_without_a_code_is_not_shifted_into_the_code_column():
+    """广州's 合计 row prints no 科目编码: its empty first cell is the code's, not a page margin (the 1.00 of
+    小计 had become part of the item, 0.40 and 0.60 the next columns')."""
+    result = read(EMPTY_FUND_TABLE)
+    assert [(item, path, printed) for _, item, _, _, path, printed in table_facts(result, "gov_fund_expenditure")] == [
+        ("合计", "政府性基金预算支出/小计", "1.00"), ("合计", "政府性基金预算支出/其中:基本支出", "0.40"),
+        ("合计", "政府性基金预算支出/项目支出", "0.60")]

@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from decimal import Decimal
 
+from ..headline import headline_figures
 from ..records import DocumentResult
 from . import rules as _rules
 from .base import Ledger, Rule
@@ -41,8 +42,10 @@ def rule(rule_id: str) -> Rule:
 
 
 def run_checks(result: DocumentResult) -> None:
-    """Write a `Check` row for every rule and identity that applies, and the share of confirmed facts."""
+    """The check stage: pick the headline figures (the rules compare the narrative with the same ones),
+    write a `Check` row for every rule and identity that applies, and the share of confirmed facts."""
     ledger = Ledger(result)
+    result.headline = headline_figures(result, ledger)
     for r in RULES:
         ledger.rule = r
         r.run(ledger)

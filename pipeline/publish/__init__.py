@@ -10,18 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..checks.across import run_across
 from ..fields import RESOURCES
 from ..output import rows_by_resource
 from ..records import DocumentResult
 
 
-def published_records(results: Iterable[DocumentResult]) -> dict[str, list]:
+def published_records(results: Iterable[DocumentResult], across: bool = True) -> dict[str, list]:
     """The records of every resource, of the given documents in doc_id order (each document's rows in its
-    own published order)."""
+    own published order), and after each document's own checks its checks across documents
+    (`checks.across`: they depend on the other documents, so only the combined outputs hold them; a
+    document's own package is written with `across=False`)."""
+    results = sorted(results, key=lambda x: x.document.doc_id)
     out: dict[str, list] = {name: [] for name in RESOURCES}
-    for result in sorted(results, key=lambda x: x.document.doc_id):
+    across = run_across(results) if across else {}
+    for result in results:
         for name, rows in rows_by_resource(result).items():
             out[name].extend(rows)
+        for n, check in enumerate(across.get(result.document.doc_id, []), start=len(result.checks) + 1):
+            check.seq = n
+            out["checks"].append(check)
     return out
 
 

@@ -9,9 +9,10 @@ sqlite-utils from the same rows as the data packages.
   characters or more. For words of one or two characters, `<table>_bigrams` (`BIGRAMS`) index the same
   text as its two-character words (unicode61 tokenizer on the text cut into overlapping pairs, no content
   stored): the canned `search` query uses either, so no search reads a whole table.
-- Derived tables (`DERIVED`), written from the others by one SELECT each: `headline_totals` (income and
-  expenditure totals, 基本支出, 项目支出 and 三公经费 per document), `three_public` (三公经费 and its parts
-  per document), `expenditure_by_function` (amounts by 支出功能分类 code with the names printed) and
+- Derived tables (`DERIVED`), written from the others by one SELECT each: `headline_totals` (the
+  `headline_figures` of each document in one row: income and expenditure totals, 基本支出, 项目支出, 人员经费,
+  公用经费, 三公经费, 机关运行经费), `three_public` (三公经费 and its parts per document, from the same rows),
+  `expenditure_by_function` (amounts by 支出功能分类 code with the names printed) and
   `projects_with_goals` (each project with its performance goal, matched on doc_id and the project name,
   whitespace and full-width brackets ignored). Stored rows, not views: at 10,000 documents a view would
   read millions of facts on every page.
@@ -58,6 +59,7 @@ INDEXES: dict[str, list[list[str]]] = {
     "checks": [["doc_id", "table_id"], ["check", "passed", "doc_id", "seq"], ["passed", "doc_id", "seq"],
                ["passed", "severity", "doc_id", "seq"], ["severity"]],
     "unparsed_lines": [["doc_id", "table_id"], ["reason"]],
+    "headline_figures": [["measure", "amount"]],
 }
 
 # full-text search (FTS5, trigram tokenizer) on the Chinese text columns
@@ -94,60 +96,46 @@ def _key(sql: str) -> str:
     return f"replace(replace(replace(replace({sql}, ' ', ''), '\u3000', ''), '（', '('), '）', ')')"
 
 
-# The 三公 table of each document: the first (by table_id) of kind three_public that holds facts; its row
-# for the budget year: the row that names the fiscal year (深圳: 2021 年 / 2022 年 / 增减变化), else the
-# first row (合计); of its columns the shallowest of each kind. Every lookup is one document's (indexes
-# on doc_id, table_id, row), so that the table is written in time proportional to the documents.
-def _three_public_part(condition: str) -> str:
-    return (f"(SELECT f.amount FROM budget_facts f WHERE f.doc_id = c.doc_id AND f.table_id = c.table_id "
-            f"AND f.row = c.row AND {condition} ORDER BY length(f.column_path), f.seq LIMIT 1)")
+def _pivot(columns: dict[str, str]) -> str:
+    """One column per headline measure (column name → headline_figures.measure)."""
+    return ",\n".join(f"  MAX(CASE WHEN h.measure = '{m}' THEN h.amount END) AS {c}" for c, m in columns.items())
 
 
+# The derived tables read the published headline figures (pipeline/headline.py picks them): the same figures as
+# the site's pages, one row per document, found by doc_id alone.
+THREE_PUBLIC_COLUMNS = {
+    "three_public": "三公经费", "overseas_travel": "因公出国（境）费", "official_reception": "公务接待费",
+    "official_vehicles": "公务用车购置及运行费", "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行维护费",
+}
 THREE_PUBLIC_SQL = f"""
-WITH three AS MATERIALIZED (
-  SELECT d.doc_id, d.publisher, d.fiscal_year,
-         (SELECT b.table_id FROM budget_tables b WHERE b.doc_id = d.doc_id AND b.kind = 'three_public'
-          AND EXISTS (SELECT 1 FROM budget_facts f WHERE f.doc_id = b.doc_id AND f.table_id = b.table_id)
-          ORDER BY b.table_id LIMIT 1) AS table_id
-  FROM documents d
-),
-c AS MATERIALIZED (
-  SELECT t.*, coalesce(
-    (SELECT min(f.row) FROM budget_facts f WHERE f.doc_id = t.doc_id AND f.table_id = t.table_id
-     AND instr({_key('f.item')}, t.fiscal_year || '年') > 0),
-    (SELECT min(f.row) FROM budget_facts f WHERE f.doc_id = t.doc_id AND f.table_id = t.table_id)) AS row
-  FROM three t WHERE t.table_id IS NOT NULL
+WITH p AS (
+  SELECT
+    d.doc_id, d.publisher, d.fiscal_year,
+    MAX(CASE WHEN h.measure = '三公经费' THEN h.table_id END) AS table_id,
+    MAX(CASE WHEN h.measure = '三公经费' THEN h.fact_seq END) AS fact_seq,
+{_pivot(THREE_PUBLIC_COLUMNS)}
+  FROM documents d JOIN headline_figures h ON h.doc_id = d.doc_id
+  WHERE h.measure IN ({", ".join(f"'{m}'" for m in THREE_PUBLIC_COLUMNS.values())})
+  GROUP BY d.doc_id
 )
-SELECT
-  c.doc_id, c.publisher, c.fiscal_year, c.table_id, c.row,
-  {_three_public_part("f.measure IN ('合计', '总计')")} AS three_public,
-  {_three_public_part("f.measure LIKE '因公出国%'")} AS overseas_travel,
-  {_three_public_part("f.measure LIKE '公务接待%'")} AS official_reception,
-  {_three_public_part("f.column_path LIKE '%公务用车购置及运行%' AND f.measure IN ('小计', '合计')")} AS official_vehicles,
-  {_three_public_part("f.measure LIKE '公务用车购置%' AND f.measure NOT LIKE '%运行%'")} AS vehicle_purchase,
-  {_three_public_part("f.measure LIKE '公务用车运行%'")} AS vehicle_operation
-FROM c
-ORDER BY c.doc_id
+SELECT p.doc_id, p.publisher, p.fiscal_year, p.table_id, f.row, {", ".join(f"p.{c}" for c in THREE_PUBLIC_COLUMNS)}
+FROM p LEFT JOIN budget_facts f ON f.doc_id = p.doc_id AND f.seq = p.fact_seq
+ORDER BY p.doc_id
 """
 
-
-def _headline_part(kind: str, condition: str) -> str:
-    return (f"(SELECT f.amount FROM budget_tables b CROSS JOIN budget_facts f ON f.doc_id = b.doc_id "
-            f"AND f.table_id = b.table_id WHERE b.doc_id = d.doc_id AND b.kind = '{kind}' AND {condition} "
-            "ORDER BY f.table_id, f.row, length(f.column_path), f.seq LIMIT 1)")
-
-
-# Where the headline figures are picked, in one place (the rule of each figure).
+HEADLINE_COLUMNS = {
+    "income_total": "收入总计", "expenditure_total": "支出总计", "basic_expenditure": "基本支出",
+    "project_expenditure": "项目支出", "personnel_expenditure": "人员经费", "public_use_expenditure": "公用经费",
+    "three_public": "三公经费", "office_running": "机关运行经费",
+}
 HEADLINE_SQL = f"""
 SELECT
-  d.doc_id, d.title, d.publisher, d.region, d.fiscal_year, d.kind,
-  {_headline_part('income_expenditure_summary', f"f.side = '收入' AND {_key('f.item')} LIKE '%收入总计'")} AS income_total,
-  {_headline_part('income_expenditure_summary', f"f.side = '支出' AND {_key('f.item')} LIKE '%支出总计'")}
-    AS expenditure_total,
-  {_headline_part('expenditure_summary', "f.measure = '基本支出'")} AS basic_expenditure,
-  {_headline_part('expenditure_summary', "f.measure = '项目支出'")} AS project_expenditure,
-  (SELECT t.three_public FROM three_public t WHERE t.doc_id = d.doc_id) AS three_public
-FROM documents d
+  d.doc_id, d.title, d.publisher, d.region, d.fiscal_year, d.kind, d.department_type,
+{_pivot(HEADLINE_COLUMNS)},
+  MAX(CASE WHEN h.measure = '基本支出' THEN h.fund END) AS split_fund
+FROM documents d LEFT JOIN headline_figures h ON h.doc_id = d.doc_id
+GROUP BY d.doc_id
 ORDER BY d.doc_id
 """
 
@@ -194,7 +182,7 @@ DERIVED: dict[str, str] = {
 # their primary keys (the others have none: their rows are numbered in the SELECT's order) and indexes
 DERIVED_KEYS: dict[str, list[str]] = {"three_public": ["doc_id"], "headline_totals": ["doc_id"]}
 DERIVED_INDEXES: dict[str, list[list[str]]] = {
-    "headline_totals": [["region"], ["fiscal_year"]],
+    "headline_totals": [["region"], ["fiscal_year"], ["department_type"]],
     "expenditure_by_function": [["doc_id", "table_id"], ["function_code"]],
     "projects_with_goals": [["doc_id"], ["goal_id"]],
 }
@@ -210,8 +198,8 @@ EXPRESSION_INDEXES: dict[str, tuple[str, str]] = {
 DERIVED_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
     "three_public": (
         "三公经费 “Three public” expenses by document",
-        "三公经费 of each document's 一般公共预算“三公”经费支出表 for the budget year: the row that names the fiscal "
-        "year, else the table's first (合计) row; its total and parts.",
+        "三公经费 and its parts of each document's “三公”经费 table for the budget year, as headline_figures "
+        "publishes them (its 合计 row, else the row of the budget year; the total column of this year).",
         {"table_id": "The 三公 table read.", "row": "The row of that table read.",
          "three_public": "三公经费 total (合计/总计).", "overseas_travel": "因公出国(境)费.",
          "official_reception": "公务接待费.", "official_vehicles": "公务用车购置及运行(维护)费 (小计).",
@@ -219,13 +207,21 @@ DERIVED_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "headline_totals": (
         "主要数字 Headline totals",
-        "Per document, from the facts: 收入总计 and 支出总计 of the 收支总表, 基本支出 and 项目支出 of the 支出总表's "
-        "first (合计) row, and 三公经费 (see the three_public table). Empty where the document prints no such table.",
-        {"income_total": "收入总计 (income total, including 上年结转).",
+        "Per document, the headline_figures in one row: 收入总计 and 支出总计 of the 收支总表, 基本支出 and 项目支出 "
+        "of the 支出总表's total row (of the 一般公共预算支出表 where no 支出总表 is printed: split_fund says so), "
+        "人员经费 and 公用经费 of the 基本支出表, 三公经费 and 机关运行经费. Empty where the document prints no such "
+        "figure.",
+        {"department_type": "What kind of department publishes it (信访, 统计 …), for comparisons.",
+         "income_total": "收入总计 (income total, including 上年结转).",
          "expenditure_total": "支出总计 (expenditure total).",
          "basic_expenditure": "基本支出 (basic expenditure).",
          "project_expenditure": "项目支出 (project expenditure).",
-         "three_public": "三公经费 (“three public” expenses) of the budget year."},
+         "personnel_expenditure": "人员经费 (staff costs) of the 一般公共预算基本支出表.",
+         "public_use_expenditure": "公用经费 (running costs) of the 一般公共预算基本支出表.",
+         "three_public": "三公经费 (“three public” expenses) of the budget year.",
+         "office_running": "机关运行经费 (office running costs), of its table or as the 情况说明 states it.",
+         "split_fund": "The fund of basic_expenditure / project_expenditure: empty for every fund (支出总表), "
+                       "一般公共预算 where only that table prints them."},
     ),
     "expenditure_by_function": (
         "按功能分类的支出 Expenditure by function",
@@ -250,7 +246,7 @@ DERIVED_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 AMOUNT_COLUMNS = frozenset({
     "three_public", "overseas_travel", "official_reception", "official_vehicles", "vehicle_purchase",
-    "vehicle_operation", "income_total", "expenditure_total", "basic_expenditure", "project_expenditure", "total",
+    "vehicle_operation", "income_total", "personnel_expenditure", "public_use_expenditure", "office_running", "expenditure_total", "basic_expenditure", "project_expenditure", "total",
     "amount", "goal_amount",
 })
 

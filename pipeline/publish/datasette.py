@@ -150,6 +150,44 @@ QUERIES: dict[str, dict] = {
             "LIMIT 100"
         ),
     },
+    "compare_department_type": {
+        "title": "部门比较 One type of department across cities",
+        "description": "The headline figures (万元) of every document of one department type (信访, 统计, 气象 …: "
+                       "documents.department_type), largest 支出总计 first; see the department_types query for the "
+                       "types. split_fund is 一般公共预算 where 基本支出 and 项目支出 come from that table only. "
+                       + PAGE_NOTE.format(table="headline_totals"),
+        "sql": (
+            "SELECT region, publisher, doc_id, fiscal_year, kind, income_total, expenditure_total, basic_expenditure,\n"
+            "  project_expenditure, personnel_expenditure, public_use_expenditure, three_public, office_running,\n"
+            "  split_fund\n"
+            "FROM headline_totals WHERE department_type = :department_type\n"
+            f"ORDER BY expenditure_total IS NULL, expenditure_total DESC, doc_id\n{PAGE_SQL}"
+        ),
+        "params": ["department_type", "page"],
+    },
+    "department_types": {
+        "title": "部门类型 Department types",
+        "description": "Each department type with the number of regions and documents that have it.",
+        "sql": (
+            "SELECT department_type, count(DISTINCT region) AS regions, count(*) AS documents\n"
+            "FROM documents WHERE department_type IS NOT NULL\n"
+            "GROUP BY department_type ORDER BY regions DESC, documents DESC, department_type"
+        ),
+    },
+    "compare_measure": {
+        "title": "按指标比较 One headline figure across all documents",
+        "description": "One measure of headline_figures (收入总计, 支出总计, 基本支出, 项目支出, 人员经费, 公用经费, "
+                       "三公经费, 公务接待费, 机关运行经费 …) for every document that prints it, largest first, with "
+                       "the table and line it is printed on. " + PAGE_NOTE.format(table="headline_figures"),
+        "sql": (
+            "SELECT h.measure, d.region, d.publisher, d.department_type, h.doc_id, h.amount, h.fund, h.table_id,\n"
+            "  h.source_line, h.source_page\n"
+            "FROM headline_figures h JOIN documents d ON d.doc_id = h.doc_id\n"
+            "WHERE h.measure = :measure\n"
+            f"ORDER BY h.amount DESC, h.doc_id\n{PAGE_SQL}"
+        ),
+        "params": ["measure", "page"],
+    },
     "three_public_by_document": {
         "title": "三公经费 “Three public” expenses by document",
         "description": "三公经费 and its parts (因公出国(境)费, 公务接待费, 公务用车购置及运行费) of each document's "

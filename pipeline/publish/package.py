@@ -89,7 +89,7 @@ def write_document_package(result: DocumentResult, packages_dir: Path, validate:
     check_slug(doc_id, source)  # it names a folder: defence in depth, whatever set it
     if doc_id in RESERVED_DOC_IDS:
         raise PackageCollision(source, None, f"doc_id {doc_id!r} is {RESERVED_DOC_IDS[doc_id]}; give it another doc_id")
-    return _write(inside(packages_dir, doc_id), doc_id, published_records([result]), combined=False,
+    return _write(inside(packages_dir, doc_id), doc_id, published_records([result], across=False), combined=False,
                   validate=validate)
 
 
@@ -199,9 +199,12 @@ def package_files(name: str, records: dict[str, list], combined: bool) -> dict[s
 # ------------------------------------------------------------------------------- reading it back
 
 # DocumentResult attribute of each resource
+# resources that packages published by earlier versions lack (read as empty)
+ADDED_SINCE = ("headline_figures",)
 _ATTRIBUTES = {"documents": "document", "units": "units", "budget_tables": "tables", "budget_facts": "facts",
                "projects": "projects", "performance_goals": "goals", "performance_indicators": "indicators",
-               "glossary": "glossary", "checks": "checks", "unparsed_lines": "unparsed"}
+               "glossary": "glossary", "checks": "checks", "unparsed_lines": "unparsed",
+               "headline_figures": "headline"}
 
 
 @dataclass(frozen=True)
@@ -244,7 +247,11 @@ def read_package(folder: Path) -> DocumentResult:
     document kept from its last good version when no cached result is left)."""
     values: dict[str, list] = {}
     for res_name, res in RESOURCES.items():
-        rows = json.loads((folder / f"{res_name}.json").read_text(encoding="utf-8"), parse_float=Decimal)
+        file = folder / f"{res_name}.json"
+        if res_name in ADDED_SINCE and not file.exists():
+            values[_ATTRIBUTES[res_name]] = []  # a package published before the resource was
+            continue
+        rows = json.loads(file.read_text(encoding="utf-8"), parse_float=Decimal)
         values[_ATTRIBUTES[res_name]] = [res.record(**row) for row in rows]
     (document,) = values.pop("document")
     return DocumentResult(document=document, **values)

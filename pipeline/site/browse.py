@@ -96,14 +96,16 @@ def _counts(documents: list[dict]) -> tuple[int, int]:
     return len({publisher_of(d) for d in documents}), len(documents)
 
 
-def pages(data: SiteData) -> dict[str, str]:
-    """Every browsing page, by its path under the docs folder."""
+def pages(data: SiteData, compared: dict[str, str] | None = None) -> dict[str, str]:
+    """Every browsing page, by its path under the docs folder; `compared`: department type → its
+    comparison page (compare.py), linked from the city pages."""
+    compared = compared or {}
     tree = group(data)
     out = {"disclosures/index.md": _index(data, tree)}
     for province, cities in tree.items():
         out[province_page(province)] = _province(province, cities)
         for city in cities.values():
-            out[city_page(Place(province, city.name))] = _city(city)
+            out[city_page(Place(province, city.name))] = _city(city, compared)
     return out
 
 
@@ -144,7 +146,7 @@ def _province(province: str, cities: dict[str, City]) -> str:
     return "\n".join(out)
 
 
-def _city(city: City) -> str:
+def _city(city: City, compared: dict[str, str]) -> str:
     label = city_label(city.province, city.name)
     title = city.name if city.name == city.province and label == city.name else f"{city.province} {label}"
     out = [front_matter({"title": title_text(title)}), f"# {esc(title)}\n",
@@ -155,6 +157,9 @@ def _city(city: City) -> str:
         links = " · ".join(f"[{d.get('fiscal_year') or '年度未知'} {esc(d.get('kind') or '')}]({path('..', '..', 'disclosures', d['doc_id'] + '.md')})"
                            + ("" if d.get("status") == "ok" else f"（{DOC_STATUS.get(d.get('status') or '', esc(d.get('status')))}）")
                            for d in p.documents)
-        rows.append([esc(p.name), esc("、".join(p.counties)), links])
-    out.append(table(["发布单位", "区县", "公开文件（年度 类型）"], rows, "lll"))
+        kinds = sorted({k for d in p.documents if (k := d.get("department_type"))})
+        kind = "、".join(f"[{esc(k)}]({path('..', '..', *compared[k].split('/'))})" if k in compared else esc(k)
+                        for k in kinds)
+        rows.append([esc(p.name), kind or "—", esc("、".join(p.counties)), links])
+    out.append(table(["发布单位", "部门类型", "区县", "公开文件（年度 类型）"], rows, "llll"))
     return "\n".join(out)

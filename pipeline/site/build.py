@@ -5,6 +5,7 @@ database (never edited by hand, never committed: build/ is gitignored):
 
     index.md, methodology/…          copied from site/ (hand-written)
     disclosures/index.md, regions/…   browsing by province and city  (browse.py)
+    compare/…                          departments compared by type   (compare.py)
     disclosures/<doc_id>.md            one page per disclosure        (pages.py)
     glossary.md                        名词解释, merged                 (reference.py, glossary.py)
     dictionary.md                      数据字典                         (reference.py)
@@ -34,7 +35,7 @@ import yaml
 
 from ..atomic import new_folder_for, swap_folder, write_atomic
 from ..errors import PipelineError
-from . import browse
+from . import browse, compare
 from . import data as site_data
 from . import glossary as gl
 from .downloads import collect
@@ -46,7 +47,7 @@ from .reference import checks_page, dictionary_page, glossary_page, rules
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = PROJECT / "site"  # hand-written pages
 CONFIG = PROJECT / "mkdocs.yml"
-GENERATED = ("disclosures/", "regions/", "glossary.md", "dictionary.md", "methodology/checks.md", "quality.md", "downloads.md",
+GENERATED = ("disclosures/", "regions/", "compare/", "glossary.md", "dictionary.md", "methodology/checks.md", "quality.md", "downloads.md",
              "downloads/", "yusuan.db")
 # hand-written pages in the order of the navigation; any other page of site/methodology/ follows them, and
 # any other hand-written page comes last
@@ -99,7 +100,9 @@ def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, obj
         "quality.md": quality_page(data, ctx),
         "downloads.md": downloads_page(data, downloads, datasette, database.stat().st_size),
     }
-    pages.update(browse.pages(data))
+    compared = compare.compared(data)
+    pages.update(browse.pages(data, {kind: compare.type_page(kind) for kind in compared}))
+    pages.update(compare.pages(data, compared))
     for d in data.documents:
         pages[f"disclosures/{d['doc_id']}.md"] = disclosure_page(data, d["doc_id"], ctx)
     for name, text in pages.items():
@@ -120,6 +123,7 @@ def navigation(found: dict[str, object]) -> list:
     return [
         {"首页": "index.md"},
         {"预算公开": ["disclosures/index.md", *({title: path} for title, path in found["provinces"])]},
+        {"部门比较": "compare/index.md"},
         {"名词解释": "glossary.md"},
         {"数据下载": "downloads.md"},
         {"数据质量": "quality.md"},
@@ -142,7 +146,7 @@ def write_config(build_dir: Path, found: dict[str, object]) -> Path:
         "site_dir": "site",
         "nav": navigation(found),
         # the city and document pages are linked from the province pages, not listed in the navigation
-        "not_in_nav": "/disclosures/*.md\n/regions/*/*.md\n",
+        "not_in_nav": "/disclosures/*.md\n/regions/*/*.md\n/compare/*.md\n",
     }
     if site_url:
         config["site_url"] = site_url

@@ -24,9 +24,10 @@ DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "performance_goals": ("amount",),
     "performance_indicators": ("target_value", "weight"),
     "checks": ("expected", "actual", "difference"),
+    "headline_figures": ("amount",),
 }
 BOOLEAN_COLUMNS: dict[str, tuple[str, ...]] = {"checks": ("passed",)}
-INTEGER_COLUMNS = ("row", "seq", "source_line", "source_page", "line_start", "line_end", "fiscal_year",
+INTEGER_COLUMNS = ("row", "seq", "fact_seq", "source_line", "source_page", "line_start", "line_end", "fiscal_year",
                    "tables_found", "tables_missing", "facts_confirmed")
 # resource → the columns that order its rows within a document (the order they were printed in)
 ORDER: dict[str, tuple[str, ...]] = {
@@ -40,6 +41,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "glossary": ("seq",),
     "checks": (),
     "unparsed_lines": ("source_line",),
+    "headline_figures": (),  # in the order of headline.MEASURES, as written
 }
 RESOURCES = tuple(ORDER)
 

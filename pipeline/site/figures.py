@@ -1,13 +1,8 @@
-"""The figures a disclosure page shows, picked from the facts by the rules below — each one a printed
-fact, with its table and line, never a number computed by the site.
+"""The figures a disclosure page shows, each one a printed fact, with its table and line, never a number
+computed by the site.
 
-- 收入总计 / 支出总计: the 收支总表 (income_expenditure_summary), the row whose label ends in 收入总计 /
-  支出总计 (side 收入 / 支出), in the table's first amount column.
-- 基本支出 / 项目支出: the 支出总表 (expenditure_summary), the first total row (合计/总计, else the first
-  row) that prints both columns; without a 支出总表, the 一般公共预算支出表 (one fund only, said so).
-- 三公经费: the “三公”经费 table (three_public), the row of the budget year (its label names the fiscal
-  year, e.g. 2022 年), else the first total row, else the first row; its total column (合计/总计, not
-  of the previous year).
+- 主要数字 (收入总计, 支出总计, 基本支出, 项目支出, 三公经费 and the other measures the document prints):
+  the published `headline_figures` rows, picked by the one rule of `pipeline.headline`.
 - Income by source: the 收入 side of the 收支总表 without total rows (合计/总计) and without numbered
   sub-items (1. / （一）); without a 收支总表, the total row of the 收入总表, one bar per column.
 - Expenditure by function (类): the 支出 side of the 收支总表, rows numbered 一、二、… (the 类 of the
@@ -21,12 +16,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..headline import NAMES
 from .data import SiteData, key
 
 TOTAL_RE = re.compile(r"合计|总计")
 CLASS_RE = re.compile(r"^[一二三四五六七八九十百]+[、.．]")  # 一、一般公共服务支出: a 类 row
 SUBITEM_RE = re.compile(r"^(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)])")  # 1.一般公共预算拨款 / （一）
-PREVIOUS_RE = re.compile(r"上年|上一年|\d{4}年.*(决算|执行)")
+NUMBER_RE = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 
 
 @dataclass(frozen=True)
@@ -41,7 +37,8 @@ class Figure:
 
 
 def places_of(amount: Decimal, printed: str | None = None) -> int:
-    printed_places = len(printed.split(".", 1)[1]) if printed and "." in printed else 0
+    number = NUMBER_RE.search(printed or "")  # printed as 3,944.08, or 444.39万元 in a sentence
+    printed_places = len(number.group(1) or "") if number else 0
     exponent = amount.normalize().as_tuple().exponent
     needed = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return max(printed_places, needed)
@@ -67,6 +64,8 @@ class Document:
         self.checks = data.of("checks", doc_id)
         self.unparsed = data.of("unparsed_lines", doc_id)
         self.units = data.of("units", doc_id)
+        self.headline = data.of("headline_figures", doc_id)
+        self._facts_by_seq = {f["seq"]: f for f in self.facts}
         self.facts_by_table: dict[str, list[dict]] = defaultdict(list)
         for f in self.facts:
             if f["amount"] is not None:
@@ -75,6 +74,9 @@ class Document:
     @property
     def year(self) -> int | None:
         return self.document.get("fiscal_year")
+
+    def fact(self, seq: int | None) -> dict | None:
+        return self._facts_by_seq.get(seq) if seq is not None else None
 
     def table(self, table_id: str | None) -> dict | None:
         return next((t for t in self.tables if t["table_id"] == table_id), None)
@@ -91,51 +93,26 @@ class Document:
         return [by_row[r] for r in sorted(by_row)]
 
 
-def _column(row: list[dict], *names: str, exclude: re.Pattern[str] | None = None) -> dict | None:
-    """The fact of `row` whose column's own label (last part of its path) is one of `names`."""
-    for f in row:
-        path = f.get("column_path") or f.get("measure") or ""
-        if key(path.split("/")[-1]) in names and not (exclude and exclude.search(key(path))):
-            return f
-    return None
-
-
-def _grand_total(doc: Document, table_id: str, side: str) -> dict | None:
-    for row in doc.rows(table_id, side):
-        if key(row[0]["item"]).endswith(f"{side}总计"):
-            return row[0]
-    return None
+# listed on every page, "—" where the document prints none; the other measures where it prints them
+CORE = ("收入总计", "支出总计", "基本支出", "项目支出", "三公经费")
 
 
 def headline(doc: Document) -> dict[str, Figure | None]:
-    """收入总计, 支出总计, 基本支出, 项目支出, 三公经费 (None where the document does not print them)."""
-    out: dict[str, Figure | None] = dict.fromkeys(("收入总计", "支出总计", "基本支出", "项目支出", "三公经费"))
-    for table in doc.tables_of("income_expenditure_summary")[:1]:
-        for side in ("收入", "支出"):
-            fact = _grand_total(doc, table["table_id"], side)
-            if fact:
-                out[f"{side}总计"] = figure(fact, f"{side}总计")
-    split = _basic_and_projects(doc, "expenditure_summary", "")
-    if split is None:
-        split = _basic_and_projects(doc, "general_budget_expenditure", "一般公共预算")
-    if split is not None:
-        out["基本支出"], out["项目支出"] = split
-    three = three_public_total(doc)
-    if three is not None:
-        out["三公经费"] = three
+    """The document's headline figures (headline_figures), in the order of `headline.NAMES`."""
+    rows = {h["measure"]: h for h in doc.headline}
+    out: dict[str, Figure | None] = {}
+    for name in NAMES:
+        h = rows.get(name)
+        if h is None:
+            if name in CORE:
+                out[name] = None
+            continue
+        fact = doc.fact(h.get("fact_seq"))
+        fund = h.get("fund") or ""
+        note = "情况说明所述" if not h.get("table_id") else fund if fund not in name else ""
+        out[name] = Figure(name, h["amount"], places_of(h["amount"], h.get("printed")), h.get("table_id"),
+                           h.get("source_line"), fact["item"] if fact else "", note)
     return out
-
-
-def _basic_and_projects(doc: Document, kind: str, fund: str) -> tuple[Figure, Figure] | None:
-    note = f"{fund}（{kind_name(kind)}）" if fund else ""
-    for table in doc.tables_of(kind)[:1]:
-        rows = doc.rows(table["table_id"])
-        ordered = [r for r in rows if TOTAL_RE.search(key(r[0]["item"]))] + rows
-        for row in ordered:
-            basic, projects = _column(row, "基本支出"), _column(row, "项目支出")
-            if basic and projects:
-                return figure(basic, "基本支出", note), figure(projects, "项目支出", note)
-    return None
 
 
 def three_public_rows(doc: Document) -> tuple[dict | None, list[list[dict]]]:
@@ -143,20 +120,6 @@ def three_public_rows(doc: Document) -> tuple[dict | None, list[list[dict]]]:
     if not tables:
         return None, []
     return tables[0], doc.rows(tables[0]["table_id"])
-
-
-def three_public_total(doc: Document) -> Figure | None:
-    table, rows = three_public_rows(doc)
-    if not rows:
-        return None
-    year = str(doc.year or "")
-    of_year = [r for r in rows if year and year in key(r[0]["item"])]
-    totals = [r for r in rows if TOTAL_RE.search(key(r[0]["item"]))]
-    for row in of_year + totals + rows[:1]:
-        fact = _column(row, "合计", "总计", exclude=PREVIOUS_RE)
-        if fact:
-            return figure(fact, "三公经费")
-    return None
 
 
 def income_sources(doc: Document, column_path: str | None = None) -> list[Figure]:

@@ -52,7 +52,7 @@ def short_title(document: dict) -> str:
 def source_of(doc: fg.Document, table_id: str | None) -> str:
     t = doc.table(table_id)
     if t is None:
-        return esc(table_id)
+        return esc(table_id) if table_id else "情况说明"
     return esc(f"{t.get('number') or t['table_id']} {fg.kind_name(t['kind'])}".strip())
 
 
@@ -171,7 +171,7 @@ def three_public_section(doc: fg.Document) -> str:
         else:
             out.append("本文件没有“三公”经费表。\n")
         return "\n".join(out)
-    total = fg.three_public_total(doc)
+    total = fg.headline(doc).get("三公经费")
     if total is not None:
         out.append(f"本年的“三公”经费合计见下表第 {total.source_line} 行（{esc(key(total.item)) or '—'}）的合计列，"
                    "也列在上面的主要数字中。\n")

@@ -233,12 +233,19 @@ def _first_sentence(text: str) -> str:
 CHECKS_PLACEHOLDER = "校验规则正在编写中：`pipeline.checks` 还没有登记规则（`RULES`），这里暂时没有可列出的规则。"
 
 
+READS = {"narrative": "情况说明（文字）", "documents": "多份公开文件（部门与所属单位、相邻两年）"}
+
+
 def rules() -> list[object]:
-    try:
-        module = importlib.import_module("pipeline.checks")
-    except ImportError:
-        return []
-    return list(getattr(module, "RULES", None) or [])
+    """Every check rule: of one document (pipeline.checks), then across documents (pipeline.checks.across)."""
+    found: list[object] = []
+    for name in ("pipeline.checks", "pipeline.checks.across"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        found.extend(getattr(module, "RULES", None) or [])
+    return found
 
 
 TOLERANCE = ("容差：按文件自身的舍入（`pipeline/identities.py`），每个求和项允许差最后一位印出小数的一个单位——"
@@ -272,7 +279,7 @@ def checks_page(data: SiteData) -> str:
                 ("级别", SEVERITY.get(str(_attr(r, "severity")), esc(_attr(r, "severity"))))]
         kinds = _attr(r, "kinds")
         if kinds:
-            rows.append(("适用", "、".join("情况说明（文字）" if k == "narrative" else esc(kind_name(k)) for k in kinds)))
+            rows.append(("适用", "、".join(READS.get(k) or esc(kind_name(k)) for k in kinds)))
         extra = _attr(r, "tolerance")
         if extra:
             rows.append(("容差", esc(extra)))

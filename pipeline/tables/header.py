@@ -96,6 +96,9 @@ def positional_model(rows: list[Row]) -> ColumnModel | None:
     started = False
     for span in spans[0]:
         if not started and _not_amount(span, spans):
+            for amounts in _amounts_under_label(span, spans):  # 支出项目类别 printed over the 总计 beside it
+                started = True
+                grow(root, amounts, amounts.row)
             continue
         if _not_amount(span, spans):
             return None  # a label column right of the amounts: not one table's header
@@ -110,6 +113,18 @@ def _text(row: Row, p: int) -> str:
     if p >= len(row.cells) or row.cells[p].from_above:
         return ""  # merged down from the row above: the same column
     return row.cells[p].text.strip()
+
+
+def _amounts_under_label(span: _Span, spans: list[list[_Span]]) -> list[_Span]:
+    """Amount columns under a label's header cell, right of the label's own position: 深圳's 项目支出总表
+    prints 支出项目类别 over two positions, the second holding 总计 one row down (and the row's first amount);
+    those columns are the table's, not part of the label."""
+    for level in spans[span.row + 1:]:
+        below = [s for s in level if span.start <= s.start < span.end]
+        if below:
+            return [s for s in below if s.start > span.start and not NOT_AMOUNT_RE.search(match_key(s.text))
+                    and not _not_amount(s, spans)]
+    return []
 
 
 def _not_amount(span: _Span, spans: list[list[_Span]]) -> bool:

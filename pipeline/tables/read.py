@@ -87,7 +87,10 @@ def read_table(doc_id: str, table_id: str, lines: list[Line], region: TableRegio
         kept = set()
     content = without_row_numbers([ln for ln in body if _is_content(ln) or ln.number in kept])
     header, data = _split_header(content, region, ctx.code_lines)
-    rows, _markup = rows_of(data)
+    # the rows with the header: an empty first column of the body is a margin only where the header has it
+    # too (广州's 合计 row under 科目编码 | 科目名称 prints no code: its first cell is empty, not a margin)
+    data_lines = {ln.number for ln in data}
+    rows = [r for r in rows_of(header + data)[0] if r.lines[0] in data_lines]
     if region.kind.shape == "two_sided":
         _read_two_sided(ctx, header, rows)
     else:

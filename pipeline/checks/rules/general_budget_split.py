@@ -4,18 +4,23 @@ tables' totals add up to its 合计."""
 
 from __future__ import annotations
 
-from ..base import Ledger, Rule, where
+from ...lookup import CARRIED_OVER_RE
+from ..base import Ledger, Rule, key, where
 
 
 def table_total(ledger: Ledger, kind: str):
     """The table's 一般公共预算 total: its 一般公共预算 column where it prints the money of every fund (烟台's
-    项目支出预算情况表: 合计 | 财政拨款 (一般公共预算 | 政府性基金预算 …) | 单位资金 …), else its 合计."""
+    项目支出预算情况表: 合计 | 财政拨款 (一般公共预算 | 政府性基金预算 …) | 单位资金 …), else its 合计. None where
+    the row also carries money over from last year without saying of which fund: the scopes differ."""
     table = ledger.first(kind)
     if table is None:
         return None
     row = ledger.total_row(table.table_id)
-    return ledger.column(row, r"^一般公共预算(拨款|资金|拨款收入)?$") or \
-        ledger.column(row, r"^(合计|总计|金额|支出总计|金额合计)$")
+    general = ledger.column(row, r"^一般公共预算(拨款|资金|拨款收入)?$")
+    if general is not None and any(f.amount and CARRIED_OVER_RE.search(key(path.split("/")[-1]))
+                                   for path, f in row.items()):
+        return None  # 深圳: money carried over from last year, of no fund said, beside it: part may be 一般公共预算
+    return general or ledger.column(row, r"^(合计|总计|金额|支出总计|金额合计)$")
 
 
 def run(ledger: Ledger) -> None:

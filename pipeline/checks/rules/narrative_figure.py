@@ -9,59 +9,18 @@ rounds: 12.4 万元 for 12.40)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from ...amounts import decimals_of
+from ...headline import MEASURES
 from ...identities import step_of
 from ...narrative import OWN_LEVEL_RE
 from ...records import BudgetFact, Statement
 from ..base import WAN_PER_YUAN, Ledger, Rule, first, key
-from .summary_balance import grand_total
-
-Finder = Callable[[Ledger], object]
-
-
-def _column_of_total(kind: str, pattern: str) -> Finder:
-    def find(ledger: Ledger):
-        table = ledger.first(kind)
-        return ledger.column(ledger.total_row(table.table_id), pattern) if table else None
-    return find
-
-
-def _summary(side: str, kind: str = "income_expenditure_summary") -> Finder:
-    def find(ledger: Ledger):
-        table = ledger.first(kind)
-        return grand_total(ledger, table.table_id, side) if table else None
-    return find
-
-
-def _income_row(ledger: Ledger):
-    table = ledger.first("income_expenditure_summary")
-    row = ledger.row_where(table.table_id, "一般公共预算拨款", "收入") if table else None
-    return first(row) if row else None
-
 
 THREE = "three_public"
-# subject (narrative.SUBJECTS) → where the tables print it
-FIGURES: dict[str, Finder] = {
-    "income_total": _summary("收入"),
-    "expenditure_total": _summary("支出"),
-    "fiscal_grant_total": _summary("收入", "fiscal_grant_summary"),
-    "general_budget_total": _column_of_total("general_budget_expenditure", r"^(合计|总计|支出总计)$"),
-    "general_grant_income": _income_row,
-    "basic": _column_of_total("expenditure_summary", r"^基本支出$"),
-    "projects": _column_of_total("expenditure_summary", r"^项目支出$"),
-    "basic_general": _column_of_total("general_budget_basic", r"^(合计|总计)$"),
-    "personnel": _column_of_total("general_budget_basic", r"^人员经费$"),
-    "public_use": _column_of_total("general_budget_basic", r"^公用经费$"),
-    "three_public": _column_of_total(THREE, r"^(合计|总计)$"),
-    "reception": _column_of_total(THREE, r"^公务接待费$"),
-    "vehicles": _column_of_total(THREE, r"^公务用车购置及运行"),
-    "vehicle_running": _column_of_total(THREE, r"^公务用车运行|^运行(维护)?费$"),
-    "vehicle_purchase": _column_of_total(THREE, r"^公务用车购置费$|^购置费$"),
-    "overseas": _column_of_total(THREE, r"^因公出国"),
-    "office_running": _column_of_total(THREE, r"^机关运行经费"),
-}
+# subject (narrative.SUBJECTS) → where the tables print it: the headline rule's table of every fund (a
+# narrative's 基本支出 is not the 一般公共预算 table's)
+FIGURES = {m.subject: m.find for m in MEASURES}
 
 
 def _year_rows(ledger: Ledger, kind: str):

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from ...vocabulary import GRAND_TOTAL_RE
 from ..base import Ledger, Rule, where
-
-
-def grand_total(ledger: Ledger, table_id: str, side: str):
-    return ledger.figure(table_id, GRAND_TOTAL_RE, side)
 
 
 def run(ledger: Ledger) -> None:
     for table in ledger.tables_of("income_expenditure_summary", "fiscal_grant_summary"):
-        income = grand_total(ledger, table.table_id, "收入")
-        spending = grand_total(ledger, table.table_id, "支出")
+        income = ledger.grand_total(table.table_id, "收入")
+        spending = ledger.grand_total(table.table_id, "支出")
         if income is None or spending is None:
             continue
         ledger.compare(table.table_id, spending, [income],

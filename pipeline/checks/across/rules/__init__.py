@@ -1,0 +1,1 @@
+"""The rules across documents, one module each (see pipeline.checks.across)."""
