@@ -15,7 +15,7 @@ every URL once to warm up, and asks N requests (default 40) of each group, one a
 the group's URLs:
 
 - ``canned``: every canned query but ``search`` (HTML and JSON); ``canned_params``: with a page, a publisher
-  or a year;
+  or a year, a measure, the commonest department type;
 - ``search3`` / ``search2``: the canned search with words of 3+ characters / of 1-2 characters;
 - ``table_search``: ``_search=`` (full-text) on the tables that have it;
 - ``tables`` / ``views``: every table's page and that of each derived table (headline_totals …, views
@@ -168,6 +168,8 @@ def urls(database: Path, seed: int = 15) -> dict[str, list[str]]:
     functions = pick("SELECT DISTINCT function_code FROM budget_facts WHERE function_code IS NOT NULL", 2)
     economics = pick("SELECT DISTINCT economic_code FROM budget_facts WHERE economic_code IS NOT NULL", 2)
     checks = pick("SELECT DISTINCT [check] FROM checks", 2)
+    types = [r[0] for r in con.execute("SELECT department_type FROM documents WHERE department_type IS NOT NULL "
+                                       "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")]
     con.close()
     d = f"/{DATABASE}"
     canned = [name for name in QUERIES if name != "search"]
@@ -182,7 +184,8 @@ def urls(database: Path, seed: int = 15) -> dict[str, list[str]]:
         "canned": [f"{d}/{q}{ext}" for q in canned for ext in ("", ".json")],
         "canned_params": [f"{d}/headline_totals_by_document?page=50", f"{d}/headline_totals_by_document?publisher=成都",
                           f"{d}/three_public_by_document?fiscal_year=2024", f"{d}/failed_checks?page=300",
-                          f"{d}/search?q=信息化&page=3"],
+                          f"{d}/search?q=信息化&page=3", f"{d}/compare_measure?measure=支出总计"]
+                         + [f"{d}/compare_department_type?department_type={t}" for t in types],
         "search3": [f"{d}/search?q={w}" for w in ("信息化", "基本支出", "一般公共预算", "满意度", "政务云")],
         "search2": [f"{d}/search?q={w}" for w in ("三公", "结转", "运维", "培训", "费")],
         "table_search": [f"{d}/projects?_search=信息化", f"{d}/glossary?_search=基本支出",
