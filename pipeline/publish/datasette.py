@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -219,11 +220,11 @@ QUERIES: dict[str, dict] = {
 }
 
 
-def _count(con, table: str) -> int | None:
+def _count(con: sqlite3.Connection, table: str) -> int | None:
     try:
         return con.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
-    except Exception:  # a contentless full-text table (the _bigrams) cannot be scanned: no count, as Datasette
-        return None
+    except sqlite3.OperationalError:  # a contentless full-text table (_bigrams) cannot be scanned: no count, as
+        return None                   # Datasette's own inspect
 
 
 def inspect_data(database: Path) -> dict:
@@ -231,8 +232,6 @@ def inspect_data(database: Path) -> dict:
     table's row count, counted once at start-up, so that a table's unfiltered page shows its count without
     counting millions of rows on every visit (Datasette reads it for an immutable database). The hash
     (an ETag of the download) is left out: hashing gigabytes would hold up every start."""
-    import sqlite3
-
     con = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
