@@ -1,5 +1,6 @@
 """The SQLite database `yusuan build` writes (build/yusuan.db): the same rows as the packages, keys,
-indexes, trigram full-text search and the views, with real numbers from the samples."""
+indexes, trigram full-text search and that of two-character words, and the derived tables, with real
+numbers from the samples."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from published import DOC_IDS, GOV_OFFICE, SAMR, SHENZHEN, build_samples, read_c
 
 from pipeline.catalog import load_catalog
 from pipeline.fields import RESOURCES
-from pipeline.publish.database import FTS, INDEXES, SQL_TYPES, VIEWS, write_database
+from pipeline.publish.database import (
+    BIGRAMS,
+    DERIVED,
+    DERIVED_KEYS,
+    FTS,
+    INDEXES,
+    SQL_TYPES,
+    bigrams,
+    write_database,
+)
 from pipeline.read import read_document
 
 
@@ -68,7 +78,24 @@ def test_indexes_on_the_columns_people_filter_on(db):
         have = [i.columns for i in db[name].indexes]
         for columns in indexes:
             assert columns in have, (name, columns)
-    assert ["check"] in [i.columns for i in db["checks"].indexes]
+    assert ["check", "passed", "doc_id", "seq"] in [i.columns for i in db["checks"].indexes]
+
+
+@pytest.mark.parametrize("sql", [
+    # the pages Datasette shows: a filter, the table's order (its key, or checks' sort by passed), 101 rows
+    "SELECT * FROM budget_facts WHERE function_code = '2013808' ORDER BY doc_id, seq LIMIT 101",
+    "SELECT * FROM budget_facts WHERE economic_code = '30201' ORDER BY doc_id, seq LIMIT 101",
+    "SELECT * FROM budget_facts WHERE doc_id = 'x' ORDER BY doc_id, seq LIMIT 101",
+    "SELECT * FROM checks WHERE [check] = 'column-sum-mismatch' ORDER BY passed, doc_id, seq LIMIT 101",
+    "SELECT * FROM checks WHERE [check] = 'column-sum-mismatch' ORDER BY passed LIMIT 101",
+    "SELECT * FROM projects WHERE function_code = '2013805' ORDER BY amount DESC LIMIT 101",
+    "SELECT * FROM checks ORDER BY passed, doc_id, seq LIMIT 101",
+    "SELECT * FROM checks WHERE passed = 0 ORDER BY severity, doc_id, seq LIMIT 100",
+])
+def test_filtered_pages_read_their_rows_in_index_order(db, sql):
+    plan = [r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+    assert any("USING INDEX" in step for step in plan), plan
 
 
 def test_trigram_full_text_search(db):
@@ -126,8 +153,50 @@ def test_projects_with_goals(db):
     assert cloud["indicators"] > 0 and cloud["annual_goal"]
 
 
-def test_views_exist(db):
-    assert set(VIEWS) <= set(db.view_names())
+def test_derived_tables_are_tables_with_keys(db):
+    assert db.view_names() == []
+    for name in DERIVED:
+        table = db[name]
+        assert name in db.table_names() and table.count > 0, name
+        assert table.pks == DERIVED_KEYS.get(name, ["rowid"]), name
+        assert [(fk.column, fk.other_table, fk.other_column) for fk in table.foreign_keys] == [
+            ("doc_id", "documents", "doc_id")], name
+        assert ["doc_id"] in [i.columns[:1] for i in table.indexes] or table.pks == ["doc_id"], name
+    # amounts are REAL, years and lines INTEGER, names TEXT
+    types = {c.name: c.type for c in db["headline_totals"].columns}
+    assert (types["income_total"], types["fiscal_year"], types["publisher"]) == ("REAL", "INTEGER", "TEXT")
+    assert db["three_public"].count == 4  # the documents that print a 三公 table with facts
+    assert db["headline_totals"].count == db["documents"].count
+    assert db["expenditure_by_function"].count == db.execute(
+        "SELECT count(DISTINCT f.doc_id || f.table_id || '/' || f.row) FROM budget_facts f JOIN budget_tables b "
+        "ON b.doc_id = f.doc_id AND b.table_id = f.table_id WHERE b.kind IN ('expenditure_summary', "
+        "'general_budget_expenditure') AND f.function_code IS NOT NULL").fetchone()[0]
+
+
+def test_bigrams_cut_text_into_two_character_words():
+    assert bigrams("三公经费") == "三公 公经 经费 费"
+    assert bigrams("“三公”经费") == "三公 公 经费 费"
+    assert bigrams("2024 年信息化（运维）") == "20 02 24 4 年信 信息 息化 化 运维 维"
+    assert bigrams("费") == "费"
+    assert bigrams("（、）") == bigrams("") == bigrams(None) == ""
+
+
+@pytest.mark.parametrize("word", ["三公", "结转", "信息", "运维", "费", "公", "满意", "A", "20"])
+def test_the_index_of_two_character_words_finds_what_like_finds(db, word):
+    """A word of one or two letters or digits: the _bigrams table finds exactly the rows LIKE finds (each
+    occurrence of a character starts a two-character word or ends its run)."""
+    phrase = f'"{word}"' + (" *" if len(word) == 1 else "")
+    found_any = False
+    for name, columns in BIGRAMS.items():
+        assert db[f"{name}_bigrams"].schema.count("content=''") == 1
+        like = " OR ".join(f"[{c}] LIKE ?" for c in columns)
+        expected = [r[0] for r in db.execute(f"SELECT rowid FROM [{name}] WHERE {like} ORDER BY rowid",
+                                             [f"%{word}%"] * len(columns))]
+        found = [r[0] for r in db.execute(f"SELECT rowid FROM [{name}_bigrams] WHERE [{name}_bigrams] MATCH ? "
+                                          "ORDER BY rowid", [phrase])]
+        assert found == expected, (name, word)
+        found_any = found_any or bool(found)
+    assert found_any, word
 
 
 def test_rebuilding_gives_the_same_bytes_and_no_temporary_file(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 from published import DOC_IDS, GOV_OFFICE, SAMR, SHENZHEN, build_samples, read_csv, yusuan
 
 from pipeline.fields import RESOURCES
-from pipeline.publish.datasette import QUERIES, SETTINGS, make_datasette, metadata_path
+from pipeline.publish.datasette import FEW_ROWS, QUERIES, SETTINGS, make_datasette, metadata_path
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +64,13 @@ def test_table_search_finds_projects(get):
     assert {r["doc_id"] for r in rows} == {SAMR}
 
 
-def test_canned_search_uses_the_index_for_long_words_and_like_for_short_ones(get):
+def test_canned_search_uses_the_trigram_index_for_long_words_and_two_character_words_for_short_ones(get):
     rows = query(get, "search", q="信息化")
     projects = [r["text"] for r in rows if r["source"] == "projects"]
     assert "基于市场监管政务信息化项目查重模型研究" in projects and len(projects) == 3
     assert {r["source"] for r in rows} == {"projects", "glossary", "performance_indicators"}
     assert all("信息化" in r["text"] for r in rows)
-    # two characters: below a trigram, found with LIKE on the tables themselves
+    # two characters: below a trigram, found in the index of two-character words (test_datasette_scale.py)
     for word, source in (("三公", "glossary"), ("结转", "glossary")):
         rows = query(get, "search", q=word)
         assert rows and all(word in r["text"] for r in rows)
@@ -162,7 +162,8 @@ def test_metadata_is_rendered_from_the_fields(built):
         assert table["description"] == res.description
         assert list(table["columns"]) == res.field_names
         for facet in table.get("facets", []):
-            assert facet in res.field_names
+            config = facet[FEW_ROWS]
+            assert (config["column"] if isinstance(config, dict) else config) in res.field_names
     amount = database["tables"]["budget_facts"]["columns"]["amount"]
     assert amount.startswith("金额（万元） — Amount.") and "万元 (ten thousand yuan)" in amount
     assert database["tables"]["headline_totals"]["columns"]["income_total"].endswith(

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from conftest import DISCLOSURES
 
-from pipeline.publish.datasette import PLUGINS_DIR, SETTINGS, _sources_html, metadata_path
+from pipeline.publish.datasette import PLUGINS_DIR, SETTINGS, SOURCES_LISTED, _sources_html, metadata_path
 from pipeline.records import Document
 
 EVIL_URL = "javascript:alert(document.domain)//"
@@ -172,10 +172,19 @@ def test_sources_html_links_only_http_urls():
     assert "source URL not recorded" in text
 
 
+def test_the_database_description_lists_the_first_sources():
+    docs = [Document(f"doc-{i:04d}", title=f"T{i}", source_url=f"https://example.org/{i}") for i in range(250)]
+    text = _sources_html(docs)
+    assert "Sources (250 documents)" in text and text.count("<li>") == SOURCES_LISTED == 200
+    assert "doc-0199" in text and "doc-0200" not in text
+    assert "… and 50 more: the documents table lists the source of every document" in text
+    assert "more:" not in _sources_html(docs[:200]) and _sources_html(docs[:200]).count("<li>") == 200
+
+
 def test_the_deployed_instance_gets_the_same_settings_and_limits():
     workflow = (ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
     command = workflow[workflow.index("datasette publish cloudrun build/yusuan.db"):].split("\n\n")[0]
     assert f"--plugins-dir {PLUGINS_DIR.relative_to(ROOT).as_posix()}" in command
     options = re.search(r'--extra-options "([^"]*)"', command).group(1)
     settings = dict(re.findall(r"--setting (\w+) (\S+)", options))
-    assert settings == {k: str(v) for k, v in SETTINGS.items() if not isinstance(v, bool)}
+    assert settings == {k: ("on" if v else "off") if isinstance(v, bool) else str(v) for k, v in SETTINGS.items()}

@@ -4,14 +4,18 @@ sqlite-utils from the same rows as the data packages.
 - Columns, types, NOT NULL, primary keys and foreign keys come from `pipeline.fields` (string → TEXT,
   integer → INTEGER, number → REAL, boolean → INTEGER 0/1). Amounts are REAL here (exact decimals are in
   the packages).
-- Indexes on the columns people filter on (`INDEXES`).
-- FTS5 full-text search with the trigram tokenizer on Chinese text (`FTS`): a MATCH needs 3 characters or
-  more; for shorter words use LIKE on the table itself (the canned `search` query does both).
-- Views (`VIEWS`): `headline_totals` (the `headline_figures` of each document in one row: income and
-  expenditure totals, 基本支出, 项目支出, 人员经费, 公用经费, 三公经费, 机关运行经费), `three_public` (三公经费 and
-  its parts per document, from the same rows), `expenditure_by_function` (amounts by
-  支出功能分类 code with the names printed) and `projects_with_goals` (each project with its performance
-  goal, matched on doc_id and the project name, whitespace and full-width brackets ignored).
+- Indexes on the columns people filter on and sort by (`INDEXES`).
+- FTS5 full-text search with the trigram tokenizer on Chinese text (`FTS`, `<table>_fts`): a MATCH needs 3
+  characters or more. For words of one or two characters, `<table>_bigrams` (`BIGRAMS`) index the same
+  text as its two-character words (unicode61 tokenizer on the text cut into overlapping pairs, no content
+  stored): the canned `search` query uses either, so no search reads a whole table.
+- Derived tables (`DERIVED`), written from the others by one SELECT each: `headline_totals` (the
+  `headline_figures` of each document in one row: income and expenditure totals, 基本支出, 项目支出, 人员经费,
+  公用经费, 三公经费, 机关运行经费), `three_public` (三公经费 and its parts per document, from the same rows),
+  `expenditure_by_function` (amounts by 支出功能分类 code with the names printed) and
+  `projects_with_goals` (each project with its performance goal, matched on doc_id and the project name,
+  whitespace and full-width brackets ignored). Stored rows, not views: at 10,000 documents a view would
+  read millions of facts on every page.
 
 The database is written to a temporary file beside the target, of a name no other build uses, flushed
 and renamed over it, so a reader never sees half a database and a full disk leaves the previous one; the
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,18 +39,25 @@ from . import published_records, typed_rows
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 
-# columns people filter on (doc_id first: every table is read per document)
+# Columns people filter on (doc_id first: every table is read per document), each followed by the order of
+# the page that shows the rows, so that a page of a filter matching 100,000 facts reads its 100 rows in
+# order instead of sorting them all: budget_facts by code in key order (doc_id, seq; the site links
+# there), projects by code largest first (the projects table's sort), the checks of one rule as the
+# checks table sorts them (passed, doc_id, seq), the failed checks as the failed_checks query does.
+# (doc_id, table_id, row) finds one printed row's facts, (doc_id, kind) a document's tables of a kind
+# (the derived tables' lookups: written before ANALYZE, their plans must not need its statistics).
 INDEXES: dict[str, list[list[str]]] = {
     "documents": [["region"], ["fiscal_year"], ["kind"], ["publisher"]],
     "units": [["doc_id"], ["unit_code"]],
-    "budget_tables": [["doc_id"], ["kind"], ["status"]],
-    "budget_facts": [["doc_id", "table_id"], ["function_code"], ["economic_code"], ["measure"], ["fund"],
-                     ["side"], ["unit_code"]],
-    "projects": [["doc_id", "table_id"], ["function_code"], ["amount"]],
+    "budget_tables": [["doc_id", "kind"], ["kind"], ["status"]],
+    "budget_facts": [["doc_id", "table_id", "row"], ["function_code", "doc_id", "seq"],
+                     ["economic_code", "doc_id", "seq"], ["measure"], ["fund"], ["side"], ["unit_code"]],
+    "projects": [["doc_id", "table_id"], ["function_code", "amount"], ["amount"]],
     "performance_goals": [["doc_id", "table_id"], ["project"]],
     "performance_indicators": [["doc_id", "goal_id"], ["level1"], ["level2"]],
     "glossary": [["doc_id"], ["term"], ["function_code"]],
-    "checks": [["doc_id", "table_id"], ["check"], ["passed"], ["severity"]],
+    "checks": [["doc_id", "table_id"], ["check", "passed", "doc_id", "seq"], ["passed", "doc_id", "seq"],
+               ["passed", "severity", "doc_id", "seq"], ["severity"]],
     "unparsed_lines": [["doc_id", "table_id"], ["reason"]],
     "headline_figures": [["measure", "amount"]],
     "changes": [["build"], ["change"]],
@@ -61,6 +73,25 @@ FTS: dict[str, list[str]] = {
     "glossary": ["term", "definition"],
 }
 
+# the same text as two-character words, for searches of one or two characters (the canned search's)
+BIGRAMS: dict[str, list[str]] = {
+    "glossary": ["term", "definition"],
+    "projects": ["name"],
+    "performance_indicators": ["name"],
+}
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+
+
+def bigrams(text: str | None) -> str:
+    """`text` as the words the `_bigrams` tables index: each two letters or digits printed side by side,
+    and the last of each run of them, so that a two-character word is a word of the index and a
+    one-character word the prefix of one ('三公经费' -> '三公 公经 经费 费')."""
+    words: list[str] = []
+    for run in _LETTERS_AND_DIGITS.findall(text or ""):
+        words.extend(run[i:i + 2] for i in range(len(run) - 1))
+        words.append(run[-1])
+    return " ".join(words)
+
 
 def _key(sql: str) -> str:
     """A name as matched across tables: no spaces (ASCII or ideographic), half-width brackets."""
@@ -72,7 +103,7 @@ def _pivot(columns: dict[str, str]) -> str:
     return ",\n".join(f"  MAX(CASE WHEN h.measure = '{m}' THEN h.amount END) AS {c}" for c, m in columns.items())
 
 
-# The views read the published headline figures (pipeline/headline.py picks them): the same figures as
+# The derived tables read the published headline figures (pipeline/headline.py picks them): the same figures as
 # the site's pages, one row per document, found by doc_id alone.
 THREE_PUBLIC_COLUMNS = {
     "three_public": "三公经费", "overseas_travel": "因公出国（境）费", "official_reception": "公务接待费",
@@ -129,6 +160,7 @@ GROUP BY f.doc_id, f.table_id, f.row
 ORDER BY f.doc_id, f.table_id, f.row
 """
 
+# the goal of a project: same document, same name (an expression index on performance_goals finds it)
 PROJECTS_WITH_GOALS_SQL = f"""
 SELECT
   p.doc_id, p.table_id, p.source_line, p.unit_code, p.function_code, p.name AS project, p.amount,
@@ -140,18 +172,32 @@ LEFT JOIN performance_goals g ON g.doc_id = p.doc_id AND {_key('g.project')} = {
 ORDER BY p.doc_id, p.table_id, p.source_line, g.goal_id
 """
 
-# name -> SELECT; created in this order (a view may read the ones before it)
-VIEWS: dict[str, str] = {
+# Tables derived from the others when the database is written (name -> SELECT, written in this order: a
+# SELECT may read the tables before it), so that every page and query on them reads stored rows: at
+# 10,000 documents a view computed per request would read millions of facts.
+DERIVED: dict[str, str] = {
     "three_public": THREE_PUBLIC_SQL,
     "headline_totals": HEADLINE_SQL,
     "expenditure_by_function": EXPENDITURE_BY_FUNCTION_SQL,
     "projects_with_goals": PROJECTS_WITH_GOALS_SQL,
 }
+# their primary keys (the others have none: their rows are numbered in the SELECT's order) and indexes
+DERIVED_KEYS: dict[str, list[str]] = {"three_public": ["doc_id"], "headline_totals": ["doc_id"]}
+DERIVED_INDEXES: dict[str, list[list[str]]] = {
+    "headline_totals": [["region"], ["fiscal_year"], ["department_type"]],
+    "expenditure_by_function": [["doc_id", "table_id"], ["function_code"]],
+    "projects_with_goals": [["doc_id"], ["goal_id"]],
+}
+INTEGER_COLUMNS = frozenset({"fiscal_year", "row", "source_line", "indicators"})
+# indexes on an expression the derived tables join on (name -> table, indexed expressions)
+EXPRESSION_INDEXES: dict[str, tuple[str, str]] = {
+    "idx_performance_goals_doc_id_project_key": ("performance_goals", f"doc_id, {_key('project')}"),
+}
 
 
-# What each view holds, for the Datasette metadata: (title, description, {column: description}); amount
-# columns are named in AMOUNT_COLUMNS (万元).
-VIEW_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
+# What each derived table holds, for the Datasette metadata: (title, description, {column: description});
+# amount columns are named in AMOUNT_COLUMNS (万元).
+DERIVED_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
     "three_public": (
         "三公经费 “Three public” expenses by document",
         "三公经费 and its parts of each document's “三公”经费 table for the budget year, as headline_figures "
@@ -268,15 +314,51 @@ def _write(rows: dict[str, list[tuple]], path: Path, tmp: Path) -> None:
             except sqlite3.IntegrityError as e:
                 raise DatabaseError(str(path), None, f"table {name}: {e} (a bug in yusuan, not in the documents)") \
                     from None
-        for name, indexes in INDEXES.items():
-            for columns in indexes:
-                db[name].create_index(columns, index_name=f"idx_{name}_{'_'.join(columns)}")
-        for name, columns in FTS.items():
-            db[name].enable_fts(columns, tokenize="trigram")
-        for name, sql in VIEWS.items():
-            db.create_view(name, sql.strip())
-        db.execute("ANALYZE")
+        add_indexes_and_views(db)
         db.conn.commit()
         db.vacuum()
     finally:
         db.close()
+
+
+def add_indexes_and_views(db) -> None:
+    """Everything the build adds once the tables hold their rows: indexes, full-text search, the derived
+    tables and the query planner's statistics (also run by benchmarks/datasette_speed.py on a made
+    database). `db` is a sqlite_utils.Database."""
+    for name, indexes in INDEXES.items():
+        for columns in indexes:
+            db[name].create_index(columns, index_name=f"idx_{name}_{'_'.join(columns)}")
+    for index, (name, expression) in EXPRESSION_INDEXES.items():
+        db.execute(f"CREATE INDEX [{index}] ON [{name}] ({expression})")
+    for name, columns in FTS.items():
+        db[name].enable_fts(columns, tokenize="trigram")
+    db.conn.create_function("yusuan_bigrams", 1, bigrams, deterministic=True)
+    for name, columns in BIGRAMS.items():
+        db.execute(f"CREATE VIRTUAL TABLE [{name}_bigrams] USING fts5({', '.join(columns)}, content='', "
+                   "detail='none', columnsize=0, tokenize='unicode61')")
+        db.execute(f"INSERT INTO [{name}_bigrams] (rowid, {', '.join(columns)}) SELECT rowid, "
+                   f"{', '.join(f'yusuan_bigrams([{c}])' for c in columns)} FROM [{name}] ORDER BY rowid")
+    for name in DERIVED:
+        write_derived(db.conn, name)
+    db.execute("ANALYZE")
+
+
+def derived_table_sql(conn: sqlite3.Connection, name: str) -> str:
+    """CREATE TABLE of a derived table: the columns of its SELECT, typed (amounts REAL, INTEGER_COLUMNS,
+    the rest TEXT), its primary key and doc_id's foreign key to documents."""
+    columns = [d[0] for d in conn.execute(f"SELECT * FROM ({DERIVED[name]}) LIMIT 0").description]
+    lines = [f"   [{c}] {'REAL' if c in AMOUNT_COLUMNS else 'INTEGER' if c in INTEGER_COLUMNS else 'TEXT'}"
+             + (" NOT NULL" if c == "doc_id" else "") for c in columns]
+    if name in DERIVED_KEYS:
+        lines.append(f"   PRIMARY KEY ({', '.join(f'[{k}]' for k in DERIVED_KEYS[name])})")
+    lines.append("   FOREIGN KEY ([doc_id]) REFERENCES [documents]([doc_id])")
+    return f"CREATE TABLE [{name}] (\n" + ",\n".join(lines) + "\n)"
+
+
+def write_derived(conn: sqlite3.Connection, name: str) -> None:
+    """Create and fill one derived table (rows in its SELECT's order) and its indexes."""
+    conn.execute(derived_table_sql(conn, name))
+    conn.execute(f"INSERT INTO [{name}] {DERIVED[name].strip()}")
+    for columns in DERIVED_INDEXES.get(name, []):
+        conn.execute(f"CREATE INDEX [idx_{name}_{'_'.join(columns)}] ON [{name}] "
+                     f"({', '.join(f'[{c}]' for c in columns)})")
