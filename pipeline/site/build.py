@@ -27,7 +27,7 @@ import logging
 import os
 import shutil
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
@@ -37,6 +37,7 @@ from ..errors import PipelineError
 from . import browse
 from . import data as site_data
 from . import glossary as gl
+from .charts import ChartCache
 from .downloads import collect
 from .markdown import Datasette
 from .pages import Context, disclosure_page
@@ -65,8 +66,9 @@ def settings() -> tuple[str, str]:
     return str(site_url), str(datasette_url)
 
 
-def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, object]:
-    """Assemble `docs` (site/ + generated pages and files); returns what the navigation needs."""
+def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCache | None = None) -> dict[str, object]:
+    """Assemble `docs` (site/ + generated pages and files); returns what the navigation needs. Charts are
+    taken from and kept in `charts` if given."""
     if docs.exists():
         for child in docs.iterdir():
             if child.name != "downloads":  # copied only when changed (see downloads.copy_if_changed)
@@ -89,7 +91,7 @@ def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, obj
         if folder.name not in downloads:
             shutil.rmtree(folder)
     ctx = Context(datasette, downloads, {e.key: e.anchor for e in entries},
-                  {str(getattr(r, "id", "")) for r in rules()})
+                  {str(getattr(r, "id", "")) for r in rules()}, charts)
     shutil.copyfile(database, docs / "yusuan.db")
 
     pages = {
@@ -153,9 +155,10 @@ def write_config(build_dir: Path, found: dict[str, object]) -> Path:
     return path
 
 
-def run_mkdocs(config_file: Path, strict: bool = True, site_dir: Path | None = None) -> Path:
-    """`mkdocs build --strict -f config_file [--site-dir site_dir]`, in this process; a failure becomes a
-    PipelineError."""
+def run_mkdocs(config_file: Path, strict: bool = True, site_dir: Path | None = None,
+               plugins: Sequence[tuple[str, object]] = ()) -> Path:
+    """`mkdocs build --strict -f config_file [--site-dir site_dir]`, in this process, with `plugins`
+    (name, plugin) added after those of the configuration; a failure becomes a PipelineError."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -171,6 +174,8 @@ def run_mkdocs(config_file: Path, strict: bool = True, site_dir: Path | None = N
     try:
         overrides = {"site_dir": str(site_dir)} if site_dir is not None else {}
         config = load_config(str(config_file), strict=strict, **overrides)
+        for name, plugin in plugins:
+            config.plugins[name] = plugin
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -213,16 +218,28 @@ def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callabl
         say("reused site: no page, package, document or code changed")
         return site
     stamp.unlink(missing_ok=True)
-    found = write_pages(database, packages_dir, build_dir / "docs")
+    from .pagecache import CachedPages, PageCache  # MkDocs is imported only when the site is built
+
+    # without `reuse` every chart and page is rendered afresh, and nothing is kept
+    charts = ChartCache(build_dir / "cache" / "charts") if reuse else None
+    pages = CachedPages(PageCache(build_dir / "cache" / "pages")) if reuse else None
+    found = write_pages(database, packages_dir, build_dir / "docs", charts)
     # MkDocs writes a new folder beside the site, swapped in whole once built: a failed or killed site
     # build leaves the last good site in place (the next build sweeps the temporary folder)
     fresh = new_folder_for(site)
     try:
-        run_mkdocs(write_config(build_dir, found), strict=strict, site_dir=fresh)
+        run_mkdocs(write_config(build_dir, found), strict=strict, site_dir=fresh,
+                   plugins=[("yusuan-cached-pages", pages)] if pages is not None else [])
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     swap_folder(fresh, site)
     write_atomic(stamp, (key + "\n").encode("utf-8"))
-    say(f"site   {site}: {found['documents']} disclosure pages")
+    if pages is not None:  # the site is good: what it did not use is of no page any more
+        pages.cache.prune()
+        charts.prune()
+        say(f"site   {site}: {found['documents']} disclosure pages; {len(pages.reused) + pages.rendered} pages "
+            f"({len(pages.reused)} reused, {pages.rendered} rendered)")
+    else:
+        say(f"site   {site}: {found['documents']} disclosure pages")
     return site
