@@ -180,3 +180,32 @@ def test_a_chart_is_rendered_once_and_a_bad_entry_again(tmp_path, monkeypatch):
     assert other == "<svg>new</svg>" and len(rendered) == 1
     entry.write_bytes(entry.read_bytes().replace(b"7,052.28", b"9,999.99"))
     assert bar_chart_svg(bars, "收入来源", cached_in=cache) == "<svg>new</svg>" and len(rendered) == 2
+
+
+def test_links_from_and_to_reused_pages_are_still_checked(sites, env, tmp_path, caplog):
+    """Strict mode fails on a link from a reused page to an anchor that is gone, and on a link to an anchor
+    that a reused page does not have, with MkDocs's own message."""
+    from pipeline.errors import PipelineError
+
+    build = copy_build(sites["inc"], tmp_path)
+    anchor = re.search(r"\]\(\.\./glossary\.md#([a-z0-9-]+)\)", (build / "docs" / PAGE).read_text("utf-8")).group(1)
+    glossary = build / "docs" / "glossary.md"
+    text = glossary.read_text(encoding="utf-8")
+    assert f"{{ #{anchor} }}" in text
+    glossary.write_text(text.replace(f"{{ #{anchor} }}", f"{{ #{anchor}-gone }}"), encoding="utf-8")
+    plugin = CachedPages(PageCache(build / "cache" / "pages"))
+    with pytest.raises(PipelineError, match="strict mode"):
+        site_build.run_mkdocs(build / "mkdocs.yml", site_dir=tmp_path / "from", plugins=[("cache", plugin)])
+    assert PAGE in plugin.reused  # the page with the link was not rendered, its link was checked all the same
+    assert (f"Doc file '{PAGE}' contains a link '../glossary.md#{anchor}', but the doc 'glossary.md' does not "
+            f"contain an anchor '#{anchor}'.") in caplog.text
+    glossary.write_text(text, encoding="utf-8")
+    caplog.clear()
+    quality = build / "docs" / "quality.md"
+    quality.write_text(quality.read_text(encoding="utf-8") + f"\n[缺的锚点]({PAGE}#no-such-anchor)\n", encoding="utf-8")
+    plugin = CachedPages(PageCache(build / "cache" / "pages"))
+    with pytest.raises(PipelineError, match="strict mode"):
+        site_build.run_mkdocs(build / "mkdocs.yml", site_dir=tmp_path / "to", plugins=[("cache", plugin)])
+    assert PAGE in plugin.reused
+    assert (f"Doc file 'quality.md' contains a link '{PAGE}#no-such-anchor', but the doc '{PAGE}' does not "
+            "contain an anchor '#no-such-anchor'.") in caplog.text
