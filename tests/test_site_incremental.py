@@ -209,3 +209,64 @@ def test_links_from_and_to_reused_pages_are_still_checked(sites, env, tmp_path, 
     assert PAGE in plugin.reused
     assert (f"Doc file 'quality.md' contains a link '{PAGE}#no-such-anchor', but the doc '{PAGE}' does not "
             "contain an anchor '#no-such-anchor'.") in caplog.text
+
+
+# ------------------------------------------------------------------------------------------ downloads
+
+
+def test_downloads_are_hard_links_of_the_packages_not_copies(sites):
+    built_packages = next(p for p in (sites["inc"] / "docs" / "downloads").iterdir() if p.is_dir())
+    for name in ("documents.csv", "datapackage.json"):
+        site_file = sites["inc"] / "site" / "downloads" / built_packages.name / name
+        docs_file = built_packages / name
+        assert site_file.stat().st_ino == docs_file.stat().st_ino and site_file.stat().st_nlink >= 3
+    assert (sites["inc"] / "site" / "yusuan.db").stat().st_nlink >= 3
+
+
+def test_a_replaced_package_file_is_linked_again_and_copies_are_made_only_when_changed(tmp_path, monkeypatch):
+    from pipeline.site import downloads
+
+    source, target = tmp_path / "package.csv", tmp_path / "docs" / "package.csv"
+    source.write_text("a\n1\n", encoding="utf-8")
+    downloads.link_or_copy(source, target)
+    assert target.stat().st_ino == source.stat().st_ino
+    new = tmp_path / "new.csv"  # the package writer replaces a file by a new one
+    new.write_text("a\n1\n2\n", encoding="utf-8")
+    new.replace(source)
+    downloads.link_or_copy(source, target)
+    assert target.read_text(encoding="utf-8") == "a\n1\n2\n" and target.stat().st_ino == source.stat().st_ino
+    # where no hard link can be made: a copy, made again only when the size or time changed
+    def no_link(*args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(downloads.os, "link", no_link)
+    other = tmp_path / "docs" / "copy.csv"
+    downloads.link_or_copy(source, other)
+    assert other.read_text(encoding="utf-8") == "a\n1\n2\n" and other.stat().st_ino != source.stat().st_ino
+    copied = other.stat().st_ino
+    downloads.link_or_copy(source, other)
+    assert other.stat().st_ino == copied  # unchanged: not copied again
+    new.write_text("a\n3\n", encoding="utf-8")
+    new.replace(source)
+    downloads.link_or_copy(source, other)
+    assert other.read_text(encoding="utf-8") == "a\n3\n"
+
+
+def test_csv_rows_are_counted_again_only_for_a_changed_file(tmp_path):
+    from pipeline.site.downloads import RowCounts
+
+    path, cache = tmp_path / "x.csv", tmp_path / "cache" / "csv-rows.json"
+    path.write_text("a\n1\n2\n", encoding="utf-8")
+    counts = RowCounts(cache)
+    assert counts.rows("p/x.csv", path) == 2
+    counts.save()
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    stored["p/x.csv"][3] = 99  # what the cache says is used while the file is the same file
+    cache.write_text(json.dumps(stored), encoding="utf-8")
+    assert RowCounts(cache).rows("p/x.csv", path) == 99
+    new = tmp_path / "new.csv"
+    new.write_text("a\n1\n2\n3\n", encoding="utf-8")
+    new.replace(path)
+    assert RowCounts(cache).rows("p/x.csv", path) == 3
+    cache.write_text("{not json", encoding="utf-8")
+    assert RowCounts(cache).rows("p/x.csv", path) == 3

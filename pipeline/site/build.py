@@ -38,7 +38,7 @@ from . import browse
 from . import data as site_data
 from . import glossary as gl
 from .charts import ChartCache
-from .downloads import collect
+from .downloads import RowCounts, collect, link_or_copy, linked_files_plugin
 from .markdown import Datasette
 from .pages import Context, disclosure_page
 from .quality import downloads_page, quality_page
@@ -66,12 +66,13 @@ def settings() -> tuple[str, str]:
     return str(site_url), str(datasette_url)
 
 
-def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCache | None = None) -> dict[str, object]:
+def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCache | None = None,
+                counts: RowCounts | None = None) -> dict[str, object]:
     """Assemble `docs` (site/ + generated pages and files); returns what the navigation needs. Charts are
-    taken from and kept in `charts` if given."""
+    taken from and kept in `charts`, CSV row counts in `counts`, if given."""
     if docs.exists():
         for child in docs.iterdir():
-            if child.name != "downloads":  # copied only when changed (see downloads.copy_if_changed)
+            if child.name != "downloads":  # linked only when changed (see downloads.link_or_copy)
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
     docs.mkdir(parents=True, exist_ok=True)
     handwritten = sorted(p.relative_to(SOURCE).as_posix() for p in SOURCE.rglob("*") if p.is_file())
@@ -85,14 +86,16 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
     site_url, datasette_url = settings()
     datasette = Datasette(datasette_url, site_url)
     entries = gl.merge(data)
-    downloads = collect(packages_dir, docs)
+    downloads = collect(packages_dir, docs, counts)
+    if counts is not None:
+        counts.save()
     stale = docs / "downloads"
     for folder in (stale.iterdir() if stale.is_dir() else []):
         if folder.name not in downloads:
             shutil.rmtree(folder)
     ctx = Context(datasette, downloads, {e.key: e.anchor for e in entries},
                   {str(getattr(r, "id", "")) for r in rules()}, charts)
-    shutil.copyfile(database, docs / "yusuan.db")
+    link_or_copy(database, docs / "yusuan.db")
 
     pages = {
         "glossary.md": glossary_page(data, entries, datasette),
@@ -223,13 +226,15 @@ def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callabl
     # without `reuse` every chart and page is rendered afresh, and nothing is kept
     charts = ChartCache(build_dir / "cache" / "charts") if reuse else None
     pages = CachedPages(PageCache(build_dir / "cache" / "pages")) if reuse else None
-    found = write_pages(database, packages_dir, build_dir / "docs", charts)
+    found = write_pages(database, packages_dir, build_dir / "docs", charts,
+                        RowCounts(build_dir / "cache" / "csv-rows.json" if reuse else None))
     # MkDocs writes a new folder beside the site, swapped in whole once built: a failed or killed site
     # build leaves the last good site in place (the next build sweeps the temporary folder)
     fresh = new_folder_for(site)
     try:
         run_mkdocs(write_config(build_dir, found), strict=strict, site_dir=fresh,
-                   plugins=[("yusuan-cached-pages", pages)] if pages is not None else [])
+                   plugins=[("yusuan-linked-files", linked_files_plugin())]
+                   + ([("yusuan-cached-pages", pages)] if pages is not None else []))
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise

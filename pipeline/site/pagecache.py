@@ -10,7 +10,7 @@ the configuration (build/mkdocs.yml and what it inherits), the theme and its tem
 MkDocs, Material, Markdown and its extensions, jieba and this module (`shared_key`), and the navigation
 as rendered on every page: its titles and addresses (`nav_signature`). Pages in the navigation are always
 rendered (each shows its own place in it); so is every page when another MkDocs plugin than search is
-configured (its inputs are not known here).
+configured (its inputs are not known here), except one that says it `changes_no_page`.
 
 The `CachedPages` plugin takes such a page out of the MkDocs run (InclusionLevel.EXCLUDED, decided in
 `on_files`, before anything is rendered) and puts everything MkDocs would have made of it back:
@@ -250,7 +250,7 @@ class CachedPages(BasePlugin):
         self.files = files
         self.pages = [f.src_uri for f in files.documentation_pages()]
         self.order = {src_uri: i for i, src_uri in enumerate(self.pages)}
-        plugins = [p for name, p in config.plugins.items() if p is not self]
+        plugins = [p for p in config.plugins.values() if p is not self and not getattr(p, "changes_no_page", False)]
         self.search = next((p for p in plugins if _qualname(p) == SEARCH_PLUGIN), None)
         if self.search is None or len(plugins) != 1 or not getattr(self.search.config, "enabled", True):
             return files  # another plugin (or none): what it adds to a page is not known here, render all
