@@ -63,6 +63,25 @@ def rendered(source: str) -> _Text:
     return parser
 
 
+def test_plain_text_is_returned_as_is_only_when_escaping_would_not_change_it():
+    """md() returns text without markup characters unchanged without escaping it (its fast path): the same
+    string as the full escape, for every short string over the characters that matter."""
+    import random
+
+    from pipeline.site import escape
+
+    def full(text: str) -> str:
+        s = escape.MD_SPECIAL.sub(r"\\\1", html.escape(escape._one_line(text), quote=False))
+        return escape.LEADING.sub(lambda m: f"{m.group(1)}\\." if m.group(1) else f"&#{ord(m.group(2))};", s)
+
+    alphabet = list("a 1.-+=~:?\\`*_[]|{}#!&<>\t\n\r\v\f\x00\x1c\x1f\x7f\x85\u2028\u2029\u3000预（")
+    rng = random.Random(15)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        assert md(text) == full(text), repr(text)
+    assert md("2022 年 预算") == "2022 年 预算" and md(" 预算") == "预算" and md("1. 预算") == "1\\. 预算"
+
+
 @pytest.mark.parametrize("text", HOSTILE + [TITLE, TERM])
 def test_escaped_text_renders_as_exactly_that_text(text):
     for source, tags in (

@@ -29,7 +29,7 @@ import logging
 import os
 import shutil
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
@@ -39,7 +39,8 @@ from ..errors import PipelineError
 from . import browse, compare, feeds
 from . import data as site_data
 from . import glossary as gl
-from .downloads import collect
+from .charts import ChartCache
+from .downloads import RowCounts, collect, link_or_copy, linked_files_plugin
 from .markdown import Datasette
 from .pages import Context, disclosure_page
 from .quality import downloads_page, quality_page
@@ -68,11 +69,13 @@ def settings() -> tuple[str, str]:
     return str(site_url), str(datasette_url)
 
 
-def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, object]:
-    """Assemble `docs` (site/ + generated pages and files); returns what the navigation needs."""
+def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCache | None = None,
+                counts: RowCounts | None = None) -> dict[str, object]:
+    """Assemble `docs` (site/ + generated pages and files); returns what the navigation needs. Charts are
+    taken from and kept in `charts`, CSV row counts in `counts`, if given."""
     if docs.exists():
         for child in docs.iterdir():
-            if child.name != "downloads":  # copied only when changed (see downloads.copy_if_changed)
+            if child.name != "downloads":  # linked only when changed (see downloads.link_or_copy)
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
     docs.mkdir(parents=True, exist_ok=True)
     handwritten = sorted(p.relative_to(SOURCE).as_posix() for p in SOURCE.rglob("*") if p.is_file())
@@ -86,14 +89,16 @@ def write_pages(database: Path, packages_dir: Path, docs: Path) -> dict[str, obj
     site_url, datasette_url = settings()
     datasette = Datasette(datasette_url, site_url)
     entries = gl.merge(data)
-    downloads = collect(packages_dir, docs)
+    downloads = collect(packages_dir, docs, counts)
+    if counts is not None:
+        counts.save()
     stale = docs / "downloads"
     for folder in (stale.iterdir() if stale.is_dir() else []):
         if folder.name not in downloads:
             shutil.rmtree(folder)
     ctx = Context(datasette, downloads, {e.key: e.anchor for e in entries},
-                  {str(getattr(r, "id", "")) for r in rules()})
-    shutil.copyfile(database, docs / "yusuan.db")
+                  {str(getattr(r, "id", "")) for r in rules()}, charts)
+    link_or_copy(database, docs / "yusuan.db")
 
     pages = {
         "glossary.md": glossary_page(data, entries, datasette),
@@ -162,9 +167,10 @@ def write_config(build_dir: Path, found: dict[str, object]) -> Path:
     return path
 
 
-def run_mkdocs(config_file: Path, strict: bool = True, site_dir: Path | None = None) -> Path:
-    """`mkdocs build --strict -f config_file [--site-dir site_dir]`, in this process; a failure becomes a
-    PipelineError."""
+def run_mkdocs(config_file: Path, strict: bool = True, site_dir: Path | None = None,
+               plugins: Sequence[tuple[str, object]] = ()) -> Path:
+    """`mkdocs build --strict -f config_file [--site-dir site_dir]`, in this process, with `plugins`
+    (name, plugin) added after those of the configuration; a failure becomes a PipelineError."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -180,6 +186,8 @@ def run_mkdocs(config_file: Path, strict: bool = True, site_dir: Path | None = N
     try:
         overrides = {"site_dir": str(site_dir)} if site_dir is not None else {}
         config = load_config(str(config_file), strict=strict, **overrides)
+        for name, plugin in plugins:
+            config.plugins[name] = plugin
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -222,16 +230,30 @@ def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callabl
         say("reused site: no page, package, document or code changed")
         return site
     stamp.unlink(missing_ok=True)
-    found = write_pages(database, packages_dir, build_dir / "docs")
+    from .pagecache import CachedPages, PageCache  # MkDocs is imported only when the site is built
+
+    # without `reuse` every chart and page is rendered afresh, and nothing is kept
+    charts = ChartCache(build_dir / "cache" / "charts") if reuse else None
+    pages = CachedPages(PageCache(build_dir / "cache" / "pages")) if reuse else None
+    found = write_pages(database, packages_dir, build_dir / "docs", charts,
+                        RowCounts(build_dir / "cache" / "csv-rows.json" if reuse else None))
     # MkDocs writes a new folder beside the site, swapped in whole once built: a failed or killed site
     # build leaves the last good site in place (the next build sweeps the temporary folder)
     fresh = new_folder_for(site)
     try:
-        run_mkdocs(write_config(build_dir, found), strict=strict, site_dir=fresh)
+        run_mkdocs(write_config(build_dir, found), strict=strict, site_dir=fresh,
+                   plugins=[("yusuan-linked-files", linked_files_plugin())]
+                   + ([("yusuan-cached-pages", pages)] if pages is not None else []))
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     swap_folder(fresh, site)
     write_atomic(stamp, (key + "\n").encode("utf-8"))
-    say(f"site   {site}: {found['documents']} disclosure pages")
+    if pages is not None:  # the site is good: what it did not use is of no page any more
+        pages.cache.prune()
+        charts.prune()
+        say(f"site   {site}: {found['documents']} disclosure pages; {len(pages.reused) + pages.rendered} pages "
+            f"({len(pages.reused)} reused, {pages.rendered} rendered)")
+    else:
+        say(f"site   {site}: {found['documents']} disclosure pages")
     return site

@@ -4,21 +4,33 @@ No script and no network at reading time. Text stays text in the SVG (searchable
 measured at build time with the Noto CJK fonts (registered from /usr/share/fonts) and drawn by the
 reader's browser with the first of FONT it has. The SVG scales down to the width of a phone screen
 (`max-width: 100%`, its viewBox keeps the proportions). The same data always gives the same bytes.
+
+Rendering one chart takes ~70 ms (Vega-Lite in vl-convert), most of a disclosure page's markdown: with
+`cached_in` a folder, each SVG is kept there under the key of everything it is made of (the bars, the
+title, the unit, this module's code, the altair and vl-convert versions and the fonts installed), and
+a rebuild takes it from there. An entry names its key and the sha256 of its SVG in its first line; one
+that does not match is rendered again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
+from importlib import metadata
 from pathlib import Path
+
+from ..atomic import make_folder, write_atomic
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif'
 FONT_DIRECTORIES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 WIDTH = 300  # the plot area, in px; labels and amounts come on top (a phone shows it at ~2/3 size)
 BAR = "#3f6fb5"
+CACHE_MAGIC = "yusuan-chart 1"  # first word of a cache entry's first line; bump when the layout changes
 
 
 @cache
@@ -31,8 +43,77 @@ def _converter():
     return vl_convert
 
 
-def bar_chart_svg(bars: Sequence[tuple[str, Decimal, str]], title: str, unit: str = "万元") -> str:
-    """A horizontal bar chart of (label, amount, amount as shown) as an inline, responsive <svg>."""
+@cache
+def _renderer() -> str:
+    """What the SVG of given bars depends on besides them: this module's code, the versions of altair and
+    vl-convert, and the fonts it measures text with (their names, sizes and times)."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(f"altair {metadata.version('altair')} vl-convert {metadata.version('vl-convert-python')}\n".encode())
+    for folder in FONT_DIRECTORIES:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                stat = path.stat()
+                h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def chart_key(bars: Sequence[tuple[str, Decimal, str]], title: str, unit: str) -> str:
+    data = json.dumps([[label, str(amount), shown] for label, amount, shown in bars] + [title, unit],
+                      ensure_ascii=False)
+    return hashlib.sha256(f"{_renderer()}\n{data}".encode()).hexdigest()
+
+
+class ChartCache:
+    """Rendered charts by key in `folder` (build/cache/charts/); `used` holds the keys this build used."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> str | None:
+        """The SVG of the entry of `key`, if it is whole and of this key."""
+        try:
+            data = (self.folder / f"{key}.svg").read_bytes()
+        except OSError:
+            return None
+        head, _, body = data.partition(b"\n")
+        if head != f"{CACHE_MAGIC} {key} {hashlib.sha256(body).hexdigest()}".encode("ascii"):
+            return None
+        try:
+            svg = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        self.used.add(key)
+        return svg
+
+    def put(self, key: str, svg: str) -> None:
+        body = svg.encode("utf-8")
+        make_folder(self.folder)
+        write_atomic(self.folder / f"{key}.svg", f"{CACHE_MAGIC} {key} {hashlib.sha256(body).hexdigest()}\n".encode() + body)
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Remove the charts this build did not use; call after a good build."""
+        for path in self.folder.glob("*.svg") if self.folder.is_dir() else []:
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def bar_chart_svg(bars: Sequence[tuple[str, Decimal, str]], title: str, unit: str = "万元",
+                  cached_in: ChartCache | None = None) -> str:
+    """A horizontal bar chart of (label, amount, amount as shown) as an inline, responsive <svg>; taken
+    from, or kept in, `cached_in` if given."""
+    if cached_in is None:
+        return _render(bars, title, unit)
+    key = chart_key(bars, title, unit)
+    svg = cached_in.get(key)
+    if svg is None:
+        svg = _render(bars, title, unit)
+        cached_in.put(key, svg)
+    return svg
+
+
+def _render(bars: Sequence[tuple[str, Decimal, str]], title: str, unit: str) -> str:
     import altair as alt
 
     values = [{"label": label, "amount": float(amount), "shown": shown} for label, amount, shown in bars]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import browse
 from . import figures as fg
-from .charts import bar_chart_svg
+from .charts import ChartCache, bar_chart_svg
 from .data import SiteData, key
 from .downloads import DownloadFile
 from .escape import code, front_matter, path, safe_url
@@ -37,6 +37,7 @@ class Context:
     downloads: dict[str, list[DownloadFile]] = field(default_factory=dict)
     glossary_anchors: dict[str, str] = field(default_factory=dict)  # term key → anchor on glossary.md
     rule_ids: set[str] = field(default_factory=set)  # checks documented on methodology/checks.md
+    charts: ChartCache | None = None  # where rendered charts are kept (charts.bar_chart_svg)
 
 
 def title_of(document: dict) -> str:
@@ -61,12 +62,12 @@ def figure_rows(doc: fg.Document, figs: list[fg.Figure]) -> list[list[str]]:
             for f in figs]
 
 
-def chart_block(bars: list[fg.Figure], title: str, caption: str) -> str:
+def chart_block(bars: list[fg.Figure], title: str, caption: str, cached_in: ChartCache | None = None) -> str:
     """An inline SVG bar chart of the non-zero figures (the table below it lists them all)."""
     shown = [(f.label, f.amount, amount(f.amount, f.places)) for f in bars if f.amount > 0]
     if not shown:
         return ""
-    svg = bar_chart_svg(shown, title)
+    svg = bar_chart_svg(shown, title, cached_in=cached_in)
     return f'<figure class="chart" markdown="0">\n{svg}\n<figcaption>{esc(caption)}</figcaption>\n</figure>\n'
 
 
@@ -105,14 +106,15 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
     income = fg.income_sources(doc, _path_of(doc, income_total))
     out.append("\n## 收入来源 { #income data-search-exclude }\n")
     if income:
-        out.append(chart_block(income, f"{title} 收入来源", "收入来源（万元，不含为零的项）"))
+        out.append(chart_block(income, f"{title} 收入来源", "收入来源（万元，不含为零的项）", ctx.charts))
         out.append(table(["收入来源", AMOUNT_HEADER, "出处", "行"], figure_rows(doc, income), "lrll"))
     else:
         out.append("本文件没有列出收入来源。\n")
     classes = fg.function_classes(doc, _path_of(doc, spending_total))
     out.append("\n## 支出（按功能分类，类） { #expenditure data-search-exclude }\n")
     if classes:
-        out.append(chart_block(classes, f"{title} 支出功能分类（类）", "按功能分类（类）的支出（万元，不含为零的项）"))
+        out.append(chart_block(classes, f"{title} 支出功能分类（类）", "按功能分类（类）的支出（万元，不含为零的项）",
+                                   ctx.charts))
         out.append(table(["功能分类（类）", AMOUNT_HEADER, "出处", "行"], figure_rows(doc, classes), "lrll"))
     else:
         out.append("本文件没有按功能分类列出支出。\n")
