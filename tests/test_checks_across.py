@@ -160,3 +160,46 @@ def test_a_department_that_lists_no_units_is_not_checked(tmp_path):
     department.units = []
     unit = read(tmp_path, "unit.txt", text)
     assert run_across([department, unit]) == {}
+
+
+def test_the_disclosure_page_shows_the_publishers_series_and_its_restatements(tmp_path):
+    """历年数字 (issue 17, item 4): each year's figure from that year's own disclosure, linked to its page,
+    and the restated figures under it, on the database the build wrote."""
+    from pipeline.build import BuildPaths, build
+    from pipeline.site import data as site_data
+    from pipeline.site.series import series_of, series_section
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = SHENZHEN.read_text(encoding="utf-8")
+    (folder / "2022.txt").write_text(text, encoding="utf-8")
+    (folder / "2021.txt").write_text(year_before(text, "\t2021 年\t20.1\t0\t0.1\t20\t0\t20"), encoding="utf-8")
+    paths = BuildPaths(folder, tmp_path / "packages", tmp_path / "build")
+    report = build(paths, say=lambda _: None, site=False, cache=False)
+    by_year = {r.document.fiscal_year: r.document.doc_id for r in report.built}
+    data = site_data.load(paths.database)
+    series = series_of(data)
+    page = series_section(data, by_year[2022], series)
+    rows = {line.split(" | ")[0].strip("| "): line for line in page.splitlines() if line.startswith("| ")}
+    assert f"| 项目 | [2021]({by_year[2021]}.md) | 2022（本文件） |" in page
+    assert rows["三公经费"] == "| 三公经费 | 20.1 | 12.4 |"  # 2021's own table; 2022's own
+    assert rows["公务接待费"] == "| 公务接待费 | 0.1 | 0.4 |"
+    assert "本文件所印上年数与上年文件核对 6 项，2 项不一致" in page
+    assert page.count("as printed in the 2022 disclosure") == 2
+    earlier = series_section(data, by_year[2021], series)
+    assert f"| 项目 | 2021（本文件） | [2022]({by_year[2022]}.md) |" in earlier
+    assert "核对" not in earlier  # the check is the later document's
+
+
+def test_a_publisher_with_one_year_says_so(tmp_path):
+    from pipeline.build import BuildPaths, build
+    from pipeline.site import data as site_data
+    from pipeline.site.series import series_of, series_section
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2022.txt").write_text(SHENZHEN.read_text(encoding="utf-8"), encoding="utf-8")
+    paths = BuildPaths(folder, tmp_path / "packages", tmp_path / "build")
+    (built,) = build(paths, say=lambda _: None, site=False, cache=False).built
+    data = site_data.load(paths.database)
+    assert "本站只有本单位 2022 年的这一份公开文件" in series_section(data, built.document.doc_id, series_of(data))

@@ -45,6 +45,7 @@ from .markdown import Datasette
 from .pages import Context, disclosure_page
 from .quality import downloads_page, quality_page
 from .reference import checks_page, dictionary_page, glossary_page, rules
+from .series import series_of
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = PROJECT / "site"  # hand-written pages
@@ -97,7 +98,7 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
         if folder.name not in downloads:
             shutil.rmtree(folder)
     ctx = Context(datasette, downloads, {e.key: e.anchor for e in entries},
-                  {str(getattr(r, "id", "")) for r in rules()}, charts)
+                  {str(getattr(r, "id", "")) for r in rules()}, charts, series_of(data))
     link_or_copy(database, docs / "yusuan.db")
 
     pages = {

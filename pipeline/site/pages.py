@@ -17,6 +17,7 @@ from .escape import code, front_matter, path, safe_url
 from .escape import title as title_text
 from .markdown import AMOUNT_HEADER, DOC_STATUS, Datasette, amount, esc, share, size, table
 from .places import place_of
+from .series import series_section
 
 STATUS = {"parsed": "已读出", "empty": "无数据（文件注明）", "missing": "缺失（目录列出、正文没有）",
           "unparsed": "未能读出"}
@@ -38,6 +39,7 @@ class Context:
     glossary_anchors: dict[str, str] = field(default_factory=dict)  # term key → anchor on glossary.md
     rule_ids: set[str] = field(default_factory=set)  # checks documented on methodology/checks.md
     charts: ChartCache | None = None  # where rendered charts are kept (charts.bar_chart_svg)
+    series: dict = field(default_factory=dict)  # each publisher's disclosures by year (series.series_of)
 
 
 def title_of(document: dict) -> str:
@@ -121,6 +123,7 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
 
     out.append(projects_section(doc, ctx))
     out.append(three_public_section(doc))
+    out.append(series_section(data, doc_id, ctx.series))
     out.append(performance_section(doc))
     out.append(glossary_section(doc, ctx))
     out.append(checks_section(doc, ctx))
