@@ -82,6 +82,23 @@ def test_plain_text_is_returned_as_is_only_when_escaping_would_not_change_it():
     assert md("2022 年 预算") == "2022 年 预算" and md(" 预算") == "预算" and md("1. 预算") == "1\\. 预算"
 
 
+def test_line_breaks_become_one_space_as_before_and_long_runs_of_spaces_cost_nothing():
+    """One line: each break with the whitespace around it is one space (as the old `\\s*[breaks]\\s*` gave,
+    compared on every short string), and a cell of a million spaces is escaped at once (that regex
+    backtracked over every run: 16,000 spaces took 10 s, a 100,000-character line would take minutes)."""
+    import random
+
+    from pipeline.site import escape
+
+    old = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
+    alphabet = list("a \t\n\r\v\f\x00\x01\x1c\x1f\x85\u2028\u3000预")
+    rng = random.Random(16)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
+        assert escape._one_line(text) == escape.CONTROL.sub("", old.sub(" ", text)).strip(), repr(text)
+    assert md("*" + " " * 1_000_000 + "预算\n  合计") == "\\*" + " " * 1_000_000 + "预算 合计"
+
+
 @pytest.mark.parametrize("text", HOSTILE + [TITLE, TERM])
 def test_escaped_text_renders_as_exactly_that_text(text):
     for source, tags in (
