@@ -98,6 +98,9 @@ def run_sql(base: str, sql: str, timeout: float = 20) -> tuple[int, dict, float]
 
 COUNTER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c{limit}) "
 LIMIT_S = SETTINGS["sql_time_limit_ms"] / 1000
+# what an answer may take beyond the limit on a loaded machine (2 cores shared with other work: 8.7 s was seen);
+# unlimited, these queries run for minutes or exhaust memory
+SLACK_S = 10
 
 
 def test_hostile_queries_end_in_an_error_and_the_server_stays_small(server):
@@ -115,17 +118,17 @@ def test_hostile_queries_end_in_an_error_and_the_server_stays_small(server):
     # a huge group_concat: stops at the length limit (or, at worst, at the time limit)
     status, data, took = run_sql(base, COUNTER.format(limit="") + "SELECT group_concat(printf('%0100d', x)) FROM c")
     assert status == 400 and ("too big" in data["error"] or "too long" in data["error"]), data
-    assert took < LIMIT_S + 3, took
+    assert took < LIMIT_S + SLACK_S, took
 
     # a cartesian join: interrupted by the time limit
     status, data, took = run_sql(base, COUNTER.format(limit=" LIMIT 200000") + "SELECT count(*) FROM c a, c b")
     assert status == 400 and "too long" in data["error"], data
-    assert LIMIT_S - 0.5 < took < LIMIT_S + 3, took
+    assert LIMIT_S - 0.5 < took < LIMIT_S + SLACK_S, took
 
     # values under the length limit, but thousands of them: the result's size limit
     status, data, took = run_sql(base, COUNTER.format(limit=" LIMIT 5000") + "SELECT randomblob(9000000) FROM c")
     assert status == 400 and "query result too large" in data["error"], data
-    assert took < LIMIT_S + 3, took
+    assert took < LIMIT_S + SLACK_S, took
 
     grown_mb = (vm_rss_kb(pid) - before) / 1024
     assert grown_mb < 300, f"the server grew by {grown_mb:.0f} MB"
