@@ -58,7 +58,7 @@ def parse_box(value: object) -> Box | None:
         x0, top, x1, bottom = (float(p) for p in parts)
     except ValueError:
         return None
-    if not all(math.isfinite(v) and v >= 0 for v in (x0, top, x1, bottom)) or x1 < x0 or bottom < top:
+    if not all(math.isfinite(v) for v in (x0, top, x1, bottom)) or x1 < x0 or bottom < top:
         return None
     return x0, top, x1, bottom
 
@@ -182,6 +182,7 @@ class Places:
         title = f"{source.name} 第 {page} 页"
         out = self._head(title, source, "../../")
         marks = source.pages[page]
+        order = sorted((a for a in marks if a), key=lambda a: (source.boxes[a][1], source.boxes[a][0], a))  # as read
         if size is None:
             out.append('<p class="missing">本页的图像未能生成（PDF 的这一页无法绘制）。</p>')
         else:
@@ -190,10 +191,10 @@ class Places:
             out.append(f'<div class="page" style="max-width:{width * 3 // 4}px">')
             out.append(f'<img src="{page}.png" width="{width}" height="{height}" '
                        f'alt="{html.escape(source.name, quote=True)} 第 {page} 页">')
-            for anchor in sorted(a for a in marks if a):
+            for anchor in order:
                 x0, top, x1, bottom = source.boxes[anchor]
-                x0, top = max(0.0, x0 - BOX_MARGIN), max(0.0, top - BOX_MARGIN)
-                x1, bottom = min(points_w, x1 + BOX_MARGIN), min(points_h, bottom + BOX_MARGIN)
+                x0, top = min(points_w, max(0.0, x0 - BOX_MARGIN)), min(points_h, max(0.0, top - BOX_MARGIN))
+                x1, bottom = max(x0, min(points_w, x1 + BOX_MARGIN)), max(top, min(points_h, bottom + BOX_MARGIN))
                 style = (f"left:{100 * x0 / points_w:.3f}%;top:{100 * top / points_h:.3f}%;"
                          f"width:{100 * max(0.0, x1 - x0) / points_w:.3f}%;"
                          f"height:{100 * max(0.0, bottom - top) / points_h:.3f}%")
@@ -201,7 +202,7 @@ class Places:
                 out.append(f'<a class="box" id="{anchor}" href="#{anchor}" style="{style}" '
                            f'title="{html.escape(label, quote=True)}"></a>')
             out.append("</div>")
-        listed = [(a, label) for a in sorted(marks) for label in marks[a]]
+        listed = [(a, label) for a in order + ([""] if "" in marks else []) for label in marks[a]]
         if listed:
             out.append("<h2>本页链接到的数字</h2>")
             out.append("<ul>" + "".join(
