@@ -191,6 +191,19 @@ OPTIONAL_TABLE_ID = TABLE_ID.with_(
     required=False,
     description="The table concerned (t01, t02, …; see budget_tables); empty when it concerns no one table.",
 )
+# 查看原文: where the site shows the place a record was printed, under the site's root (pipeline/site/printed.py);
+# source_sha256 is that of the record's source_file (documents.source_sha256), source_bbox with "-" for ","
+PRINTED_PLACES = {
+    "page_image": "pages/{source_sha256}/{source_page}.png",
+    "page_view": "pages/{source_sha256}/{source_page}.html#b-{source_bbox}",
+    "text_view": "sources/{source_sha256}.html#L{source_line}",
+}
+PRINTED_PLACES_NOTE = (
+    "On the site (查看原文), a PDF page is an image at pages/<source_sha256>/<source_page>.png under the site's "
+    "root, and pages/<source_sha256>/<source_page>.html#b-<source_bbox, commas as hyphens> shows it with the "
+    "cell outlined; a text file is sources/<source_sha256>.html#L<source_line>, the line highlighted "
+    "(source_sha256: that of the record's source_file in documents)."
+)
 SOURCE_LINE = Field(
     "source_line", "integer", "行号", "Source line",
     "The 1-based line number in the input text file, counting \\n line breaks only (as editors, sed -n 'Np' "
@@ -199,7 +212,8 @@ SOURCE_LINE = Field(
 )
 SOURCE_PAGE = Field(
     "source_page", "integer", "页码", "Source page",
-    "PDF inputs: the 1-based page of the source line. Empty for text inputs.",
+    "PDF inputs: the 1-based page of the source line. Empty for text inputs. On the site the page is an image "
+    "at pages/<source_sha256>/<source_page>.png (see documents.source_sha256).",
     minimum=1,
 )
 BBOX_PATTERN = r"^-?\d+\.\d{2}(,-?\d+\.\d{2}){3}$"
@@ -305,7 +319,8 @@ _RESOURCES = [
                   required=True),
             Field("source_sha256", "string", "源文件SHA-256", "Source SHA-256",
                   "The SHA-256 of the input file's bytes (hex), to tell which text the facts were read from; "
-                  "one per file of source_file, in the same order, separated by '; '.",
+                  "one per file of source_file, in the same order, separated by '; '. It names the file's "
+                  "printed pages on the site: " + PRINTED_PLACES_NOTE,
                   required=True, pattern=r"^[0-9a-f]{64}(; [0-9a-f]{64})*$"),
             Field("source_url", "string", "来源网址", "Source URL",
                   "Where the disclosure was published, if known."),

@@ -137,8 +137,9 @@ def check_page_view(page, pdf: Path, record: dict, printed: str, boxes: bool, ce
     assert "#b-" in page.url
     box = page.locator(".box:target")
     assert box.count() == 1 and box.evaluate("b => getComputedStyle(b).opacity") == "1"
-    others = page.locator(".box:not(:target)")
+    others = page.locator(".box:not(:target):not(.any)")
     assert all(b.evaluate("b => getComputedStyle(b).opacity") == "0" for b in others.all())
+    assert not page.locator(".box.any").is_visible()  # a box of the page: no box drawn by the script
     outline = box.bounding_box()
     assert 0 <= outline["y"] and outline["y"] + outline["height"] <= viewport["height"]  # scrolled into view
     points = natural[0] / SCALE / rect["width"]  # PDF points per CSS pixel of the shown image
@@ -224,6 +225,35 @@ def test_a_headline_figure_and_a_failed_check_of_a_text_open_the_highlighted_lin
     item = page.locator("#checks ~ ul li", has_text=f"第 {check['source_line']} 行").first
     follow(page, item.get_by_role("link", name="查看原文"))
     check_text_view(page, source, check["source_line"], fact["printed"])
+
+
+@browser_only
+def test_any_facts_box_is_outlined_from_the_address(page, base_url, built):
+    """A fact no figure of the site links to, on a page the site shows: its source_bbox as the fragment (as the
+    Datasette query printed_places gives it) is outlined by the page's script, over its printed number."""
+    sha = hashlib.sha256(PDF.read_bytes()).hexdigest()
+    shown = {int(p.stem) for p in (built.site / "pages" / sha).glob("*.png")}
+    linked = set()
+    for html_file in (built.site / "disclosures").rglob("*.html"):
+        linked.update(re.findall(r"#(b-[-\d.]+)", html_file.read_text(encoding="utf-8")))
+    facts = [f for f in query(built.database, "select * from budget_facts where doc_id = ? and source_bbox is not "
+                                              "null order by seq", PDF_DOC)
+             if f["source_page"] in shown and "b-" + f["source_bbox"].replace(",", "-") not in linked
+             and words_on(PDF, f["source_page"], f["printed"])]
+    assert facts
+    fact = facts[0]
+    page.goto(f"{base_url}pages/{sha}/{fact['source_page']}.html#b-{fact['source_bbox'].replace(',', '-')}",
+              wait_until="load")
+    box = page.locator(".box.any")
+    assert box.is_visible() and page.locator(".box:target").count() == 0
+    image = page.locator(".page img")
+    rect, outline = image.bounding_box(), box.bounding_box()
+    points = image.evaluate("i => i.naturalWidth") / SCALE / rect["width"]
+    x0, top = (outline["x"] - rect["x"]) * points, (outline["y"] - rect["y"]) * points
+    x1, bottom = x0 + outline["width"] * points, top + outline["height"] * points
+    assert any(x0 <= (w[0] + w[2]) / 2 <= x1 and top <= (w[1] + w[3]) / 2 <= bottom
+               for w in words_on(PDF, fact["source_page"], fact["printed"]))
+    assert 0 <= outline["y"] and outline["y"] + outline["height"] <= page.viewport_size["height"]
 
 
 # ------------------------------------------------------------------------------------------ files

@@ -34,7 +34,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..fields import DATASET, RESOURCES, UNITS
+from ..fields import DATASET, FILES_SEPARATOR, PRINTED_PLACES_NOTE, RESOURCES, UNITS
 from ..output import write_if_changed
 from ..records import Document, DocumentResult
 from ..site.escape import safe_url
@@ -132,6 +132,24 @@ SEARCH_SQL = (
     + "\nORDER BY source, doc_id, source_line, text"
 )
 
+# the sha256 of a fact's own file: documents.source_sha256 lists one per file of source_file (64 hex digits
+# and the separator each), so the file's position in source_file picks its sha256
+_SEP = FILES_SEPARATOR
+_FILES = f"'{_SEP}' || d.source_file || '{_SEP}'"
+_BEFORE = f"substr({_FILES}, 1, instr({_FILES}, '{_SEP}' || f.source_file || '{_SEP}') - 1)"
+_FILE_SHA = (f"substr(d.source_sha256, {64 + len(_SEP)} * ((length({_BEFORE}) - length(replace({_BEFORE}, '{_SEP}', '')))"
+             f" / {len(_SEP)}) + 1, 64)")
+PRINTED_PLACES_SQL = (
+    "SELECT doc_id, seq, table_id, item, column_path, amount, printed, source_file, source_line, source_page,\n"
+    "  source_bbox, CASE WHEN source_page IS NULL THEN 'sources/' || sha || '.html#L' || source_line\n"
+    "    ELSE 'pages/' || sha || '/' || source_page || '.html' || coalesce('#b-' || replace(source_bbox, ',', '-'), '')\n"
+    "  END AS printed_place,\n"
+    "  CASE WHEN source_page IS NOT NULL THEN 'pages/' || sha || '/' || source_page || '.png' END AS page_image\n"
+    f"FROM (SELECT f.*, {_FILE_SHA} AS sha\n"
+    "  FROM budget_facts f JOIN documents d ON d.doc_id = f.doc_id WHERE f.doc_id = :doc_id)\n"
+    f"ORDER BY seq\n{PAGE_SQL}"
+)
+
 _BY_DOCUMENT = ("WHERE (:publisher = '' OR instr(publisher, :publisher) > 0)\n"
                 "  AND (:fiscal_year = '' OR fiscal_year = :fiscal_year)\n"
                 f"ORDER BY doc_id\n{PAGE_SQL}")
@@ -212,6 +230,14 @@ QUERIES: dict[str, dict] = {
         ),
         "params": ["page"],
     },
+    "printed_places": {
+        "title": "查看原文 Where each fact is printed",
+        "description": "Every fact of one document (doc_id) with the address, under the site's root, of the place it "
+                       "is printed: the PDF page with its cell outlined, or the text with its line highlighted. "
+                       + PRINTED_PLACES_NOTE + " " + PAGE_NOTE.format(table="budget_facts"),
+        "sql": PRINTED_PLACES_SQL,
+        "params": ["doc_id", "page"],
+    },
     "search": {
         "title": "搜索 Search the glossary, projects and indicators",
         "description": "Words of three characters or more use the full-text index (trigram); shorter ones "
@@ -278,6 +304,8 @@ def _sources_html(documents) -> str:
         f"<p>{html.escape(DATASET['description'])}</p>"
         f"<p>Amounts are in 万元 ({UNITS['万元']}). Licence: "
         f"<a href=\"{DATASET['license']['path']}\">{html.escape(DATASET['license']['title'])}</a>.</p>"
+        f"<p>Where each record is printed: {html.escape(PRINTED_PLACES_NOTE)} The printed_places query lists "
+        "them for the facts of a document.</p>"
         f"<p>Sources ({len(documents)} documents):</p><ul>{''.join(items)}</ul>"
         + (f"<p>… and {len(documents) - SOURCES_LISTED:,} more: the documents table lists the source of every "
            "document (source_url, source_file, source_sha256).</p>" if len(documents) > SOURCES_LISTED else "")

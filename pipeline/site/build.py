@@ -233,10 +233,10 @@ def inputs_key(database: Path, packages_dir: Path, strict: bool, sources: Path |
 
 
 def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callable[[str], None] = print,
-               strict: bool = True, reuse: bool = True, sources: Path | None = None, timings=None) -> Path:
+               strict: bool = True, reuse: bool = True, *, sources: Path | None, timings=None) -> Path:
     """Write the pages from `database` and the packages in `packages_dir`, build the site into
     build_dir/site with MkDocs (strict: a broken link fails the build), and return that folder.
-    `sources` is the input folder (the files 查看原文 shows); the time spent rendering PDF pages is
+    `sources` is the input folder (the files 查看原文 shows; None: no 查看原文); the time spent rendering PDF pages is
     added to `timings` (a `read.Timings`) as "page-images".
 
     With `reuse`, nothing is done when the inputs (`inputs_key`) are those of the last build and its

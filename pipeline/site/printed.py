@@ -31,14 +31,15 @@ from pathlib import Path
 from ..atomic import make_folder, write_atomic
 from ..cache import file_sha256
 from ..errors import PipelineError
-from ..fields import FILES_SEPARATOR
+from ..fields import FILES_SEPARATOR, PRINTED_PLACES
 from ..safe_paths import inside
 from .data import SiteData
 from .page_images import SCALE, PageImages
 
-PAGE_IMAGE = "pages/{source_sha256}/{source_page}.png"  # under the site root; recorded in the data (README)
-PAGE_VIEW = "pages/{source_sha256}/{source_page}.html"
-TEXT_VIEW = "sources/{source_sha256}.html"  # #L<source_line>
+# under the site's root, as the data describes them (fields.PRINTED_PLACES)
+PAGE_IMAGE = PRINTED_PLACES["page_image"]
+PAGE_VIEW = PRINTED_PLACES["page_view"].split("#")[0]  # #b-<x0>-<top>-<x1>-<bottom>: box_id
+TEXT_VIEW = PRINTED_PLACES["text_view"].split("#")[0]  # #L<source_line>
 LINK_TEXT = "查看原文"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # never shown as such (a form feed separates PDF pages)
@@ -64,6 +65,7 @@ def parse_box(value: object) -> Box | None:
 
 
 def box_id(box: Box) -> str:
+    """The page view's id of a box: source_bbox with "-" for "," (fields.PRINTED_PLACES)."""
     return "b-" + "-".join(f"{v:.2f}" for v in box)
 
 
@@ -188,7 +190,8 @@ class Places:
         else:
             width, height = size
             points_w, points_h = width / SCALE, height / SCALE
-            out.append(f'<div class="page" style="max-width:{width * 3 // 4}px">')
+            out.append(f'<div class="page" style="max-width:{width * 3 // 4}px" '
+                       f'data-points="{points_w:.2f},{points_h:.2f}">')
             out.append(f'<img src="{page}.png" width="{width}" height="{height}" '
                        f'alt="{html.escape(source.name, quote=True)} 第 {page} 页">')
             for anchor in order:
@@ -201,7 +204,9 @@ class Places:
                 label = "；".join(marks[anchor])
                 out.append(f'<a class="box" id="{anchor}" href="#{anchor}" style="{style}" '
                            f'title="{html.escape(label, quote=True)}"></a>')
+            out.append('<span class="box any" hidden></span>')  # the box of a fragment no figure above has
             out.append("</div>")
+            out.append(f"<script>{ANY_BOX}</script>")
         listed = [(a, label) for a in order + ([""] if "" in marks else []) for label in marks[a]]
         if listed:
             out.append("<h2>本页链接到的数字</h2>")
@@ -240,6 +245,20 @@ class Places:
         return "\n".join(out)
 
 
+# any fact's source_bbox as the fragment (#b-x0-top-x1-bottom, from the database's printed_places query) is
+# outlined too, also where no figure of the site links to it; a box the page holds needs no script (:target)
+ANY_BOX = (
+    "(function(){var p=document.querySelector('.page'),b=p.querySelector('.box.any'),s=p.dataset.points.split(',');"
+    "function show(){var m=/^#b-(-?[0-9.]+)-(-?[0-9.]+)-(-?[0-9.]+)-(-?[0-9.]+)$/.exec(location.hash);"
+    "b.hidden=true;if(!m||document.getElementById(location.hash.slice(1)))return;"
+    f"var q=m.slice(1).map(Number),w=+s[0],h=+s[1],e={BOX_MARGIN};"
+    "var x0=Math.max(0,q[0]-e),y0=Math.max(0,q[1]-e),x1=Math.min(w,q[2]+e),y1=Math.min(h,q[3]+e);"
+    "if(!(x1>x0&&y1>y0))return;b.style.left=100*x0/w+'%';b.style.top=100*y0/h+'%';"
+    "b.style.width=100*(x1-x0)/w+'%';b.style.height=100*(y1-y0)/h+'%';b.hidden=false;"
+    "b.scrollIntoView({block:'center'})}"
+    "addEventListener('hashchange',show);show()})();"
+)
+
 STYLE = (
     "body{margin:0;font:16px/1.5 -apple-system,'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;"
     "color:#222;background:#fafafa}"
@@ -251,7 +270,7 @@ STYLE = (
     ".page img{display:block;width:100%;height:auto}"
     ".box{position:absolute;box-sizing:border-box;border:3px solid #e53935;background:rgba(255,214,0,.18);"
     "opacity:0;scroll-margin:40vh 0}"
-    ".box:target{opacity:1}"
+    ".box:target,.box.any{opacity:1}.box[hidden]{display:none}"
     ".text{font:13px/1.6 ui-monospace,'Noto Sans Mono CJK SC',monospace;background:#fff;padding:.5rem 0;"
     "overflow-x:auto}"
     ".text div{display:flex;min-height:1.6em;white-space:pre-wrap;tab-size:4;overflow-wrap:anywhere;scroll-margin:40vh 0}"
