@@ -319,8 +319,7 @@ _RESOURCES = [
                   required=True),
             Field("source_sha256", "string", "源文件SHA-256", "Source SHA-256",
                   "The SHA-256 of the input file's bytes (hex), to tell which text the facts were read from; "
-                  "one per file of source_file, in the same order, separated by '; '. It names the file's "
-                  "printed pages on the site: " + PRINTED_PLACES_NOTE,
+                  "one per file of source_file, in the same order, separated by '; '. " + PRINTED_PLACES_NOTE,
                   required=True, pattern=r"^[0-9a-f]{64}(; [0-9a-f]{64})*$"),
             Field("source_url", "string", "来源网址", "Source URL",
                   "Where the disclosure was published, if known."),

@@ -132,7 +132,7 @@ class PageImages:
             if renderer.name != renderer_id():
                 shutil.rmtree(renderer, ignore_errors=True) if renderer.is_dir() else renderer.unlink()
                 continue
-            for image in renderer.glob("*/*.png"):
+            for image in renderer.glob("*/*"):  # also what a killed build left (temporary names)
                 if image not in self.used:
                     image.unlink(missing_ok=True)
             for folder in renderer.iterdir():
