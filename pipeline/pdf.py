@@ -216,16 +216,19 @@ def _cell_boxes(table, rows: list) -> list[tuple[Box, ...]]:
     """The box of every cell of every row of `table` (in `Table.rows` order, a box per column).
 
     pdfplumber gives None for a grid position that a merged cell covers (spanning rows or columns): its box
-    is that merged cell's, the cell that holds the position's top left corner."""
+    is that merged cell's, the cell that holds the position's top left corner. A position no cell holds (a
+    hole in the ruling, its text empty) gets its column's width (the narrowest cell starting there) and
+    the row's height."""
     xs = sorted({cell[0] for cell in table.cells})
     out = []
     for row in rows:
         top = row.bbox[1]
+        bottom = min(cell[3] for cell in row.cells if cell is not None)
         boxes = []
         for x, cell in zip(xs, row.cells, strict=True):
             if cell is None:
                 cell = next((c for c in table.cells if c[0] <= x < c[2] and c[1] <= top < c[3]), None) \
-                    or (x, top, x, row.bbox[3])  # no cell holds it (never seen): its corner
+                    or (x, top, min(c[2] for c in table.cells if c[0] == x), bottom)
             boxes.append(_box(*cell))
         out.append(tuple(boxes))
     return out

@@ -122,6 +122,25 @@ def test_canned_failed_checks(get, built):
     assert [r["severity"] for r in rows] == sorted(r["severity"] for r in rows)  # errors first
 
 
+def test_a_fact_leads_to_its_printed_page(get, built):
+    """From a fact (a headline figure's fact_seq) to where it is printed: page, cell, the published PDF at
+    that page (a link on Datasette's page) and the site's picture of the page; a text input has none."""
+    pdf_doc = "shanghai-finance-bureau-2025"
+    (income,) = [h for h in query(get, "headline_figures", doc_id=pdf_doc, measure="收入总计")]
+    (row,) = query(get, "printed_place", doc_id=pdf_doc, seq=str(income["fact_seq"]))
+    (document,) = query(get, "documents", doc_id=pdf_doc)
+    assert (row["item"], row["printed"], row["source_page"], row["source_bbox"]) == (
+        "收入总计", "171,915,169", 7, "204.00,476.72,303.99,499.88")
+    assert row["pdf_page_url"] == document["source_url"] + "#page=7"
+    assert row["page_image"] == f"pages/{document['source_sha256']}/7.png"
+    status, html = get(f"/yusuan/printed_place?doc_id={pdf_doc}&seq={income['fact_seq']}")
+    assert status == 200 and f'href="{document["source_url"]}#page=7"' in html.replace("&amp;", "&")
+    assert len(query(get, "printed_place", doc_id=pdf_doc, seq="")) == 100  # a page of the document's facts
+    text = query(get, "printed_place", doc_id=SAMR, seq="1")
+    assert len(text) == 1 and text[0]["source_page"] is None
+    assert (text[0]["source_bbox"], text[0]["pdf_page_url"], text[0]["page_image"]) == (None, None, None)
+
+
 def test_every_canned_query_runs(get):
     for name in QUERIES:
         status, data = get(f"/yusuan/{name}.json", q="结转")
@@ -171,7 +190,7 @@ def test_metadata_is_rendered_from_the_fields(built):
     assert all("units" not in table for table in database["tables"].values())  # units in words, not Pint
     assert set(database["queries"]) == {"headline_totals_by_document", "largest_projects", "three_public_by_document",
                                         "failed_checks", "search", "compare_department_type", "department_types",
-                                        "compare_measure"}
+                                        "compare_measure", "printed_place"}
 
 
 def test_pages_show_titles_and_column_descriptions(get):

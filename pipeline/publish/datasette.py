@@ -5,8 +5,8 @@ the title, description and licence of the data, the source of every document (in
 description: publisher, title, source URL where known, input file and its sha256), every table's
 title and description (the derived tables' from `database.DERIVED_DOCS`), every column's description
 with the unit in words (万元), facets, sort orders, and the canned queries (`QUERIES`): headline totals
-by document, largest projects, 三公经费 by document, failed checks and a search across the glossary,
-projects and indicators.
+by document, largest projects, 三公经费 by document, failed checks, where a fact is printed (its page
+and cell, a link to the PDF's page) and a search across the glossary, projects and indicators.
 
 `yusuan serve` runs `make_datasette(database)` — the database immutable and read-only (Datasette's
 `-i`), with `SETTINGS` (SQL time limit, rows returned, no suggested facets), the row counts of its
@@ -136,6 +136,25 @@ _BY_DOCUMENT = ("WHERE (:publisher = '' OR instr(publisher, :publisher) > 0)\n"
                 "  AND (:fiscal_year = '' OR fiscal_year = :fiscal_year)\n"
                 f"ORDER BY doc_id\n{PAGE_SQL}")
 
+# The page of a fact's file: a disclosure of several files lists their names and sha256s in the same order
+# (`; ` apart, 64 + 2 characters a sha256), so the fact's file is found by counting the names before it.
+_FILES_BEFORE = ("((length(substr(d.source_file, 1, instr('; ' || d.source_file || '; ', '; ' || f.source_file "
+                 "|| '; ') - 1)) - length(replace(substr(d.source_file, 1, instr('; ' || d.source_file || '; ', "
+                 "'; ' || f.source_file || '; ') - 1), '; ', ''))) / 2)")
+PRINTED_PLACE_SQL = (
+    "SELECT f.doc_id, f.seq, f.table_id, f.item, f.measure, f.amount, f.printed, f.source_file, f.source_line,\n"
+    "  f.source_page, f.source_bbox, f.ocr_confidence, f.ocr_uncertain,\n"
+    "  CASE WHEN f.source_page IS NOT NULL AND instr(d.source_file, '; ') = 0 AND lower(d.source_file) LIKE '%.pdf'\n"
+    "    AND (d.source_url LIKE 'http://%' OR d.source_url LIKE 'https://%')\n"
+    "    THEN d.source_url || '#page=' || f.source_page END AS pdf_page_url,\n"
+    "  CASE WHEN f.source_page IS NOT NULL\n"
+    f"    THEN 'pages/' || substr(d.source_sha256, 1 + 66 * {_FILES_BEFORE}, 64) || '/' || f.source_page || '.png'\n"
+    "    END AS page_image\n"
+    "FROM budget_facts f JOIN documents d ON d.doc_id = f.doc_id\n"
+    "WHERE f.doc_id = :doc_id AND (:seq = '' OR f.seq = CAST(:seq AS INTEGER))\n"
+    f"ORDER BY f.seq\n{PAGE_SQL}"
+)
+
 QUERIES: dict[str, dict] = {
     "headline_totals_by_document": {
         "title": "主要数字 Headline totals by document",
@@ -211,6 +230,17 @@ QUERIES: dict[str, dict] = {
             f"ORDER BY severity, doc_id, seq\n{PAGE_SQL}"
         ),
         "params": ["page"],
+    },
+    "printed_place": {
+        "title": "原文定位 Where a fact is printed",
+        "description": "The facts of one document (doc_id; seq: one fact, e.g. a headline figure's fact_seq) with "
+                       "where each is printed: the file, line, page and box of its cell (x0,top,x1,bottom in PDF "
+                       "points from the page's top left corner); pdf_page_url opens the published PDF at that "
+                       "page (documents.source_url with #page=N, for a document of one PDF file), page_image is "
+                       "the site's picture of the page (under the site's address, with the cell outlined there). "
+                       + PAGE_NOTE.format(table="budget_facts"),
+        "sql": PRINTED_PLACE_SQL,
+        "params": ["doc_id", "seq", "page"],
     },
     "search": {
         "title": "搜索 Search the glossary, projects and indicators",
