@@ -141,3 +141,27 @@ def test_an_extraction_cached_without_boxes_is_extracted_again(tmp_path):
     stored = json.loads(old.read_text(encoding="utf-8"))
     assert stored["boxes"][74] == [list(b) for b in fresh.boxes[74]] and stored["confidence"] == []
     assert extract_cached(PDF, sha256, tmp_path) == (fresh, True)
+
+
+def test_a_package_published_before_boxes_reads_back(tmp_path):
+    """A package written before source_bbox, ocr_confidence and ocr_uncertain existed (its JSON rows
+    without them) reads back as the build would publish it, the new columns empty."""
+    import re
+    import shutil
+
+    from pipeline.publish.package import read_package
+
+    current = Path(__file__).resolve().parent.parent / "datapackages" / "shanghai-finance-bureau-2025"
+    old = tmp_path / current.name
+    shutil.copytree(current, old)
+    new_columns = re.compile(r', "(source_bbox|ocr_confidence|ocr_uncertain)": (null|true|false|"[^"]*"|[0-9.]+)')
+    for file in old.glob("*.json"):
+        file.write_text(new_columns.sub("", file.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "source_bbox" not in (old / "budget_facts.json").read_text(encoding="utf-8")
+    before, now = read_package(old), read_package(current)
+    assert len(before.facts) == len(now.facts) == 263
+    assert all(f.source_bbox is None and f.ocr_confidence is None for f in before.facts)
+    assert now.facts[15].source_bbox == "204.00,476.72,303.99,499.88"
+    for f in now.facts:
+        f.source_bbox = None
+    assert before.facts == now.facts
