@@ -122,3 +122,35 @@ def test_the_quality_page_lists_the_flagged_amounts(text_layer, tmp_path):
     (line,) = [row for row in page.splitlines() if "870,000" in row]
     assert "| 0.612 | 置信度低 |" in line and "| 86 |" in line and "预算改革业务" in line
     assert page.count("参与未通过的校验 |") == len(flagged) - 1
+
+
+def test_a_real_scanned_page_has_its_boxes_and_confidences(tmp_path):
+    """tests/scanned/: a page with no text layer, read by OCR (pipeline/ocr.py): every amount has its cell's
+    box and confidence; every check holds and every amount is read with confidence, so none is doubtful."""
+    from pathlib import Path
+
+    from pipeline.sources import read_pdf
+
+    scan = Path(__file__).parent / "scanned" / "shanghai-34775480bd-p8.pdf"
+    result, extracted = read_pdf(scan, None, Timings(), tmp_path)
+    run_checks(result)
+    add_pages(result)
+    assert len(result.facts) == 36 and all(c.passed for c in result.checks)
+    lines = extracted.text.split("\n")
+    columns: dict[str, set[tuple[str, str]]] = {}
+    for f in result.facts:
+        cells = lines[f.source_line - 1].split("\t")
+        boxes = [",".join(f"{v:.2f}" for v in b) for b in extracted.boxes[f.source_line - 1]]
+        j = boxes.index(f.source_bbox)  # one of its line's cells, the one that prints the amount
+        assert f.source_page == 1 and cells[j] == f.printed, f
+        assert f.ocr_confidence == Decimal(str(extracted.confidence[f.source_line - 1][j])).quantize(Decimal("0.001"))
+        assert LOW_CONFIDENCE <= f.ocr_confidence <= 1 and f.ocr_uncertain is False
+        x0, _, x1, _ = f.source_bbox.split(",")
+        columns.setdefault(f.measure, set()).add((x0, x1))
+    # every measure's amounts in one column, the columns left to right as printed (a number printed in
+    # two columns of a line, 9,600,000 as 合计 and 其他收入, takes each in turn)
+    assert all(len(spans) == 1 for spans in columns.values()), columns
+    order = sorted(columns, key=lambda m: float(next(iter(columns[m]))[0]))
+    assert order == ["合计", "财政拨款收入", "事业收入", "其他收入"]
+    (education,) = [f for f in result.facts if f.item == "教育支出" and f.measure == "合计"]
+    assert education.printed == "326,658,710" and education.source_bbox == "391.49,223.11,469.16,247.53"
