@@ -6,9 +6,10 @@ N text-layer disclosures of the corpus (one per city in turn, as `benchmarks/ocr
 from their text layer, and again with their first P table pages rendered and read by OCR (the rest from
 the text layer) through the same reading stage (`sources.read_extracted`) and checks. Each amount OCR read
 is right when the text layer has a fact of the same identity (table kind, unit, item, codes, side, column,
-fund, year) and amount, else wrong. Printed: the confidence of right and wrong amounts (quantiles), and per
-threshold the wrong amounts it flags, the right ones it flags, and the wrong ones flagged by the
-threshold or a failing check (what `ocr_uncertain` says).
+fund, year) and amount; misread when the text layer prints no such amount on those pages. Printed: the
+confidence of right and misread amounts (quantiles), and per threshold the right amounts it flags, the
+misread ones it flags, and the misread ones flagged by the threshold or a failing check (what
+`ocr_uncertain` says).
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ from pipeline.pdf import extract_pdf  # noqa: E402
 from pipeline.read import Timings  # noqa: E402
 from pipeline.sources import add_pages, read_extracted, read_pdf  # noqa: E402
 
+WRONG: list[tuple] = []  # the amounts OCR read wrong, for the examples printed
 THRESHOLDS = ("0.5", "0.7", "0.8", "0.85", "0.9", "0.93", "0.95", "0.97")
 
 
-def measure(corpus: Path, count: int, per_doc: int, cache: Path) -> list[tuple[Decimal, bool, bool]]:
-    """(confidence, right, in a failing check) of every amount OCR read."""
+def measure(corpus: Path, count: int, per_doc: int, cache: Path) -> list[tuple[Decimal, str, bool]]:
+    """(confidence, right | placed | misread, in a failing check) of every amount OCR read: `placed` is an
+    amount the text layer prints on those pages but as another fact (a label or a row read otherwise),
+    `misread` one it does not print there at all."""
     out = []
     for row in sample(corpus, count):
         path = corpus / row["file"]
@@ -48,6 +52,7 @@ def measure(corpus: Path, count: int, per_doc: int, cache: Path) -> list[tuple[D
         run_checks(ocr)
         add_pages(ocr)
         want = Counter((fact_key(text, f), f.amount) for f in text.facts if f.source_page in pages)
+        amounts = {f.amount for f in text.facts if f.source_page in pages}
         n = right = 0
         for f in ocr.facts:
             if f.ocr_confidence is None:
@@ -56,7 +61,12 @@ def measure(corpus: Path, count: int, per_doc: int, cache: Path) -> list[tuple[D
             ok = want[key] > 0
             if ok:
                 want[key] -= 1
-            out.append((f.ocr_confidence, ok, bool(f.ocr_uncertain)))
+            else:
+                same = [f2.printed for f2 in text.facts if f2.source_page in pages and fact_key(text, f2) == key[0]]
+                WRONG.append((row["file"], f.source_line, f.item, f.measure, f.printed, f.ocr_confidence,
+                              same[0] if same else "no fact of that identity"))
+            out.append((f.ocr_confidence, "right" if ok else "placed" if f.amount in amounts else "misread",
+                        bool(f.ocr_uncertain)))
             n, right = n + 1, right + ok
         print(f"{row['file']:<40} OCR pages {','.join(map(str, sorted(pages)))}: {n} amounts, {right} right")
     return out
@@ -78,17 +88,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks" / "ocr" / "cache")
     args = parser.parse_args(argv)
     rows = measure(args.corpus, args.sample, args.pages, args.cache)
-    right = [c for c, ok, _ in rows if ok]
-    wrong = [c for c, ok, _ in rows if not ok]
-    print(f"\n{len(rows)} amounts read by OCR: {len(right)} right, {len(wrong)} wrong")
-    print(f"confidence of the right ones: {quantiles(right)}")
-    print(f"confidence of the wrong ones: {quantiles(wrong)}")
-    print("threshold  wrong flagged  right flagged  wrong flagged by it or a failing check")
+    by = {kind: [c for c, k, _ in rows if k == kind] for kind in ("right", "placed", "misread")}
+    print(f"\n{len(rows)} amounts read by OCR: {len(by['right'])} right, {len(by['placed'])} right but another "
+          f"fact's (label or row read otherwise), {len(by['misread'])} misread (the text layer prints no such amount "
+          "on the page)")
+    for kind, values in by.items():
+        print(f"confidence, {kind}: {quantiles(values)}")
+    for file, line, item, column, printed, confidence, text in WRONG[:25]:
+        print(f"  not right: {file} line {line} {item} {column}: OCR {printed} ({confidence}), text layer {text}")
+    misread = [(c, failing) for c, k, failing in rows if k == "misread"]
+    print("threshold  right flagged  misread flagged  misread flagged by it or a failing check")
     for t in map(Decimal, THRESHOLDS):
-        flagged_wrong = sum(c < t for c in wrong)
-        either = sum(c < t or failing for c, ok, failing in rows if not ok)
-        print(f"{t:>9}  {flagged_wrong:>5}/{len(wrong):<6}  {sum(c < t for c in right):>5}/{len(right):<6}  "
-              f"{either:>5}/{len(wrong)}")
+        print(f"{t:>9}  {sum(c < t for c in by['right']):>5}/{len(by['right']):<6}  "
+              f"{sum(c < t for c, _ in misread):>5}/{len(misread):<8}  "
+              f"{sum(c < t or failing for c, failing in misread):>5}/{len(misread)}")
     return 0
 
 
