@@ -45,7 +45,7 @@ MAX_LINE_GAP = 1.8  # consecutive lines of a paragraph: top-to-top distance in l
 LIST_MARKER_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．]|第[一二三四五六七八九十\d]+)")
 
 
-NO_TEXT_LAYER = "the PDF has no text layer (a scan?): nothing to read"
+NO_TEXT_LAYER = "the PDF has no text layer, and OCR reads no text on its pages: nothing to read"
 
 
 class NoTextLayer(UnreadableInput):
@@ -82,8 +82,11 @@ def extractor_id() -> str:
     return f"pdf-{code}-pdfplumber-{metadata.version('pdfplumber')}-pdfminer-{metadata.version('pdfminer.six')}"
 
 
-def extract_pdf(path: Path) -> ExtractedText:
-    """Extract one PDF (not cached). Raises `UnreadableInput` for a file that is not a readable PDF."""
+def extract_pdf(path: Path, sha256: str | None = None, ocr_cache: Path | None = None,
+                timings=None, ocr_pages: frozenset[int] = frozenset()) -> ExtractedText:
+    """Extract one PDF (not cached; a page without text is read by OCR, `ocr.py`, its OCR cached in
+    `ocr_cache`; so are the pages numbered in `ocr_pages`, to measure OCR against the text layer). Raises
+    `UnreadableInput` for a file that is not a readable PDF."""
     import pdfplumber  # imported here: a build that reuses every result never pays for it
 
     from . import pdf_clip, pdf_fast
@@ -93,6 +96,7 @@ def extract_pdf(path: Path) -> ExtractedText:
     lines: list[str] = []
     pages: list[int] = []
     boxes: list[tuple[Box, ...]] = []
+    ocr_lines: dict[int, object] = {}  # line index → its OcrLine (cells' boxes and confidence)
     try:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
@@ -100,7 +104,17 @@ def extract_pdf(path: Path) -> ExtractedText:
                     lines.append(PAGE_BREAK)
                     pages.append(number)
                     boxes.append(())
-                for text, cells in _page_lines(page):
+                page_lines = _page_lines(page)
+                if number in ocr_pages or _needs_ocr(page, [text for text, _ in page_lines]):
+                    from .ocr import read_scanned_page
+
+                    for line in read_scanned_page(path, number - 1, sha256, ocr_cache, timings):
+                        ocr_lines[len(lines)] = line
+                        lines.append(line.text)
+                        pages.append(number)
+                        boxes.append(line.boxes)
+                    continue
+                for text, cells in page_lines:
                     lines.append(text)
                     pages.append(number)
                     boxes.append(cells)
@@ -111,10 +125,26 @@ def extract_pdf(path: Path) -> ExtractedText:
         raise
     if not any(line.strip() for line in lines):
         raise NoTextLayer(str(path), None, NO_TEXT_LAYER)
-    return ExtractedText("".join(f"{line}\n" for line in lines), tuple(pages), tuple(boxes))
+    text = "".join(f"{line}\n" for line in lines)
+    # confidence: the OCR lines' cells, () for the text layer's lines; () when no line was read by OCR
+    confidence = tuple(ocr_lines[i].confidence if i in ocr_lines else () for i in range(len(lines))) \
+        if ocr_lines else ()
+    return ExtractedText(text, tuple(pages), tuple(boxes), confidence)
 
 
-def extract_cached(path: Path, sha256: str, cache_dir: Path | None) -> tuple[ExtractedText, bool]:
+def _needs_ocr(page, lines: list[str]) -> bool:
+    """A page to read by OCR: it has no text, or next to none (a page number) over an image that covers
+    most of it (a scan)."""
+    printed = sum(len("".join(line.split())) for line in lines)
+    if printed == 0:
+        return True
+    if printed >= 20:
+        return False
+    area = (page.width * page.height) or 1.0
+    return any((image["x1"] - image["x0"]) * (image["bottom"] - image["top"]) >= 0.5 * area for image in page.images)
+
+
+def extract_cached(path: Path, sha256: str, cache_dir: Path | None, timings=None) -> tuple[ExtractedText, bool]:
     """The extracted text of a PDF, from the cache when this PDF was extracted before by this extractor.
 
     Returns the text and whether it came from the cache.
@@ -123,21 +153,30 @@ def extract_cached(path: Path, sha256: str, cache_dir: Path | None) -> tuple[Ext
     if cache_file and cache_file.exists():
         try:
             data = json.loads(cache_file.read_text(encoding="utf-8"))
-            # an entry written before boxes were kept lacks them: extracted again
-            return ExtractedText(data["text"], tuple(data["pages"]),
-                                 tuple(tuple(tuple(box) for box in line) for line in data["boxes"]),
-                                 tuple(tuple(line) for line in data["confidence"])), True
+            # an entry made by other OCR code is read again (OCR code is not part of extractor_id: a change
+            # of it re-extracts only the PDFs that had pages read by OCR)
+            if data.get("ocr") is None or data["ocr"] == _ocr_id():
+                return ExtractedText(data["text"], tuple(data["pages"]),
+                                     tuple(tuple(tuple(box) for box in line) for line in data["boxes"]),
+                                     tuple(tuple(line) for line in data["confidence"])), True
         except (ValueError, KeyError, TypeError):
-            pass  # a damaged cache entry is extracted again
-    extracted = extract_pdf(path)
+            pass  # a damaged (or older) cache entry is extracted again
+    extracted = extract_pdf(path, sha256, cache_dir / "ocr" if cache_dir else None, timings)
     if cache_file:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         from .atomic import write_atomic  # a temporary file, flushed and renamed
 
         write_atomic(cache_file, json.dumps({"text": extracted.text, "pages": extracted.pages,
-                                             "boxes": extracted.boxes, "confidence": extracted.confidence},
+                                             "boxes": extracted.boxes, "confidence": extracted.confidence,
+                                             "ocr": _ocr_id() if extracted.confidence else None},
                                             ensure_ascii=False).encode("utf-8"))
     return extracted, False
+
+
+def _ocr_id() -> str:
+    from .ocr import ocr_id
+
+    return ocr_id()
 
 
 NOT_A_PDF = "not a PDF (the file does not start with %PDF-)"
@@ -216,16 +255,19 @@ def _cell_boxes(table, rows: list) -> list[tuple[Box, ...]]:
     """The box of every cell of every row of `table` (in `Table.rows` order, a box per column).
 
     pdfplumber gives None for a grid position that a merged cell covers (spanning rows or columns): its box
-    is that merged cell's, the cell that holds the position's top left corner."""
+    is that merged cell's, the cell that holds the position's top left corner. A position no cell holds (a
+    hole in the ruling, its text empty) gets its column's width (the narrowest cell starting there) and
+    the row's height."""
     xs = sorted({cell[0] for cell in table.cells})
     out = []
     for row in rows:
         top = row.bbox[1]
+        bottom = min(cell[3] for cell in row.cells if cell is not None)
         boxes = []
         for x, cell in zip(xs, row.cells, strict=True):
             if cell is None:
                 cell = next((c for c in table.cells if c[0] <= x < c[2] and c[1] <= top < c[3]), None) \
-                    or (x, top, x, row.bbox[3])  # no cell holds it (never seen): its corner
+                    or (x, top, min(c[2] for c in table.cells if c[0] == x), bottom)
             boxes.append(_box(*cell))
         out.append(tuple(boxes))
     return out

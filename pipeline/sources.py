@@ -1,8 +1,9 @@
 """Read one source file as the build reads it: a PDF is extracted first (`pdf.py`, cached), any other file
 is decoded as text; both then go through the same reading stage (`read.read_lines`).
 
-A PDF without a text layer (a scan) is no failure: it is a document with status ``no_text_layer`` and no
-facts, published so that users see it exists and needs OCR.
+A page without a text layer (a scan) is read by OCR (`ocr.py`); a PDF in which OCR finds no text either is
+no failure: it is a document with status ``no_text_layer`` and no facts, published so that users see it
+exists.
 """
 
 from __future__ import annotations
@@ -42,14 +43,15 @@ def read_pdf(path: Path, entry: dict | None, timings, cache_dir: Path | None = N
     sha256 = hashlib.sha256(data).hexdigest()
     if not data.startswith(b"%PDF-"):
         raise UnreadableInput(str(path), None, NOT_A_PDF)
+    ocr_before = timings.stages.get("ocr", 0.0)  # OCR (pages without text) is its own stage, not extract's
     try:
-        extracted, _ = extract_cached(path, sha256, cache_dir)
+        extracted, _ = extract_cached(path, sha256, cache_dir, timings)
     except NoTextLayer as e:
         from .read import unread_document
 
-        timings.add("extract", time.perf_counter() - t0)
+        timings.add("extract", time.perf_counter() - t0 - (timings.stages.get("ocr", 0.0) - ocr_before))
         return unread_document(path, sha256, entry or {}, "no_text_layer", e.reason), ExtractedText("", ())
-    timings.add("extract", time.perf_counter() - t0)
+    timings.add("extract", time.perf_counter() - t0 - (timings.stages.get("ocr", 0.0) - ocr_before))
     return read_extracted(extracted, path, sha256, entry, timings), extracted
 
 

@@ -230,7 +230,7 @@ def test_a_headline_figure_and_a_failed_check_of_a_text_open_the_highlighted_lin
 @browser_only
 def test_any_facts_box_is_outlined_from_the_address(page, base_url, built):
     """A fact no figure of the site links to, on a page the site shows: its source_bbox as the fragment (as the
-    Datasette query printed_places gives it) is outlined by the page's script, over its printed number."""
+    Datasette query printed_place gives it (site_view)) is outlined by the page's script, over its printed number."""
     sha = hashlib.sha256(PDF.read_bytes()).hexdigest()
     shown = {int(p.stem) for p in (built.site / "pages" / sha).glob("*.png")}
     linked = set()

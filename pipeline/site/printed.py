@@ -245,7 +245,7 @@ class Places:
         return "\n".join(out)
 
 
-# any fact's source_bbox as the fragment (#b-x0-top-x1-bottom, from the database's printed_places query) is
+# any fact's source_bbox as the fragment (#b-x0-top-x1-bottom, from the database's printed_place query) is
 # outlined too, also where no figure of the site links to it; a box the page holds needs no script (:target)
 ANY_BOX = (
     "(function(){var p=document.querySelector('.page'),b=p.querySelector('.box.any'),s=p.dataset.points.split(',');"
