@@ -285,7 +285,8 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
                             write_metadata(built, paths.database)), say)
     if site:  # not a combined_stage: the site also depends on site/ and mkdocs.yml (build_site reuses itself)
         t0 = time.perf_counter()
-        build_site(paths.database, paths.packages_dir, paths.build_dir, say=say, reuse=cache)
+        build_site(paths.database, paths.packages_dir, paths.build_dir, say=say, reuse=cache,
+                   sources=paths.input_dir, timings=report.timings)
         report.timings.add("site", time.perf_counter() - t0)
     return report
 

@@ -97,10 +97,23 @@ def build(input_dir: Path, packages_dir: Path, build_dir: Path, site: bool, cach
     click.echo(
         f"{len(report.built)} built, {len(report.failed)} failed, {len(report.skipped)} skipped; "
         f"{len(report.rebuilt)} rebuilt, {len(report.reused)} reused{kept}; "
-        + " ".join(f"{k}={v:.2f}s" for k, v in total.items())
+        + format_timings(total)
     )
     if report.failed:
         sys.exit(2)
+
+
+def format_timings(stages: dict[str, float]) -> str:
+    """The stages' seconds; OCR with its pages read by the engine and the seconds per page."""
+    out = []
+    for stage, seconds in stages.items():
+        if stage == "ocr_pages":
+            continue
+        text = f"{stage}={seconds:.2f}s"
+        if stage == "ocr" and (pages := int(stages.get("ocr_pages", 0))):
+            text += f" ({pages} pages read by OCR, {seconds / pages:.1f}s/page)"
+        out.append(text)
+    return " ".join(out)
 
 
 def _build_shard(paths: BuildPaths, shard: str, cache: bool, jobs: int | None) -> None:
@@ -121,7 +134,7 @@ def _build_shard(paths: BuildPaths, shard: str, cache: bool, jobs: int | None) -
         raise click.ClickException(output_error(e.filename or paths.build_dir, e).describe()) from None
     click.echo(f"shard {number}/{count}: {len(report.files)} files, {len(report.read)} read, "
                f"{len(report.cached)} already cached, {len(report.failed)} failed; "
-               + " ".join(f"{k}={v:.2f}s" for k, v in report.timings.stages.items()))
+               + format_timings(report.timings.stages))
     if report.failed:
         sys.exit(2)
 

@@ -191,6 +191,19 @@ OPTIONAL_TABLE_ID = TABLE_ID.with_(
     required=False,
     description="The table concerned (t01, t02, …; see budget_tables); empty when it concerns no one table.",
 )
+# 查看原文: where the site shows the place a record was printed, under the site's root (pipeline/site/printed.py);
+# source_sha256 is that of the record's source_file (documents.source_sha256), source_bbox with "-" for ","
+PRINTED_PLACES = {
+    "page_image": "pages/{source_sha256}/{source_page}.png",
+    "page_view": "pages/{source_sha256}/{source_page}.html#b-{source_bbox}",
+    "text_view": "sources/{source_sha256}.html#L{source_line}",
+}
+PRINTED_PLACES_NOTE = (
+    "On the site (查看原文), a PDF page is an image at pages/<source_sha256>/<source_page>.png under the site's "
+    "root, and pages/<source_sha256>/<source_page>.html#b-<source_bbox, commas as hyphens> shows it with the "
+    "cell outlined; a text file is sources/<source_sha256>.html#L<source_line>, the line highlighted "
+    "(source_sha256: that of the record's source_file in documents)."
+)
 SOURCE_LINE = Field(
     "source_line", "integer", "行号", "Source line",
     "The 1-based line number in the input text file, counting \\n line breaks only (as editors, sed -n 'Np' "
@@ -199,8 +212,24 @@ SOURCE_LINE = Field(
 )
 SOURCE_PAGE = Field(
     "source_page", "integer", "页码", "Source page",
-    "PDF inputs: the 1-based page of the source line. Empty for text inputs.",
+    "PDF inputs: the 1-based page of the source line. Empty for text inputs. On the site the page is an image "
+    "at pages/<source_sha256>/<source_page>.png (see documents.source_sha256).",
     minimum=1,
+)
+BBOX_PATTERN = r"^-?\d+\.\d{2}(,-?\d+\.\d{2}){3}$"
+SOURCE_BBOX = Field(
+    "source_bbox", "string", "页面位置", "Source box",
+    "PDF inputs: where on source_page the line was printed, as x0,top,x1,bottom in PDF points (1/72 inch, "
+    "2 decimals) measured from the page's top left corner (pdfplumber's coordinates): the union of the "
+    "line's cells (a table row) or its paragraph's box (text outside tables). Empty for text inputs.",
+    pattern=BBOX_PATTERN,
+)
+OCR_CONFIDENCE = Field(
+    "ocr_confidence", "number", "识别置信度", "OCR confidence",
+    "Pages without a text layer, read by OCR: the recognition engine's confidence (0 to 1, 3 decimals) for "
+    "the cell the amount was read from. Empty when the amount was read from the PDF's text layer or a text "
+    "file.",
+    minimum=0, maximum=1,
 )
 SOURCE_FILE = Field(
     "source_file", "string", "源文件", "Source file",
@@ -290,7 +319,7 @@ _RESOURCES = [
                   required=True),
             Field("source_sha256", "string", "源文件SHA-256", "Source SHA-256",
                   "The SHA-256 of the input file's bytes (hex), to tell which text the facts were read from; "
-                  "one per file of source_file, in the same order, separated by '; '.",
+                  "one per file of source_file, in the same order, separated by '; '. " + PRINTED_PLACES_NOTE,
                   required=True, pattern=r"^[0-9a-f]{64}(; [0-9a-f]{64})*$"),
             Field("source_url", "string", "来源网址", "Source URL",
                   "Where the disclosure was published, if known."),
@@ -398,6 +427,18 @@ _RESOURCES = [
                   "2025 年), else the document's budget year.",
                   minimum=1949, maximum=2100),
             SOURCE_PAGE,
+            SOURCE_BBOX.with_(description=(
+                "PDF inputs: where on source_page the amount was printed, the box of its cell, as x0,top,x1,"
+                "bottom in PDF points (1/72 inch, 2 decimals) measured from the page's top left corner "
+                "(pdfplumber's coordinates; a merged cell's whole box). The cell is the one of the line whose "
+                "text is the printed number; where a line prints the same number in several cells, the "
+                "line's facts of that number take those cells in column order. Where no cell prints it, "
+                "the union of the line's cells. Empty for text inputs.")),
+            OCR_CONFIDENCE,
+            Field("ocr_uncertain", "boolean", "识别存疑", "OCR uncertain",
+                  "Amounts read by OCR: true when read with a confidence below 0.9 (pipeline/ocr_guard.py) or "
+                  "when the amount takes part in a check that fails; the amount is published as read, never "
+                  "corrected. Empty when not read by OCR."),
             SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
@@ -420,6 +461,7 @@ _RESOURCES = [
             PRINTED,
             SOURCE_LINE,
             SOURCE_PAGE,
+            SOURCE_BBOX,
             SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
@@ -444,6 +486,7 @@ _RESOURCES = [
                   "The medium-term goal (中长期目标) text, where printed."),
             SOURCE_LINE.with_(description="The line where the goal's row or form starts."),
             SOURCE_PAGE,
+            SOURCE_BBOX,
             SOURCE_FILE,
         ],
         primary_key=("doc_id", "goal_id"),
@@ -477,6 +520,7 @@ _RESOURCES = [
                   "The half-year target (半年度指标值), where printed."),
             SOURCE_LINE,
             SOURCE_PAGE,
+            SOURCE_BBOX,
             SOURCE_FILE,
         ],
         primary_key=("doc_id", "goal_id", "seq"),
@@ -495,6 +539,7 @@ _RESOURCES = [
             FUNCTION_CODE.with_(description="Where the term names a classification (X（类）Y（款）Z（项）): its "
                                             "支出功能分类 code, when the document's own tables resolve it."),
             SOURCE_PAGE,
+            SOURCE_BBOX,
             SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
@@ -522,9 +567,17 @@ _RESOURCES = [
             Field("difference", "number", "差额", "Difference", "actual − expected.", unit="万元"),
             SOURCE_LINE.with_(required=False,
                               description="The line of the figure or sentence checked (see source_line elsewhere)."),
-            Field("message", "string", "说明", "Message", "What was compared and where, with both figures.",
+            Field("message", "string", "说明", "Message",
+                  "What was compared and where, with both figures. A failing check in which one amount read by "
+                  "OCR with low confidence would hold if exactly one of its digits were another (and no other "
+                  "single-digit change would do) says so: 'if 1,234.56 were 1,284.56 …'; the amount is "
+                  "published as read.",
                   required=True),
             SOURCE_PAGE,
+            SOURCE_BBOX.with_(description=(
+                "PDF inputs: where on source_page the figure checked was printed, x0,top,x1,bottom in PDF "
+                "points: the cell of the printed total the check compares (its fact's source_bbox), else the "
+                "box of the line it cites. Empty for text inputs.")),
             SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
@@ -543,6 +596,7 @@ _RESOURCES = [
             Field("text", "string", "原文", "Text", "The line (or the row's cells) as printed.", required=True),
             Field("reason", "string", "原因", "Reason", "Why the line could not be read.", required=True),
             SOURCE_PAGE,
+            SOURCE_BBOX,
             SOURCE_FILE,
         ],
         primary_key=("doc_id", "seq"),
@@ -573,6 +627,11 @@ _RESOURCES = [
                   minimum=1),
             SOURCE_LINE,
             SOURCE_PAGE,
+            SOURCE_BBOX.with_(description=(
+                "PDF inputs: where on source_page the figure was printed: its fact's source_bbox (the cell), "
+                "for a statement of the 情况说明 its paragraph's box; x0,top,x1,bottom in PDF points. Empty "
+                "for text inputs.")),
+            OCR_CONFIDENCE.with_(description="Where OCR read the figure: its fact's ocr_confidence (0 to 1)."),
             SOURCE_FILE.with_(required=False),
         ],
         primary_key=("doc_id", "measure"),

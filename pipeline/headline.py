@@ -143,7 +143,8 @@ def headline_figures(result: DocumentResult, facts: Facts | None = None) -> list
             out.append(HeadlineFigure(
                 doc_id=doc_id, measure=m.name, amount=fact.amount, printed=fact.printed, fund=fact.fund or KIND_BY_NAME[kind].fund,
                 table_id=fact.table_id, fact_seq=seq[id(fact)], source_line=fact.source_line,
-                source_page=fact.source_page, source_file=fact.source_file))
+                source_page=fact.source_page, source_bbox=fact.source_bbox, ocr_confidence=fact.ocr_confidence,
+                source_file=fact.source_file))
             continue
         stated = _stated(result, m.subject) if m.subject in STATED_ONLY else None
         if stated is not None:

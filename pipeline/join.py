@@ -129,3 +129,4 @@ def _copy(part: DocumentResult, joined: DocumentResult, ids: dict[str, str], doc
     joined.statements += [replace(s) for s in part.statements]
     joined.column_identities.update({table(k): v for k, v in part.column_identities.items()})
     joined.line_pages.update(part.line_pages)
+    joined.line_boxes.update(part.line_boxes)

@@ -11,6 +11,8 @@ Per page, in reading order (top to bottom):
 
 Pages are separated by a line holding a form feed (``\\f``). `source_line` of a fact read from a PDF is
 its line in this extracted text (written to ``build/extracted/<doc_id>.txt``) and `source_page` its page.
+Beside the text, every line keeps where it was printed (`ExtractedText.boxes`): a table row the box of
+each of its cells (a merged cell's box for each cell it covers), any other line its paragraph's box.
 
 The extraction is deterministic (same PDF, same pdfplumber: same bytes) and cached under the build folder
 by the PDF's sha256 and the extractor's identity (this module's code and the pdfplumber/pdfminer
@@ -43,17 +45,27 @@ MAX_LINE_GAP = 1.8  # consecutive lines of a paragraph: top-to-top distance in l
 LIST_MARKER_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．]|第[一二三四五六七八九十\d]+)")
 
 
-NO_TEXT_LAYER = "the PDF has no text layer (a scan?): nothing to read"
+NO_TEXT_LAYER = "the PDF has no text layer, and OCR reads no text on its pages: nothing to read"
 
 
 class NoTextLayer(UnreadableInput):
     """A PDF that holds only images (a scan): readable, but no text to read without OCR."""
 
 
+Box = tuple[float, float, float, float]  # (x0, top, x1, bottom), PDF points, pdfplumber's coordinates
+                                         # (top measured from the top of the page), rounded to 0.01
+
+
 @dataclass(frozen=True)
 class ExtractedText:
     text: str  # lines joined by "\n", ending with "\n"
     pages: tuple[int, ...]  # pages[i] is the 1-based page of line i + 1
+    # boxes[i]: line i + 1's cells (one box per tab-separated cell; a line outside tables: one box, its
+    # paragraph's; the page-break line: none). () when no boxes are known (old cache entries)
+    boxes: tuple[tuple[Box, ...], ...] = ()
+    # confidence[i]: line i + 1's cells as OCR read them (0..1); () for a text-layer line; () when no line
+    # of the file was OCR-read
+    confidence: tuple[tuple[float, ...], ...] = ()
 
     def page_of(self, line: int | None) -> int | None:
         if line is None or not 1 <= line <= len(self.pages):
@@ -70,8 +82,11 @@ def extractor_id() -> str:
     return f"pdf-{code}-pdfplumber-{metadata.version('pdfplumber')}-pdfminer-{metadata.version('pdfminer.six')}"
 
 
-def extract_pdf(path: Path) -> ExtractedText:
-    """Extract one PDF (not cached). Raises `UnreadableInput` for a file that is not a readable PDF."""
+def extract_pdf(path: Path, sha256: str | None = None, ocr_cache: Path | None = None,
+                timings=None, ocr_pages: frozenset[int] = frozenset()) -> ExtractedText:
+    """Extract one PDF (not cached; a page without text is read by OCR, `ocr.py`, its OCR cached in
+    `ocr_cache`; so are the pages numbered in `ocr_pages`, to measure OCR against the text layer). Raises
+    `UnreadableInput` for a file that is not a readable PDF."""
     import pdfplumber  # imported here: a build that reuses every result never pays for it
 
     from . import pdf_clip, pdf_fast
@@ -80,15 +95,29 @@ def extract_pdf(path: Path) -> ExtractedText:
     pdf_fast.install()  # the same objects, read faster
     lines: list[str] = []
     pages: list[int] = []
+    boxes: list[tuple[Box, ...]] = []
+    ocr_lines: dict[int, object] = {}  # line index → its OcrLine (cells' boxes and confidence)
     try:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 if number > 1:
                     lines.append(PAGE_BREAK)
                     pages.append(number)
-                for text in _page_lines(page):
+                    boxes.append(())
+                page_lines = _page_lines(page)
+                if number in ocr_pages or _needs_ocr(page, [text for text, _ in page_lines]):
+                    from .ocr import read_scanned_page
+
+                    for line in read_scanned_page(path, number - 1, sha256, ocr_cache, timings):
+                        ocr_lines[len(lines)] = line
+                        lines.append(line.text)
+                        pages.append(number)
+                        boxes.append(line.boxes)
+                    continue
+                for text, cells in page_lines:
                     lines.append(text)
                     pages.append(number)
+                    boxes.append(cells)
     except Exception as e:  # pdfminer raises many kinds of errors on broken files
         if isinstance(e, (ValueError, KeyError, TypeError, AssertionError, IndexError)) or \
                 type(e).__module__.startswith(("pdfminer", "pdfplumber")):
@@ -96,10 +125,26 @@ def extract_pdf(path: Path) -> ExtractedText:
         raise
     if not any(line.strip() for line in lines):
         raise NoTextLayer(str(path), None, NO_TEXT_LAYER)
-    return ExtractedText("".join(f"{line}\n" for line in lines), tuple(pages))
+    text = "".join(f"{line}\n" for line in lines)
+    # confidence: the OCR lines' cells, () for the text layer's lines; () when no line was read by OCR
+    confidence = tuple(ocr_lines[i].confidence if i in ocr_lines else () for i in range(len(lines))) \
+        if ocr_lines else ()
+    return ExtractedText(text, tuple(pages), tuple(boxes), confidence)
 
 
-def extract_cached(path: Path, sha256: str, cache_dir: Path | None) -> tuple[ExtractedText, bool]:
+def _needs_ocr(page, lines: list[str]) -> bool:
+    """A page to read by OCR: it has no text, or next to none (a page number) over an image that covers
+    most of it (a scan)."""
+    printed = sum(len("".join(line.split())) for line in lines)
+    if printed == 0:
+        return True
+    if printed >= 20:
+        return False
+    area = (page.width * page.height) or 1.0
+    return any((image["x1"] - image["x0"]) * (image["bottom"] - image["top"]) >= 0.5 * area for image in page.images)
+
+
+def extract_cached(path: Path, sha256: str, cache_dir: Path | None, timings=None) -> tuple[ExtractedText, bool]:
     """The extracted text of a PDF, from the cache when this PDF was extracted before by this extractor.
 
     Returns the text and whether it came from the cache.
@@ -108,17 +153,30 @@ def extract_cached(path: Path, sha256: str, cache_dir: Path | None) -> tuple[Ext
     if cache_file and cache_file.exists():
         try:
             data = json.loads(cache_file.read_text(encoding="utf-8"))
-            return ExtractedText(data["text"], tuple(data["pages"])), True
-        except (ValueError, KeyError):
-            pass  # a damaged cache entry is extracted again
-    extracted = extract_pdf(path)
+            # an entry made by other OCR code is read again (OCR code is not part of extractor_id: a change
+            # of it re-extracts only the PDFs that had pages read by OCR)
+            if data.get("ocr") is None or data["ocr"] == _ocr_id():
+                return ExtractedText(data["text"], tuple(data["pages"]),
+                                     tuple(tuple(tuple(box) for box in line) for line in data["boxes"]),
+                                     tuple(tuple(line) for line in data["confidence"])), True
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged (or older) cache entry is extracted again
+    extracted = extract_pdf(path, sha256, cache_dir / "ocr" if cache_dir else None, timings)
     if cache_file:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         from .atomic import write_atomic  # a temporary file, flushed and renamed
 
-        write_atomic(cache_file, json.dumps({"text": extracted.text, "pages": extracted.pages},
+        write_atomic(cache_file, json.dumps({"text": extracted.text, "pages": extracted.pages,
+                                             "boxes": extracted.boxes, "confidence": extracted.confidence,
+                                             "ocr": _ocr_id() if extracted.confidence else None},
                                             ensure_ascii=False).encode("utf-8"))
     return extracted, False
+
+
+def _ocr_id() -> str:
+    from .ocr import ocr_id
+
+    return ocr_id()
 
 
 NOT_A_PDF = "not a PDF (the file does not start with %PDF-)"
@@ -169,21 +227,50 @@ def pdf_problem(error: Exception) -> str:
 # One page
 
 
-def _page_lines(page) -> list[str]:
+def _page_lines(page) -> list[tuple[str, tuple[Box, ...]]]:
+    """The page's lines in reading order, each with the boxes of its cells."""
     tables = _whole_tables(page, page.find_tables(TABLE_SETTINGS))
-    items: list[tuple[float, float, list[str]]] = []  # (top, x0, lines)
+    items: list[tuple[float, float, list[tuple[str, tuple[Box, ...]]]]] = []  # (top, x0, lines)
     outside = page
     chars = _CharIndex(page.chars) if tables else None
     for table in tables:
-        rows = [_tab_row(row) for row in chars.extract(table)]
-        rows = [row for row in rows if row.strip("\t ")]
+        table_rows = table.rows
+        rows = [(_tab_row(row), boxes) for row, boxes in zip(chars.extract(table, table_rows),
+                                                             _cell_boxes(table, table_rows), strict=True)]
+        rows = [row for row in rows if row[0].strip("\t ")]
         if rows:
             items.append((table.bbox[1], table.bbox[0], rows))
         outside = outside.outside_bbox(table.bbox, strict=False)
-    for paragraph in _paragraphs(outside.extract_text_lines(return_chars=False)):
-        items.append((paragraph[0], paragraph[1], [paragraph[2]]))
+    for top, x0, text, box in _paragraphs(outside.extract_text_lines(return_chars=False)):
+        items.append((top, x0, [(text, (box,))]))
     items.sort(key=lambda item: (round(item[0], 1), round(item[1], 1)))
     return [line for _, _, block in items for line in block]
+
+
+def _box(x0: float, top: float, x1: float, bottom: float) -> Box:
+    return (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+
+
+def _cell_boxes(table, rows: list) -> list[tuple[Box, ...]]:
+    """The box of every cell of every row of `table` (in `Table.rows` order, a box per column).
+
+    pdfplumber gives None for a grid position that a merged cell covers (spanning rows or columns): its box
+    is that merged cell's, the cell that holds the position's top left corner. A position no cell holds (a
+    hole in the ruling, its text empty) gets its column's width (the narrowest cell starting there) and
+    the row's height."""
+    xs = sorted({cell[0] for cell in table.cells})
+    out = []
+    for row in rows:
+        top = row.bbox[1]
+        bottom = min(cell[3] for cell in row.cells if cell is not None)
+        boxes = []
+        for x, cell in zip(xs, row.cells, strict=True):
+            if cell is None:
+                cell = next((c for c in table.cells if c[0] <= x < c[2] and c[1] <= top < c[3]), None) \
+                    or (x, top, min(c[2] for c in table.cells if c[0] == x), bottom)
+            boxes.append(_box(*cell))
+        out.append(tuple(boxes))
+    return out
 
 
 def _whole_tables(page, tables: list) -> list:
@@ -221,12 +308,13 @@ class _CharIndex:
         self.order = sorted(range(len(chars)), key=lambda i: self.middles[i][0])
         self.heights = [self.middles[i][0] for i in self.order]
 
-    def extract(self, table) -> list[list[str | None]]:
+    def extract(self, table, rows: list | None = None) -> list[list[str | None]]:
+        """The text of every cell of the table (`rows`: its `Table.rows`, when the caller has them)."""
         from pdfplumber.utils import extract_text
 
         chars, middles = self.chars, self.middles
         out = []
-        for row in table.rows:
+        for row in table.rows if rows is None else rows:
             x0, top, x1, bottom = row.bbox
             found = self.order[bisect_left(self.heights, top):bisect_left(self.heights, bottom)]
             in_row = [i for i in sorted(found) if x0 <= middles[i][1] < x1]
@@ -261,24 +349,25 @@ def _cell(text: str | None) -> str:
     return out
 
 
-def _paragraphs(text_lines: list[dict]) -> list[tuple[float, float, str]]:
-    """Text lines with each paragraph's wrapped lines joined: (top, x0, text)."""
+def _paragraphs(text_lines: list[dict]) -> list[tuple[float, float, str, Box]]:
+    """Text lines with each paragraph's wrapped lines joined: (top, x0, text, the paragraph's box)."""
     lines = [t for t in text_lines if t["text"].strip()]
     if not lines:
         return []
     right = max(t["x1"] for t in lines)
-    out: list[tuple[float, float, str]] = []
+    out: list[tuple[float, float, str, tuple[float, float, float, float]]] = []
     first = previous = None
     for line in lines:
         height = max(line["bottom"] - line["top"], 1.0)
         if previous is not None and _continues(previous, line, first, right, height):
-            top, x0, text = out[-1]
-            out[-1] = (top, x0, _join(text, line["text"]))
+            top, x0, text, (b0, btop, b1, bbottom) = out[-1]
+            out[-1] = (top, x0, _join(text, line["text"]),
+                       (min(b0, line["x0"]), min(btop, line["top"]), max(b1, line["x1"]), max(bbottom, line["bottom"])))
         else:
-            out.append((line["top"], line["x0"], line["text"]))
+            out.append((line["top"], line["x0"], line["text"], (line["x0"], line["top"], line["x1"], line["bottom"])))
             first = line
         previous = line
-    return out
+    return [(top, x0, text, _box(*box)) for top, x0, text, box in out]
 
 
 def _continues(previous: dict, line: dict, first: dict, right: float, height: float) -> bool:

@@ -75,6 +75,9 @@ class BudgetFact:
     column_path: str = ""  # the header path of the column, e.g. 当年财政拨款安排/一般公共预算拨款/基本支出
     fiscal_year: int | None = None  # the year the number is for: its column's or row's (2025年预算数), else the document's
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_bbox: str | None = None  # PDF inputs: the box of the cell the amount is printed in, "x0,top,x1,bottom"
+    ocr_confidence: Decimal | None = None  # OCR inputs: the recognition confidence of that cell (0..1)
+    ocr_uncertain: bool | None = None  # OCR inputs: read with low confidence, or in a failing check
     source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
@@ -90,6 +93,7 @@ class Project:
     printed: str | None
     source_line: int
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_bbox: str | None = None  # PDF inputs: the box of the line on its page, "x0,top,x1,bottom"
     source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
@@ -105,6 +109,7 @@ class PerformanceGoal:
     medium_term_goal: str | None
     source_line: int
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_bbox: str | None = None  # PDF inputs: the box of the line on its page, "x0,top,x1,bottom"
     source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
@@ -125,6 +130,7 @@ class PerformanceIndicator:
     half_year_target: str | None
     source_line: int
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_bbox: str | None = None  # PDF inputs: the box of the line on its page, "x0,top,x1,bottom"
     source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
@@ -137,6 +143,7 @@ class GlossaryTerm:
     source_line: int
     function_code: str | None = None
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_bbox: str | None = None  # PDF inputs: the box of the line on its page, "x0,top,x1,bottom"
     source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
@@ -154,6 +161,7 @@ class Check:
     source_line: int | None
     message: str
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_bbox: str | None = None  # PDF inputs: the box of the line on its page, "x0,top,x1,bottom"
     source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
@@ -170,6 +178,8 @@ class HeadlineFigure:
     fact_seq: int | None  # the budget_facts row (seq) it is; None for a narrative statement
     source_line: int
     source_page: int | None = None
+    source_bbox: str | None = None  # the fact's cell (or the statement's line) on the page
+    ocr_confidence: Decimal | None = None  # the fact's, where OCR read it
     source_file: str | None = None
 
 
@@ -182,6 +192,7 @@ class UnparsedLine:
     text: str
     reason: str
     source_page: int | None = None  # PDF inputs: the page of source_line
+    source_bbox: str | None = None  # PDF inputs: the box of the line on its page, "x0,top,x1,bottom"
     source_file: str | None = None  # the file source_line counts in (a disclosure may be several files)
 
 
@@ -256,3 +267,6 @@ class DocumentResult:
     # not published: the page of each line of each PDF source ({file: pages}, pages[i] the page of line
     # i + 1), so that records made after reading (checks, a joined document's) get their page too
     line_pages: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # not published: the box of each line a record cites ({file: {line: "x0,top,x1,bottom"}}, the union of
+    # its cells), so that checks made after reading get their box too
+    line_boxes: dict[str, dict[int, str]] = field(default_factory=dict)

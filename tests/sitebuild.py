@@ -24,6 +24,10 @@ class Built:
     said: tuple[str, ...]
 
     @property
+    def sources(self) -> Path:  # the input folder, whose files 查看原文 shows
+        return DISCLOSURES
+
+    @property
     def database(self) -> Path:
         return self.build_dir / "yusuan.db"
 

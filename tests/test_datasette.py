@@ -122,6 +122,69 @@ def test_canned_failed_checks(get, built):
     assert [r["severity"] for r in rows] == sorted(r["severity"] for r in rows)  # errors first
 
 
+def test_a_fact_leads_to_its_printed_page(get, built):
+    """From a fact (a headline figure's fact_seq) to where it is printed: page, cell, the published PDF at
+    that page (a link on Datasette's page) and the site's picture of the page; a text input has none."""
+    pdf_doc = "shanghai-finance-bureau-2025"
+    (income,) = [h for h in query(get, "headline_figures", doc_id=pdf_doc, measure="收入总计")]
+    (row,) = query(get, "printed_place", doc_id=pdf_doc, seq=str(income["fact_seq"]))
+    (document,) = query(get, "documents", doc_id=pdf_doc)
+    assert (row["item"], row["printed"], row["source_page"], row["source_bbox"]) == (
+        "收入总计", "171,915,169", 7, "204.00,476.72,303.99,499.88")
+    assert row["pdf_page_url"] == document["source_url"] + "#page=7"
+    assert row["page_image"] == f"pages/{document['source_sha256']}/7.png"
+    status, html = get(f"/yusuan/printed_place?doc_id={pdf_doc}&seq={income['fact_seq']}")
+    assert status == 200 and f'href="{document["source_url"]}#page=7"' in html.replace("&amp;", "&")
+    assert len(query(get, "printed_place", doc_id=pdf_doc, seq="")) == 100  # a page of the document's facts
+    text = query(get, "printed_place", doc_id=SAMR, seq="1")
+    assert len(text) == 1 and text[0]["source_page"] is None
+    assert (text[0]["source_bbox"], text[0]["pdf_page_url"], text[0]["page_image"]) == (None, None, None)
+
+
+def test_printed_place_gives_the_sites_views(get, built):
+    """Where each fact is printed, as the site shows it: a PDF's page view with the cell's box, a text's line."""
+    documents = {r["doc_id"]: r for r in read_csv(built.packages / "all" / "documents.csv")}
+    facts = {(r["doc_id"], int(r["seq"])): r for r in read_csv(built.packages / "all" / "budget_facts.csv")}
+    for doc_id in ("shanghai-finance-bureau-2025", SAMR):
+        rows = query(get, "printed_place", doc_id=doc_id, seq="") + query(get, "printed_place", doc_id=doc_id, seq="",
+                                                                             page="2")
+        assert len(rows) == min(200, sum(d == doc_id for d, _ in facts))
+        sha = documents[doc_id]["source_sha256"]
+        for row in rows:
+            fact = facts[(doc_id, row["seq"])]
+            if fact["source_page"]:  # the PDF
+                assert row["site_view"] == (f"pages/{sha}/{fact['source_page']}.html#b-"
+                                                + fact["source_bbox"].replace(",", "-"))
+                assert row["page_image"] == f"pages/{sha}/{fact['source_page']}.png"
+            else:
+                assert row["site_view"] == f"sources/{sha}.html#L{fact['source_line']}"
+                assert row["page_image"] is None
+        assert any(r["page_image"] for r in rows) == (doc_id != SAMR)
+
+
+def test_printed_places_picks_the_sha256_of_the_facts_own_file():
+    """A disclosure of several files lists one sha256 per file: each fact's place names its own file's."""
+    import sqlite3
+
+    from pipeline.publish.datasette import PRINTED_PLACE_SQL
+
+    con = sqlite3.connect(":memory:")
+    con.execute("create table documents (doc_id, source_file, source_sha256, source_url)")
+    con.execute("create table budget_facts (doc_id, seq, table_id, item, measure, amount, printed, source_file, "
+                "source_line, source_page, source_bbox, ocr_confidence, ocr_uncertain)")
+    files = ["情况说明.pdf", "b.txt", "说明.pdf"]  # 说明.pdf is the end of another name
+    shas = [c * 64 for c in "abc"]
+    con.execute("insert into documents values ('d', ?, ?, null)", ("; ".join(files), "; ".join(shas)))
+    con.executemany("insert into budget_facts values ('d', ?, 't01', 'x', 'y', 1, '1', ?, ?, ?, ?, null, 0)", [
+        (1, "说明.pdf", 9, 3, "1.00,2.00,3.50,4.00"), (2, "b.txt", 7, None, None), (3, "情况说明.pdf", 5, 1, None)])
+    rows = con.execute(PRINTED_PLACE_SQL, {"doc_id": "d", "seq": "", "page": ""}).fetchall()
+    assert [(r[1], r[-1], r[-2]) for r in rows] == [
+        (1, f"pages/{'c' * 64}/3.html#b-1.00-2.00-3.50-4.00", f"pages/{'c' * 64}/3.png"),
+        (2, f"sources/{'b' * 64}.html#L7", None),
+        (3, f"pages/{'a' * 64}/1.html", f"pages/{'a' * 64}/1.png"),
+    ]
+
+
 def test_every_canned_query_runs(get):
     for name in QUERIES:
         status, data = get(f"/yusuan/{name}.json", q="结转")
@@ -171,7 +234,10 @@ def test_metadata_is_rendered_from_the_fields(built):
     assert all("units" not in table for table in database["tables"].values())  # units in words, not Pint
     assert set(database["queries"]) == {"headline_totals_by_document", "largest_projects", "three_public_by_document",
                                         "failed_checks", "search", "compare_department_type", "department_types",
-                                        "compare_measure"}
+                                        "compare_measure", "printed_place"}
+    assert "pages/&lt;source_sha256&gt;/&lt;source_page&gt;.png" in database["description_html"]  # escaped
+    sha = database["tables"]["documents"]["columns"]["source_sha256"]
+    assert "pages/<source_sha256>/<source_page>.png" in sha and "sources/<source_sha256>.html#L<source_line>" in sha
 
 
 def test_pages_show_titles_and_column_descriptions(get):

@@ -187,7 +187,8 @@ def built(tmp_path_factory):
     with sqlite3.connect(paths.build_dir / "yusuan.db") as con:
         con.execute("UPDATE documents SET source_url = ? WHERE doc_id = 'hostile-a-2022'", (EVIL_URL,))
     con.close()
-    build_site(paths.build_dir / "yusuan.db", paths.packages_dir, paths.build_dir, say=said.append, reuse=False)
+    build_site(paths.build_dir / "yusuan.db", paths.packages_dir, paths.build_dir, say=said.append, reuse=False,
+               sources=paths.input_dir)
     return paths.build_dir
 
 
@@ -225,6 +226,24 @@ def test_navigation_and_page_titles_are_escaped(built):
     city = next(p for p in pages if p.name != "index.md").read_text(encoding="utf-8")
     assert yaml.safe_load(city.split("---\n")[1]) == {"title": html.escape(f"地区未识别 {SCRIPT}深圳市")}
     assert f"[{IMG}深圳市公共信用中心]" not in city and md(f"{IMG}深圳市公共信用中心") in city
+
+
+def test_source_views_show_hostile_lines_as_text(built):
+    """The text views of 查看原文 (sources/<sha256>.html) hold every line escaped: <script> in a source line
+    is text, and the line of the hostile project is there, linked from its goal."""
+    views = sorted((built / "site" / "sources").glob("*.html"))
+    assert len(views) == 3  # the three hostile documents, each a text
+    goals = next(v for v in views if "信息化管理专项经费" in v.read_text(encoding="utf-8"))
+    text = goals.read_text(encoding="utf-8")
+    assert html.escape(PROJECT, quote=False) in text and SCRIPT not in text and IMG not in text
+    (number,) = [i for i, line in enumerate((built.parent / "in" / "goals.txt").read_text(encoding="utf-8")
+                                            .split("\n"), 1) if PROJECT in line][:1]
+    assert f'<div id="L{number}" class="cited"><a href="#L{number}">{number}</a><span>' in text
+    page = (built / "site" / "disclosures" / "hostile-goals-2024" / "index.html").read_text(encoding="utf-8")
+    assert f'../../sources/{goals.stem}.html#L{number}"' in page
+    named = next(v for v in views if FILE_NAME not in v.read_text(encoding="utf-8")
+                 and html.escape(FILE_NAME, quote=False) in v.read_text(encoding="utf-8"))
+    assert "<b>x.txt" not in named.read_text(encoding="utf-8")
 
 
 def test_no_page_holds_raw_markup_from_the_data(built):
@@ -285,7 +304,7 @@ def test_no_dialog_fires_on_any_page_and_hostile_text_shows_as_text(built, base_
             assert f"{IMG}深圳市公共信用中心" in page.inner_text("article")
             assert page.locator("h1").inner_text().rstrip("¶") == f"地区未识别 {SCRIPT}深圳市"
             page.goto(base_url + "disclosures/hostile-a-2022/")
-            assert page.locator("a", has_text="原文").count() == 0  # the javascript: URL is no link
+            assert page.get_by_role("link", name="原文", exact=True).count() == 0  # the javascript: URL is no link
             assert TERM in body
 
             page.goto(base_url + f"disclosures/{cover_doc}/")
@@ -297,6 +316,13 @@ def test_no_dialog_fires_on_any_page_and_hostile_text_shows_as_text(built, base_
             body = page.inner_text("article")
             assert f"{JINJA}{TICKS}绩效目标" in body and "49" not in page.locator("h1").inner_text().rstrip("¶")
             assert PROJECT in body and f"{MDLINK}南通市市场监督管理局" in body
+            # 查看原文 of the hostile project's goal: its line of the text, shown as text and highlighted
+            row = page.locator("#performance ~ div table tr", has_text="信息化管理专项经费").first
+            with page.expect_navigation():
+                row.get_by_role("link", name="查看原文").click()
+            line = page.locator(".text div:target")
+            assert PROJECT in line.inner_text() and line.locator("script, img").count() == 0
+            assert dialogs == []
 
             page.goto(base_url + "glossary/")
             assert TERM in page.inner_text("article")

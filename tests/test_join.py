@@ -141,13 +141,13 @@ def test_without_a_catalog_a_narrative_and_its_tables_are_joined(tmp_path):
     narrative = [c for c in joined.checks if c.check == "narrative-figure-mismatch"]
     assert len(narrative) >= 5 and all(c.passed for c in narrative)
     assert {c.source_file for c in narrative} == {"beijing-a625fbbabe.pdf"}
-    assert all(c.source_page is not None for c in narrative)
+    assert all(c.source_page is not None and c.source_bbox is not None for c in narrative)  # the narrative's boxes
     # the tables file's facts, as that file reads alone (its extraction is in the build's cache)
     alone, _ = read_pdf(folder / "beijing-8bc0e59b2f.pdf", None, Timings(), tmp_path / "build" / "cache" / "pdf")
     add_pages(alone)
     assert len(alone.facts) > 200 and {f.source_file for f in joined.facts} == {"beijing-8bc0e59b2f.pdf"}
-    assert [(f.item, f.column_path, f.printed, f.source_line, f.source_page) for f in joined.facts] == \
-           [(f.item, f.column_path, f.printed, f.source_line, f.source_page) for f in alone.facts]
+    assert [(f.item, f.column_path, f.printed, f.source_line, f.source_page, f.source_bbox) for f in joined.facts] == \
+           [(f.item, f.column_path, f.printed, f.source_line, f.source_page, f.source_bbox) for f in alone.facts]
     extracted = sorted(p.name for p in (tmp_path / "build" / "extracted" / joined.document.doc_id).iterdir())
     assert extracted == ["beijing-8bc0e59b2f.pdf.txt", "beijing-a625fbbabe.pdf.txt"]
 

@@ -190,7 +190,7 @@ def test_unreadable_pdfs_are_reported_not_guessed(tmp_path):
     with open(blank / "documents.csv", encoding="utf-8", newline="") as f:
         (row,) = list(csv.DictReader(f))
     assert (row["status"], row["status_reason"]) == (
-        "no_text_layer", "the PDF has no text layer (a scan?): nothing to read")
+        "no_text_layer", "the PDF has no text layer, and OCR reads no text on its pages: nothing to read")
     assert (blank / "budget_facts.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only
 
 

@@ -78,7 +78,7 @@ def test_mkdocs_cli_build_strict(built, tmp_path):
 
 def test_second_build_is_reused(built):
     said = []
-    site_build.build_site(built.database, built.packages, built.build_dir, say=said.append)
+    site_build.build_site(built.database, built.packages, built.build_dir, say=said.append, sources=built.sources)
     assert said == ["reused site: no page, package, document or code changed"]
 
 

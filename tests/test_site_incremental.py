@@ -39,12 +39,12 @@ def sites(tmp_path_factory):
         for k, v in ENV.items():
             mp.setenv(k, v)
         full, inc = tmp_path_factory.mktemp("full"), tmp_path_factory.mktemp("inc")
-        site_build.build_site(built.database, built.packages, full, say=lambda _: None, reuse=False)
+        site_build.build_site(built.database, built.packages, full, say=lambda _: None, reuse=False, sources=built.sources)
         cold: list[str] = []
-        site_build.build_site(built.database, built.packages, inc, say=cold.append)
+        site_build.build_site(built.database, built.packages, inc, say=cold.append, sources=built.sources)
         (inc / "site.key").unlink()  # as if an input had changed: the site is built again
         warm: list[str] = []
-        site_build.build_site(built.database, built.packages, inc, say=warm.append)
+        site_build.build_site(built.database, built.packages, inc, say=warm.append, sources=built.sources)
         yield {"full": full, "inc": inc, "cold": cold, "warm": warm}
 
 

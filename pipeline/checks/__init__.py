@@ -12,6 +12,7 @@ import pkgutil
 from decimal import Decimal
 
 from ..headline import headline_figures
+from ..ocr_guard import guard
 from ..records import DocumentResult
 from . import rules as _rules
 from .base import Ledger, Rule
@@ -43,13 +44,15 @@ def rule(rule_id: str) -> Rule:
 
 def run_checks(result: DocumentResult) -> None:
     """The check stage: pick the headline figures (the rules compare the narrative with the same ones),
-    write a `Check` row for every rule and identity that applies, and the share of confirmed facts."""
+    write a `Check` row for every rule and identity that applies, flag the amounts OCR may have misread
+    (`ocr_guard`), and the share of confirmed facts."""
     ledger = Ledger(result)
     result.headline = headline_figures(result, ledger)
     for r in RULES:
         ledger.rule = r
         r.run(ledger)
     result.checks = ledger.checks
+    guard(result, ledger.terms)  # amounts OCR may have misread: flagged, never changed
     doc = result.document
     doc.facts_confirmed = sum(id(f) in ledger.confirmed for f in result.facts)
     doc.facts_confirmed_share = (

@@ -44,6 +44,7 @@ class Ledger(Facts):
         self.checks: list[Check] = []
         self.confirmed: set[int] = set()  # id() of facts in at least one passing check
         self.rule: Rule | None = None
+        self.terms: list[Terms] = []  # what each check compared (pipeline/ocr_guard.py reads them again)
 
     def step(self, fact: BudgetFact) -> Decimal:
         """One unit of the last printed decimal of a fact, in 万元."""
@@ -78,18 +79,41 @@ class Ledger(Facts):
         passed = equal or (at_least and difference > 0)
         line, file = (source_line, source_file) if source_line is not None else (
             (actual.source_line, actual.source_file) if isinstance(actual, BudgetFact) else (None, None))
+        cites_actual = isinstance(actual, BudgetFact) and (line, file) == (actual.source_line, actual.source_file)
         check = Check(
             doc_id=self.doc_id, check=self.rule.id, table_id=table_id, passed=passed,
             severity=self.rule.severity, expected=expected, actual=actual_value, difference=difference,
-            source_line=line, source_file=file,
+            source_line=line, source_file=file, source_bbox=actual.source_bbox if cites_actual else None,
             message=f"{what}: printed {fmt(actual_value)}, expected {'at least ' if at_least else ''}{fmt(expected)}, "
                     f"difference {fmt(difference)}"
                     f" (tolerance {fmt(tolerance(step, len(parts)))})",
         )
         self.checks.append(check)
+        self.terms.append(Terms(check, actual, tuple(parts), tuple(involved), tolerance(step, len(parts)), at_least))
         if equal:
             self.confirmed.update(id(f) for f in involved)
         return check
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What one check compared: `actual` against the sum of `parts`, within `limit`."""
+
+    check: Check
+    actual: BudgetFact | Decimal
+    parts: tuple[BudgetFact | Decimal, ...]
+    involved: tuple[BudgetFact, ...]  # the facts it reads (the compared ones and any it cites besides)
+    limit: Decimal
+    at_least: bool
+
+    def holds(self, changed: BudgetFact | None = None, amount: Decimal = ZERO) -> bool:
+        """Whether the identity holds, with `changed` read as `amount` instead of its own."""
+        def value(x: BudgetFact | Decimal) -> Decimal:
+            if isinstance(x, BudgetFact):
+                return amount if x is changed else x.amount
+            return x
+        difference = value(self.actual) - sum((value(p) for p in self.parts), ZERO)
+        return abs(difference) <= self.limit or (self.at_least and difference > 0)
 
 
 def fmt(value: Decimal) -> str:

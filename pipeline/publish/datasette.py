@@ -5,8 +5,8 @@ the title, description and licence of the data, the source of every document (in
 description: publisher, title, source URL where known, input file and its sha256), every table's
 title and description (the derived tables' from `database.DERIVED_DOCS`), every column's description
 with the unit in words (万元), facets, sort orders, and the canned queries (`QUERIES`): headline totals
-by document, largest projects, 三公经费 by document, failed checks and a search across the glossary,
-projects and indicators.
+by document, largest projects, 三公经费 by document, failed checks, where a fact is printed (its page
+and cell, a link to the PDF's page) and a search across the glossary, projects and indicators.
 
 `yusuan serve` runs `make_datasette(database)` — the database immutable and read-only (Datasette's
 `-i`), with `SETTINGS` (SQL time limit, rows returned, no suggested facets), the row counts of its
@@ -34,7 +34,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..fields import DATASET, RESOURCES, UNITS
+from ..fields import DATASET, FILES_SEPARATOR, PRINTED_PLACES_NOTE, RESOURCES, UNITS
 from ..output import write_if_changed
 from ..records import Document, DocumentResult
 from ..site.escape import safe_url
@@ -132,9 +132,33 @@ SEARCH_SQL = (
     + "\nORDER BY source, doc_id, source_line, text"
 )
 
+# the sha256 of a fact's own file: documents.source_sha256 lists one per file of source_file (64 hex digits
+# and the separator each), so the file's position in source_file picks its sha256
+_SEP = FILES_SEPARATOR
+_FILES = f"'{_SEP}' || d.source_file || '{_SEP}'"
+_BEFORE = f"substr({_FILES}, 1, instr({_FILES}, '{_SEP}' || f.source_file || '{_SEP}') - 1)"
+_FILE_SHA = (f"substr(d.source_sha256, {64 + len(_SEP)} * ((length({_BEFORE}) - length(replace({_BEFORE}, '{_SEP}', '')))"
+             f" / {len(_SEP)}) + 1, 64)")
 _BY_DOCUMENT = ("WHERE (:publisher = '' OR instr(publisher, :publisher) > 0)\n"
                 "  AND (:fiscal_year = '' OR fiscal_year = :fiscal_year)\n"
                 f"ORDER BY doc_id\n{PAGE_SQL}")
+
+# where a fact is printed: its file, page and cell, the published PDF at that page, and the site's views of it
+PRINTED_PLACE_SQL = (
+    "SELECT doc_id, seq, table_id, item, measure, amount, printed, source_file, source_line,\n"
+    "  source_page, source_bbox, ocr_confidence, ocr_uncertain,\n"
+    "  CASE WHEN source_page IS NOT NULL AND instr(document_files, '; ') = 0 AND lower(document_files) LIKE '%.pdf'\n"
+    "    AND (source_url LIKE 'http://%' OR source_url LIKE 'https://%')\n"
+    "    THEN source_url || '#page=' || source_page END AS pdf_page_url,\n"
+    "  CASE WHEN source_page IS NOT NULL THEN 'pages/' || sha || '/' || source_page || '.png' END AS page_image,\n"
+    "  CASE WHEN source_page IS NULL THEN 'sources/' || sha || '.html#L' || source_line\n"
+    "    ELSE 'pages/' || sha || '/' || source_page || '.html' || coalesce('#b-' || replace(source_bbox, ',', '-'), '')\n"
+    "  END AS site_view\n"
+    f"FROM (SELECT f.*, d.source_file AS document_files, d.source_url, {_FILE_SHA} AS sha\n"
+    "  FROM budget_facts f JOIN documents d ON d.doc_id = f.doc_id\n"
+    "  WHERE f.doc_id = :doc_id AND (:seq = '' OR f.seq = CAST(:seq AS INTEGER)))\n"
+    f"ORDER BY seq\n{PAGE_SQL}"
+)
 
 QUERIES: dict[str, dict] = {
     "headline_totals_by_document": {
@@ -212,6 +236,18 @@ QUERIES: dict[str, dict] = {
         ),
         "params": ["page"],
     },
+    "printed_place": {
+        "title": "原文定位 Where a fact is printed",
+        "description": "The facts of one document (doc_id; seq: one fact, e.g. a headline figure's fact_seq) with "
+                       "where each is printed: the file, line, page and box of its cell (x0,top,x1,bottom in PDF "
+                       "points from the page's top left corner); pdf_page_url opens the published PDF at that "
+                       "page (documents.source_url with #page=N, for a document of one PDF file); page_image is "
+                       "the site's picture of the page and site_view the site's 查看原文 (under the site's "
+                       "address): the page with the cell outlined, or the text with the line highlighted. "
+                       + PRINTED_PLACES_NOTE + " " + PAGE_NOTE.format(table="budget_facts"),
+        "sql": PRINTED_PLACE_SQL,
+        "params": ["doc_id", "seq", "page"],
+    },
     "search": {
         "title": "搜索 Search the glossary, projects and indicators",
         "description": "Words of three characters or more use the full-text index (trigram); shorter ones "
@@ -278,6 +314,8 @@ def _sources_html(documents) -> str:
         f"<p>{html.escape(DATASET['description'])}</p>"
         f"<p>Amounts are in 万元 ({UNITS['万元']}). Licence: "
         f"<a href=\"{DATASET['license']['path']}\">{html.escape(DATASET['license']['title'])}</a>.</p>"
+        f"<p>Where each record is printed: {html.escape(PRINTED_PLACES_NOTE)} The printed_place query lists "
+        "them for the facts of a document.</p>"
         f"<p>Sources ({len(documents)} documents):</p><ul>{''.join(items)}</ul>"
         + (f"<p>… and {len(documents) - SOURCES_LISTED:,} more: the documents table lists the source of every "
            "document (source_url, source_file, source_sha256).</p>" if len(documents) > SOURCES_LISTED else "")

@@ -52,7 +52,7 @@ from pathlib import Path
 from .. import __version__
 from ..atomic import make_folder, new_folder_for, output_error, swap_folder, write_new
 from ..errors import PipelineError
-from ..fields import DATASET, FILES_SEPARATOR, RESOURCES, Resource
+from ..fields import DATASET, FILES_SEPARATOR, PRINTED_PLACES, RESOURCES, Resource
 from ..output import cell
 from ..records import Document, DocumentResult
 from ..safe_paths import PACKAGE_KEY, check_slug, inside, is_yusuan_package
@@ -452,6 +452,8 @@ def package_descriptor(name: str, documents: list[Document], files: dict[str, by
             "json": [f"{n}.json" for n in RESOURCES],
             "xlsx": f"{name}.xlsx",
             "zip": f"{name}.zip",
+            # where the site shows each record's printed place (查看原文), under the site's root
+            "printed_places": dict(PRINTED_PLACES),
         },
     }
 

@@ -13,6 +13,8 @@ database (never edited by hand, never committed: build/ is gitignored):
     changes.md, feeds/<name>.xml       更新记录 and its Atom feeds       (feeds.py)
     quality.md, downloads.md           数据质量, 数据下载               (quality.py)
     downloads/<package>/…, yusuan.db   the files offered for download  (downloads.py)
+    pages/<sha256>/<page>.png|.html    查看原文: PDF pages linked to, outlined (printed.py, page_images.py)
+    sources/<sha256>.html              查看原文: text documents with line numbers (printed.py)
 
 build/mkdocs.yml inherits the project's mkdocs.yml and adds what the data decides: the navigation (one
 entry per province; the city and document pages are reached from them). Preview with `.venv/bin/mkdocs serve -f build/mkdocs.yml`.
@@ -42,7 +44,9 @@ from . import glossary as gl
 from .charts import ChartCache
 from .downloads import RowCounts, collect, link_or_copy, linked_files_plugin
 from .markdown import Datasette
+from .page_images import PageImages
 from .pages import Context, disclosure_page
+from .printed import Places
 from .quality import downloads_page, quality_page
 from .reference import checks_page, dictionary_page, glossary_page, rules
 from .series import series_of
@@ -51,7 +55,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = PROJECT / "site"  # hand-written pages
 CONFIG = PROJECT / "mkdocs.yml"
 GENERATED = ("disclosures/", "regions/", "compare/", "glossary.md", "dictionary.md", "methodology/checks.md", "quality.md", "downloads.md",
-             "downloads/", "yusuan.db", feeds.PAGE, f"{feeds.FEEDS}/")
+             "downloads/", "yusuan.db", feeds.PAGE, f"{feeds.FEEDS}/", "pages/", "sources/")
 OVERRIDES = Path(__file__).resolve().parent / "overrides"  # theme overrides: the feeds' <link> in every head
 # hand-written pages in the order of the navigation; any other page of site/methodology/ follows them, and
 # any other hand-written page comes last
@@ -71,9 +75,11 @@ def settings() -> tuple[str, str]:
 
 
 def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCache | None = None,
-                counts: RowCounts | None = None) -> dict[str, object]:
+                counts: RowCounts | None = None, sources: Path | None = None,
+                images: PageImages | None = None) -> dict[str, object]:
     """Assemble `docs` (site/ + generated pages and files); returns what the navigation needs. Charts are
-    taken from and kept in `charts`, CSV row counts in `counts`, if given."""
+    taken from and kept in `charts`, CSV row counts in `counts`, if given; 查看原文 shows the files of
+    `sources` (the input folder), PDF pages rendered through `images`."""
     if docs.exists():
         for child in docs.iterdir():
             if child.name != "downloads":  # linked only when changed (see downloads.link_or_copy)
@@ -97,8 +103,9 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
     for folder in (stale.iterdir() if stale.is_dir() else []):
         if folder.name not in downloads:
             shutil.rmtree(folder)
+    places = Places(data, sources)
     ctx = Context(datasette, downloads, {e.key: e.anchor for e in entries},
-                  {str(getattr(r, "id", "")) for r in rules()}, charts, series_of(data))
+                  {str(getattr(r, "id", "")) for r in rules()}, charts, places, series_of(data))
     link_or_copy(database, docs / "yusuan.db")
 
     pages = {
@@ -118,6 +125,8 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
         path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.rstrip("\n") + "\n", encoding="utf-8", newline="\n")
+    images = images or PageImages(None)
+    shown = places.write(docs, images)
     return {
         # the theme renders navigation titles unescaped: escaped by browse.navigation
         "provinces": browse.navigation(data),
@@ -125,6 +134,7 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
         "methodology": [p for p in METHODOLOGY if (docs / p).is_file()] + sorted(
             p for p in handwritten if p.startswith("methodology/") and p.endswith(".md") and p not in METHODOLOGY),
         "other": [p for p in handwritten if p.endswith(".md") and p != "index.md" and not p.startswith("methodology/")],
+        "originals": shown,  # page views and text views written
     }
 
 
@@ -199,9 +209,10 @@ def run_mkdocs(config_file: Path, strict: bool = True, site_dir: Path | None = N
     return Path(config.site_dir)
 
 
-def inputs_key(database: Path, packages_dir: Path, strict: bool) -> str:
+def inputs_key(database: Path, packages_dir: Path, strict: bool, sources: Path | None = None) -> str:
     """Changes when anything the site is made of changes: the database, the package files, the
-    hand-written pages, mkdocs.yml, the code (all of pipeline/) and the settings."""
+    hand-written pages, mkdocs.yml, the code (all of pipeline/), the settings and the input files that
+    查看原文 shows (by name, size and time: their sha256 is in the database)."""
     from ..cache import code_fingerprint
 
     h = hashlib.sha256(code_fingerprint(documents_only=False).encode())
@@ -214,19 +225,26 @@ def inputs_key(database: Path, packages_dir: Path, strict: bool) -> str:
         if path.is_file():
             stat = path.stat()
             h.update(f"{path.relative_to(packages_dir).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    h.update(b"\0sources\0")
+    for path in sorted(sources.iterdir()) if sources is not None and sources.is_dir() else []:
+        if path.is_file():
+            stat = path.stat()
+            h.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
 def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callable[[str], None] = print,
-               strict: bool = True, reuse: bool = True) -> Path:
+               strict: bool = True, reuse: bool = True, *, sources: Path | None, timings=None) -> Path:
     """Write the pages from `database` and the packages in `packages_dir`, build the site into
     build_dir/site with MkDocs (strict: a broken link fails the build), and return that folder.
+    `sources` is the input folder (the files 查看原文 shows; None: no 查看原文); the time spent rendering PDF pages is
+    added to `timings` (a `read.Timings`) as "page-images".
 
     With `reuse`, nothing is done when the inputs (`inputs_key`) are those of the last build and its
     site is still there."""
     build_dir.mkdir(parents=True, exist_ok=True)
     site, stamp = build_dir / "site", build_dir / "site.key"
-    key = inputs_key(database, packages_dir, strict)
+    key = inputs_key(database, packages_dir, strict, sources)
     if reuse and (site / "index.html").is_file() and stamp.is_file() and stamp.read_text().strip() == key:
         say("reused site: no page, package, document or code changed")
         return site
@@ -236,8 +254,14 @@ def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callabl
     # without `reuse` every chart and page is rendered afresh, and nothing is kept
     charts = ChartCache(build_dir / "cache" / "charts") if reuse else None
     pages = CachedPages(PageCache(build_dir / "cache" / "pages")) if reuse else None
+    images = PageImages(build_dir / "cache" / "page-images" if reuse else None)
     found = write_pages(database, packages_dir, build_dir / "docs", charts,
-                        RowCounts(build_dir / "cache" / "csv-rows.json" if reuse else None))
+                        RowCounts(build_dir / "cache" / "csv-rows.json" if reuse else None), sources, images)
+    if timings is not None:
+        timings.add("page-images", images.seconds)
+    originals = found["originals"]
+    say(f"原文   {originals['pages']} PDF pages linked ({images.rendered} rendered in {images.seconds:.2f}s, "
+        f"{images.reused} from the cache), {originals['texts']} text files")
     # MkDocs writes a new folder beside the site, swapped in whole once built: a failed or killed site
     # build leaves the last good site in place (the next build sweeps the temporary folder)
     fresh = new_folder_for(site)
@@ -253,6 +277,7 @@ def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callabl
     if pages is not None:  # the site is good: what it did not use is of no page any more
         pages.cache.prune()
         charts.prune()
+        images.prune()
         say(f"site   {site}: {found['documents']} disclosure pages; {len(pages.reused) + pages.rendered} pages "
             f"({len(pages.reused)} reused, {pages.rendered} rendered)")
     else:

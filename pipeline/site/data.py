@@ -19,14 +19,14 @@ from ..text.lines import match_key
 # resource → the columns the site reads as Decimal
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("facts_confirmed_share",),
-    "budget_facts": ("amount",),
+    "budget_facts": ("amount", "ocr_confidence"),
     "projects": ("amount",),
     "performance_goals": ("amount",),
     "performance_indicators": ("target_value", "weight"),
     "checks": ("expected", "actual", "difference"),
-    "headline_figures": ("amount",),
+    "headline_figures": ("amount", "ocr_confidence"),
 }
-BOOLEAN_COLUMNS: dict[str, tuple[str, ...]] = {"checks": ("passed",)}
+BOOLEAN_COLUMNS: dict[str, tuple[str, ...]] = {"checks": ("passed",), "budget_facts": ("ocr_uncertain",)}
 INTEGER_COLUMNS = ("row", "seq", "fact_seq", "source_line", "source_page", "line_start", "line_end", "fiscal_year",
                    "tables_found", "tables_missing", "facts_confirmed")
 # resource → the columns that order its rows within a document (the order they were printed in)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..headline import NAMES
@@ -34,6 +34,7 @@ class Figure:
     source_line: int | None
     item: str = ""  # the row label as printed
     note: str = ""
+    record: dict | None = field(default=None, compare=False)  # the row it was printed at (printed.Places.link)
 
 
 def places_of(amount: Decimal, printed: str | None = None) -> int:
@@ -46,7 +47,7 @@ def places_of(amount: Decimal, printed: str | None = None) -> int:
 
 def figure(fact: dict, label: str | None = None, note: str = "") -> Figure:
     return Figure(label or fact["item"], fact["amount"], places_of(fact["amount"], fact.get("printed")),
-                  fact["table_id"], fact["source_line"], fact["item"], note)
+                  fact["table_id"], fact["source_line"], fact["item"], note, fact)
 
 
 class Document:
@@ -111,7 +112,7 @@ def headline(doc: Document) -> dict[str, Figure | None]:
         fund = h.get("fund") or ""
         note = "情况说明所述" if not h.get("table_id") else fund if fund not in name else ""
         out[name] = Figure(name, h["amount"], places_of(h["amount"], h.get("printed")), h.get("table_id"),
-                           h.get("source_line"), fact["item"] if fact else "", note)
+                           h.get("source_line"), fact["item"] if fact else "", note, fact or h)
     return out
 
 

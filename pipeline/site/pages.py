@@ -17,6 +17,7 @@ from .escape import code, front_matter, path, safe_url
 from .escape import title as title_text
 from .markdown import AMOUNT_HEADER, DOC_STATUS, Datasette, amount, esc, share, size, table
 from .places import place_of
+from .printed import Places
 from .series import series_section
 
 STATUS = {"parsed": "已读出", "empty": "无数据（文件注明）", "missing": "缺失（目录列出、正文没有）",
@@ -39,7 +40,12 @@ class Context:
     glossary_anchors: dict[str, str] = field(default_factory=dict)  # term key → anchor on glossary.md
     rule_ids: set[str] = field(default_factory=set)  # checks documented on methodology/checks.md
     charts: ChartCache | None = None  # where rendered charts are kept (charts.bar_chart_svg)
+    places: Places | None = None  # where each figure is printed: the 查看原文 links (printed.py)
     series: dict = field(default_factory=dict)  # each publisher's disclosures by year (series.series_of)
+
+    def original(self, doc_id: str, record: dict | None, label: str, up: str = "../") -> str:
+        """The 查看原文 link of `record` (a fact, check, project …), or "" where it cannot be shown."""
+        return self.places.link(doc_id, record, label, up) if self.places is not None else ""
 
 
 def title_of(document: dict) -> str:
@@ -59,9 +65,9 @@ def source_of(doc: fg.Document, table_id: str | None) -> str:
     return esc(f"{t.get('number') or t['table_id']} {fg.kind_name(t['kind'])}".strip())
 
 
-def figure_rows(doc: fg.Document, figs: list[fg.Figure]) -> list[list[str]]:
-    return [[esc(f.label), amount(f.amount, f.places), source_of(doc, f.table_id), f.source_line or ""]
-            for f in figs]
+def figure_rows(doc: fg.Document, figs: list[fg.Figure], ctx: Context) -> list[list[str]]:
+    return [[esc(f.label), amount(f.amount, f.places), source_of(doc, f.table_id), f.source_line or "",
+             ctx.original(doc.doc_id, f.record, f"{f.label} {amount(f.amount, f.places)} 万元")] for f in figs]
 
 
 def chart_block(bars: list[fg.Figure], title: str, caption: str, cached_in: ChartCache | None = None) -> str:
@@ -96,11 +102,12 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
         rows = []
         for label, f in head.items():
             if f is None:
-                rows.append([label, "—", "本文件未列出或未能读出", ""])
+                rows.append([label, "—", "本文件未列出或未能读出", "", ""])
             else:
                 rows.append([label + (f"（{esc(f.note)}）" if f.note else ""), amount(f.amount, f.places),
-                             source_of(doc, f.table_id), f.source_line or ""])
-        out.append(table(["项目", AMOUNT_HEADER, "出处", "行"], rows, "lrll"))
+                             source_of(doc, f.table_id), f.source_line or "",
+                             ctx.original(doc_id, f.record, f"{label} {amount(f.amount, f.places)} 万元")])
+        out.append(table(["项目", AMOUNT_HEADER, "出处", "行", "原文"], rows, "lrlll"))
     else:
         out.append("本文件没有收支总表、支出总表或“三公”经费表（例如只公开绩效目标），没有可列出的主要数字。\n")
 
@@ -109,7 +116,7 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
     out.append("\n## 收入来源 { #income data-search-exclude }\n")
     if income:
         out.append(chart_block(income, f"{title} 收入来源", "收入来源（万元，不含为零的项）", ctx.charts))
-        out.append(table(["收入来源", AMOUNT_HEADER, "出处", "行"], figure_rows(doc, income), "lrll"))
+        out.append(table(["收入来源", AMOUNT_HEADER, "出处", "行", "原文"], figure_rows(doc, income, ctx), "lrlll"))
     else:
         out.append("本文件没有列出收入来源。\n")
     classes = fg.function_classes(doc, _path_of(doc, spending_total))
@@ -117,14 +124,14 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
     if classes:
         out.append(chart_block(classes, f"{title} 支出功能分类（类）", "按功能分类（类）的支出（万元，不含为零的项）",
                                    ctx.charts))
-        out.append(table(["功能分类（类）", AMOUNT_HEADER, "出处", "行"], figure_rows(doc, classes), "lrll"))
+        out.append(table(["功能分类（类）", AMOUNT_HEADER, "出处", "行", "原文"], figure_rows(doc, classes, ctx), "lrlll"))
     else:
         out.append("本文件没有按功能分类列出支出。\n")
 
     out.append(projects_section(doc, ctx))
-    out.append(three_public_section(doc))
+    out.append(three_public_section(doc, ctx))
     out.append(series_section(data, doc_id, ctx.series))
-    out.append(performance_section(doc))
+    out.append(performance_section(doc, ctx))
     out.append(glossary_section(doc, ctx))
     out.append(checks_section(doc, ctx))
     out.append(tables_section(doc))
@@ -157,14 +164,15 @@ def projects_section(doc: fg.Document, ctx: Context) -> str:
     n = len(doc.projects)
     more = ctx.datasette.link("在 Datasette 中查看全部项目", "projects", doc_id=doc.doc_id)
     out.append(f"共 {n} 个项目，以下是金额最大的 {len(top)} 个（{more}）。\n")
-    out.append(table(["项目", "功能分类编码", AMOUNT_HEADER, "出处", "行"], [
-        [esc(p["name"]), esc(p.get("function_code")) or "—", amount(p["amount"], fg.places_of(p["amount"], p.get("printed"))),
-         source_of(doc, p.get("table_id")), p["source_line"]] for p in top
-    ], "llrll"))
+    shown = [(p, amount(p["amount"], fg.places_of(p["amount"], p.get("printed")))) for p in top]
+    out.append(table(["项目", "功能分类编码", AMOUNT_HEADER, "出处", "行", "原文"], [
+        [esc(p["name"]), esc(p.get("function_code")) or "—", figure, source_of(doc, p.get("table_id")), p["source_line"],
+         ctx.original(doc.doc_id, p, f"{p['name']} {figure} 万元")] for p, figure in shown
+    ], "llrlll"))
     return "\n".join(out)
 
 
-def three_public_section(doc: fg.Document) -> str:
+def three_public_section(doc: fg.Document, ctx: Context) -> str:
     out = ["\n## “三公”经费 { #three-public data-search-exclude }\n"]
     table_row, rows = fg.three_public_rows(doc)
     kinds = [t for t in doc.tables if t["kind"] == "three_public"]
@@ -190,17 +198,18 @@ def three_public_section(doc: fg.Document) -> str:
     for row in rows:
         cells = {f.get("column_path") or f["measure"]: f for f in row}
         label = row[0]["item"] or row[0].get("unit_name") or "—"
+        first = min(row, key=lambda f: f["source_line"])  # the row's line; its first cell outlined
         body.append([esc(label)] + [
             amount(cells[c]["amount"], fg.places_of(cells[c]["amount"], cells[c].get("printed"))) if c in cells else ""
             for c in columns
-        ] + [min(f["source_line"] for f in row)])
-    headers = ["行标题"] + [esc(c.replace("/", " / ")) + "（万元）" for c in columns] + ["行"]
+        ] + [first["source_line"], ctx.original(doc.doc_id, first, f"“三公”经费表 {label}")])
+    headers = ["行标题"] + [esc(c.replace("/", " / ")) + "（万元）" for c in columns] + ["行", "原文"]
     out.append(f"{source_of(doc, table_row['table_id'])}：\n")
-    out.append(table(headers, body, "l" + "r" * len(columns) + "l"))
+    out.append(table(headers, body, "l" + "r" * len(columns) + "ll"))
     return "\n".join(out)
 
 
-def performance_section(doc: fg.Document) -> str:
+def performance_section(doc: fg.Document, ctx: Context) -> str:
     out = ["\n## 绩效目标 { #performance }\n"]
     if not doc.goals:
         out.append("本文件没有绩效目标表。\n")
@@ -209,10 +218,11 @@ def performance_section(doc: fg.Document) -> str:
     for i in doc.indicators:
         indicators.setdefault(i["goal_id"], []).append(i)
     out.append(f"共 {len(doc.goals)} 个绩效目标、{len(doc.indicators)} 个绩效指标。\n")
-    out.append(table(["项目", "单位", AMOUNT_HEADER, "指标数", "行"], [
+    out.append(table(["项目", "单位", AMOUNT_HEADER, "指标数", "行", "原文"], [
         [esc(g.get("project") or "单位整体支出"), esc(g.get("unit_name")) or "—", amount(g.get("amount")),
-         len(indicators.get(g["goal_id"], [])), g["source_line"]] for g in doc.goals
-    ], "llrrl"))
+         len(indicators.get(g["goal_id"], [])), g["source_line"],
+         ctx.original(doc.doc_id, g, f"绩效目标 {g.get('project') or '单位整体支出'}")] for g in doc.goals
+    ], "llrrll"))
     out.append("\n### 各目标的年度目标与指标 { #goals data-search-exclude }\n")
     for g in doc.goals:
         name = (g.get("project") or "单位整体支出").replace('"', "＂")
@@ -255,14 +265,15 @@ def checks_section(doc: fg.Document, ctx: Context) -> str:
     out.append(f"共 {len(doc.checks)} 项校验，{len(failed)} 项未通过；经校验确认的数字占 "
                f"{share(doc.document.get('facts_confirmed_share'))}。规则见[校验规则](../methodology/checks.md)。\n")
     if failed:
-        out.append(checks_list(failed, ctx, "../methodology/checks.md", doc))
+        out.append(checks_list(failed, ctx, "../methodology/checks.md", doc, up="../"))
     return "\n".join(out)
 
 
 def checks_list(rows: list[dict], ctx: Context, rules_page: str, doc: fg.Document | None = None,
-                doc_titles: dict[str, str] | None = None) -> str:
+                doc_titles: dict[str, str] | None = None, up: str = "") -> str:
     """Failed checks as a list (readable on a phone): rule, level, table, line, expected / actual /
-    difference, and the check's own message saying what was compared."""
+    difference, 查看原文 (links relative to a page `up` from the site's root), and the check's own
+    message saying what was compared."""
     items = []
     for c in rows:
         rule = f"[`{c['check']}`]({rules_page}#{c['check']})" if c["check"] in ctx.rule_ids else f"`{c['check']}`"
@@ -276,6 +287,9 @@ def checks_list(rows: list[dict], ctx: Context, rules_page: str, doc: fg.Documen
         if c.get("expected") is not None or c.get("actual") is not None:
             parts.append(f"应为 {amount(c.get('expected'))}，实为 {amount(c.get('actual'))}，"
                          f"差额 {amount(c.get('difference'))}")
+        original = ctx.original(c["doc_id"], c, f"未通过的校验 {c['check']}（第 {c.get('source_line')} 行）", up)
+        if original:
+            parts.append(original)
         items.append("- " + " · ".join(parts) + (f"<br>\n  <small>{esc(c['message'])}</small>" if c.get("message") else ""))
     return "\n".join(items) + "\n"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..ocr_guard import LOW_CONFIDENCE
 from ..tables.kinds import KINDS
 from .data import SiteData
 from .downloads import DownloadFile
@@ -71,6 +72,8 @@ def quality_page(data: SiteData, ctx: Context) -> str:
     else:
         out.append("还没有校验结果。\n")
 
+    out.append(ocr_section(data))
+
     out.append("\n## 完整性 { #completeness }\n")
     out.append("每份文件的每张标准表的状态，以及情况说明、名词解释和绩效目标是否读出。\n")
     out.append(LEGEND + "\n")
@@ -96,6 +99,33 @@ def quality_page(data: SiteData, ctx: Context) -> str:
                for k in kind_list]
     out.append(table(["文件", *headers, "情况说明", "名词解释", "绩效目标"], rows))
     out.append("\n情况说明“✅”表示有针对情况说明中数字的校验运行过；“未检查”表示还没有登记这类校验。\n")
+    return "\n".join(out)
+
+
+def ocr_section(data: SiteData) -> str:
+    """The amounts read by OCR that may be misread (budget_facts.ocr_uncertain): published as read, listed
+    here with why they are doubtful."""
+    out = ["\n## OCR 识别存疑的数字 { #ocr-uncertain }\n",
+           f"扫描件（没有文字层的 PDF 页面）上的数字由 OCR 识别。识别置信度低于 {LOW_CONFIDENCE} 的数字，或参与了"
+           "未通过的校验的数字，标为“存疑”（`ocr_uncertain`），照识别结果公开，从不猜测改正；若改动其中恰好一位数字就"
+           "能让它参与的校验全部成立，该校验的说明会写出这一改法。请以原文为准。\n"]
+    read = [f for f in data.rows.get("budget_facts", []) if f.get("ocr_confidence") is not None]
+    flagged = [f for f in read if f.get("ocr_uncertain")]
+    if not read:
+        out.append("目前没有经 OCR 读出的数字。\n")
+        return "\n".join(out)
+    if not flagged:
+        out.append(f"经 OCR 读出的 {len(read)} 个数字都没有存疑。\n")
+        return "\n".join(out)
+    titles = {d["doc_id"]: short_title(d) for d in data.documents}
+    out.append(f"经 OCR 读出的 {len(read)} 个数字中，{len(flagged)} 个存疑：\n")
+    out.append(table(["文件", "表", "页", "行", "项目", "栏目", "识别的数字", "置信度", "原因"], [
+        [f"[{esc(titles.get(f['doc_id'], f['doc_id']))}]({path('disclosures', f['doc_id'] + '.md')})",
+         esc(f.get("table_id")), f.get("source_page") or "—", f.get("source_line"), esc(f.get("item")) or "—",
+         esc(f.get("measure")), esc(f.get("printed")), f"{f['ocr_confidence']:.3f}",
+         "置信度低" if f["ocr_confidence"] < LOW_CONFIDENCE else "参与未通过的校验"]
+        for f in flagged
+    ], "lllrlllrl"))
     return "\n".join(out)
 
 

@@ -45,6 +45,7 @@ def compare(rule: AcrossRule, figure: HeadlineFigure, parts: Sequence[HeadlineFi
         doc_id=figure.doc_id, check=rule.id, table_id=figure.table_id, passed=abs(difference) <= limit,
         severity=rule.severity, expected=expected, actual=figure.amount, difference=difference,
         source_line=figure.source_line, source_file=figure.source_file, source_page=figure.source_page,
+        source_bbox=figure.source_bbox,
         message=f"{what}: printed {fmt(figure.amount)}, expected {fmt(expected)}, difference {fmt(difference)}"
                 f" (tolerance {fmt(limit)})",
     )
