@@ -16,10 +16,13 @@ from conftest import ROOT
 from sitebuild import markdown_tables, number, serve
 
 from pipeline.site.compare import COLUMNS, MIN_CITIES
+from pipeline.site.printed import box_id, parse_box
 
 CORPUS = ROOT / "tests" / "corpus"
 XINFANG = "compare/xinfang-a84ad959.md"  # 信访: slug of the name (places.slug)
 LINK_RE = re.compile(r"\[([^\]]*)\]\(\.\./disclosures/([a-z0-9-]+)\.md(?:#headline)?\)(\*?)")
+# 查看原文 of a figure: the page view of its PDF page with its cell's box (printed.py)
+PRINTED_RE = re.compile(r" \[原文\]\(\.\./(pages/([0-9a-f]{64})/(\d+)\.html)#b-([\d.-]+)\)$")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +81,13 @@ def test_every_number_is_a_headline_figure_of_its_document(built):
             if cell == "—":
                 assert figure is None, (doc_id, heading)
                 continue
-            shown, linked, mark = LINK_RE.fullmatch(cell).groups()
+            printed = PRINTED_RE.search(cell)
+            assert printed, (doc_id, heading, cell)  # every figure of these PDFs is one click from its page
+            view, sha, page_no, box = printed.groups()
+            assert (int(page_no), f"b-{box}") == (figure["source_page"], box_id(parse_box(figure["source_bbox"])))
+            assert (built.build_dir / "site" / view).is_file() and (built.build_dir / "site" / "pages" / sha /
+                                                                     f"{page_no}.png").is_file()
+            shown, linked, mark = LINK_RE.fullmatch(cell[:printed.start()]).groups()
             assert linked == doc_id
             assert number(shown) == Decimal(repr(figure["amount"])), (doc_id, heading)
             assert bool(mark) == (figure["fund"] is not None and heading not in ("人员经费（万元）", "公用经费（万元）"))
@@ -95,7 +104,7 @@ def test_figures_checked_by_hand_against_the_pdfs(built):
     table = {r[0]: dict(zip(headers, r, strict=True)) for r in rows}
 
     def shown(city: str, heading: str) -> str:
-        return LINK_RE.sub(r"\1\3", table[city][f"{heading}（万元）"])
+        return LINK_RE.sub(r"\1\3", PRINTED_RE.sub("", table[city][f"{heading}（万元）"]))
 
     assert [shown("广州市", h) for h in ("支出总计", "基本支出", "项目支出", "三公经费", "公务接待费")] == [
         "3,944.08", "3,204.78", "739.30", "4.80", "2.30"]  # 表1, 表3; 表8 prints the 三公 parts as rows

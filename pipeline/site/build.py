@@ -117,7 +117,7 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
     }
     compared = compare.compared(data)
     pages.update(browse.pages(data, {kind: compare.type_page(kind) for kind in compared}))
-    pages.update(compare.pages(data, compared))
+    pages.update(compare.pages(data, compared, places))
     pages.update(feeds.pages(data, datasette, site_url))
     for d in data.documents:
         pages[f"disclosures/{d['doc_id']}.md"] = disclosure_page(data, d["doc_id"], ctx)

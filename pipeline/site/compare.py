@@ -22,6 +22,7 @@ from .escape import title as title_text
 from .figures import places_of
 from .markdown import amount, esc, share, table
 from .places import UNKNOWN, place_of, slug
+from .printed import Places
 
 MIN_CITIES = 3
 DEPARTMENT = "部门预算"
@@ -71,11 +72,11 @@ def compared(data: SiteData) -> dict[str, list[dict]]:
     return out
 
 
-def pages(data: SiteData, types: dict[str, list[dict]]) -> dict[str, str]:
+def pages(data: SiteData, types: dict[str, list[dict]], places: Places | None = None) -> dict[str, str]:
     """The comparison pages of `types` (see `compared`), by path under the docs folder."""
     out = {"compare/index.md": _index(data, types)}
     for kind, documents in types.items():
-        out[type_page(kind)] = _type_page(data, kind, documents)
+        out[type_page(kind)] = _type_page(data, kind, documents, places)
     return out
 
 
@@ -101,12 +102,12 @@ def _index(data: SiteData, types: dict[str, list[dict]]) -> str:
     return "\n".join(out)
 
 
-def _type_page(data: SiteData, kind: str, documents: list[dict]) -> str:
+def _type_page(data: SiteData, kind: str, documents: list[dict], places: Places | None = None) -> str:
     cities = {city_of(d) for d in documents}
     out = [front_matter({"title": title_text(f"{kind}：各城市比较")}), f"# {esc(kind)}：各城市比较\n",
            f"[部门比较](index.md) › {esc(kind)}\n",
            f"{len(cities)} 个城市的 {len(documents)} 份公开文件，金额单位万元。每个数字链接到它所在公开文件页面的"
-           "“主要数字”，那里有表号和行号；点击表头可排序。\n"]
+           "“主要数字”，那里有表号和行号；“原文”打开印出它的那一页（框出该数字）；点击表头可排序。\n"]
     figures = {d["doc_id"]: {h["measure"]: h for h in data.of("headline_figures", d["doc_id"])} for d in documents}
     several = {c for c in cities if sum(city_of(d) == c for d in documents) > 1}
     charted = [(_label(d, city_of(d) in several), h["amount"], amount(h["amount"], places_of(h["amount"], h.get("printed"))))
@@ -128,8 +129,9 @@ def _type_page(data: SiteData, kind: str, documents: list[dict]) -> str:
                 continue
             mark = "*" if (h.get("fund") or None) != BY_NAME[measure].fund else ""
             one_fund = one_fund or bool(mark)
+            printed = places.href(d["doc_id"], h, measure) if places is not None else None
             cells.append(f"[{amount(h['amount'], places_of(h['amount'], h.get('printed')))}]({doc_page}#headline)"
-                         + mark)
+                         + mark + (f" [原文](../{printed})" if printed else ""))
         cells += [len(data.of("projects", d["doc_id"])), share(d.get("facts_confirmed_share"))]
         rows.append(cells)
     headers = ["城市", "发布单位", "年度", "类型", *(f"{h}（万元）" for h, _ in COLUMNS), "项目数", "经校验确认"]
