@@ -102,7 +102,7 @@ def quality_page(data: SiteData, ctx: Context) -> str:
     return "\n".join(out)
 
 
-def ocr_section(data: SiteData, ctx: Context) -> str:
+def ocr_section(data: SiteData, ctx: Context | None = None) -> str:
     """The amounts read by OCR that may be misread (budget_facts.ocr_uncertain): published as read, listed
     here with why they are doubtful and 查看原文 (the scanned page, the cell outlined)."""
     out = ["\n## OCR 识别存疑的数字 { #ocr-uncertain }\n",
@@ -124,7 +124,8 @@ def ocr_section(data: SiteData, ctx: Context) -> str:
          esc(f.get("table_id")), f.get("source_page") or "—", f.get("source_line"), esc(f.get("item")) or "—",
          esc(f.get("measure")), esc(f.get("printed")), f"{f['ocr_confidence']:.3f}",
          "置信度低" if f["ocr_confidence"] < LOW_CONFIDENCE else "参与未通过的校验",
-         ctx.original(f["doc_id"], f, f"OCR 存疑 {f.get('item') or ''} {f.get('printed') or ''}", up="")]
+         ctx.original(f["doc_id"], f, f"OCR 存疑 {f.get('item') or ''} {f.get('printed') or ''}", up="")
+         if ctx is not None else ""]
         for f in flagged
     ], "lllrlllrll"))
     return "\n".join(out)
