@@ -72,7 +72,7 @@ def quality_page(data: SiteData, ctx: Context) -> str:
     else:
         out.append("还没有校验结果。\n")
 
-    out.append(ocr_section(data))
+    out.append(ocr_section(data, ctx))
 
     out.append("\n## 完整性 { #completeness }\n")
     out.append("每份文件的每张标准表的状态，以及情况说明、名词解释和绩效目标是否读出。\n")
@@ -102,9 +102,9 @@ def quality_page(data: SiteData, ctx: Context) -> str:
     return "\n".join(out)
 
 
-def ocr_section(data: SiteData) -> str:
+def ocr_section(data: SiteData, ctx: Context | None = None) -> str:
     """The amounts read by OCR that may be misread (budget_facts.ocr_uncertain): published as read, listed
-    here with why they are doubtful."""
+    here with why they are doubtful and 查看原文 (the scanned page, the cell outlined)."""
     out = ["\n## OCR 识别存疑的数字 { #ocr-uncertain }\n",
            f"扫描件（没有文字层的 PDF 页面）上的数字由 OCR 识别。识别置信度低于 {LOW_CONFIDENCE} 的数字，或参与了"
            "未通过的校验的数字，标为“存疑”（`ocr_uncertain`），照识别结果公开，从不猜测改正；若改动其中恰好一位数字就"
@@ -119,13 +119,15 @@ def ocr_section(data: SiteData) -> str:
         return "\n".join(out)
     titles = {d["doc_id"]: short_title(d) for d in data.documents}
     out.append(f"经 OCR 读出的 {len(read)} 个数字中，{len(flagged)} 个存疑：\n")
-    out.append(table(["文件", "表", "页", "行", "项目", "栏目", "识别的数字", "置信度", "原因"], [
+    out.append(table(["文件", "表", "页", "行", "项目", "栏目", "识别的数字", "置信度", "原因", "原文"], [
         [f"[{esc(titles.get(f['doc_id'], f['doc_id']))}]({path('disclosures', f['doc_id'] + '.md')})",
          esc(f.get("table_id")), f.get("source_page") or "—", f.get("source_line"), esc(f.get("item")) or "—",
          esc(f.get("measure")), esc(f.get("printed")), f"{f['ocr_confidence']:.3f}",
-         "置信度低" if f["ocr_confidence"] < LOW_CONFIDENCE else "参与未通过的校验"]
+         "置信度低" if f["ocr_confidence"] < LOW_CONFIDENCE else "参与未通过的校验",
+         ctx.original(f["doc_id"], f, f"OCR 存疑 {f.get('item') or ''} {f.get('printed') or ''}", up="")
+         if ctx is not None else ""]
         for f in flagged
-    ], "lllrlllrl"))
+    ], "lllrlllrll"))
     return "\n".join(out)
 
 
