@@ -10,6 +10,8 @@ become lines as `pdf.py` makes them from a text layer, so that the same reader r
 - the other boxes become lines (boxes whose heights overlap, left to right), and the lines paragraphs by
   the text-layer path's own rules (`pdf._continues`).
 
+A scan turned a little is read levelled (`ocr_rules.skew`); its boxes are turned back onto the page.
+
 Every line comes with its cells' boxes (PDF points, pdfplumber coordinates; for a line outside tables the
 paragraph's box) and each cell's confidence: the lowest of its boxes' (1.0 for an empty cell). Digit
 groups are written as the text layer writes them (304, 413, 900 → 304,413,900): the engine reads the
@@ -78,7 +80,9 @@ def page_lines(page: PageRead) -> list[OcrLine]:
     for top, x0, line in _paragraphs(_text_lines(rest)):
         items.append((top, x0, [line]))
     items.sort(key=lambda item: (round(item[0], 1), round(item[1], 1)))
-    return [line for _, _, block in items for line in block]
+    # a levelled scan's boxes turned back onto the page, where 查看原文 outlines them
+    return [OcrLine(line.text, tuple(page.on_page(box) for box in line.boxes), line.confidence)
+            for _, _, block in items for line in block]
 
 
 def clean(text: str) -> str:

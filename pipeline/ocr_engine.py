@@ -32,10 +32,30 @@ class PageRead:
     v_rules: tuple[tuple[float, float, float, float], ...]
     boxes: tuple[tuple[float, float, float, float, str, float], ...]  # (x0, top, x1, bottom, text, score)
     seconds: float = 0.0  # how long the engine took (kept for the benchmark; not part of the result)
+    # a scan turned a little is read levelled: the rules and boxes above are on the levelled page, turned
+    # by `skew` degrees about `centre` (points); `on_page` turns a box back onto the page
+    skew: float = 0.0
+    centre: tuple[float, float] = (0.0, 0.0)
 
     def as_json(self) -> dict:
         return {"width": self.width, "height": self.height, "h_rules": self.h_rules, "v_rules": self.v_rules,
-                "boxes": self.boxes, "seconds": self.seconds}
+                "boxes": self.boxes, "seconds": self.seconds, "skew": self.skew, "centre": self.centre}
+
+    def on_page(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box of the levelled page as a box of the page (the bounding box of its turned corners)."""
+        if not self.skew:
+            return box
+        import math
+
+        a = math.radians(-self.skew)  # OpenCV's rotation by -skew undoes the levelling
+        cos, sin = math.cos(a), math.sin(a)
+        cx, cy = self.centre
+        xs, ys = [], []
+        for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+            xs.append(cos * (x - cx) + sin * (y - cy) + cx)
+            ys.append(-sin * (x - cx) + cos * (y - cy) + cy)
+        return (round(max(min(xs), 0.0), 2), round(max(min(ys), 0.0), 2),
+                round(min(max(xs), self.width), 2), round(min(max(ys), self.height), 2))
 
     @classmethod
     def from_json(cls, data: dict) -> PageRead:
@@ -43,7 +63,8 @@ class PageRead:
                    tuple(tuple(map(float, r)) for r in data["h_rules"]),
                    tuple(tuple(map(float, r)) for r in data["v_rules"]),
                    tuple((*map(float, b[:4]), str(b[4]), float(b[5])) for b in data["boxes"]),
-                   float(data.get("seconds", 0.0)))
+                   float(data.get("seconds", 0.0)), float(data.get("skew", 0.0)),
+                   tuple(map(float, data.get("centre", (0.0, 0.0)))))
 
 
 @lru_cache(maxsize=1)
@@ -107,14 +128,18 @@ def _read(path: Path, index: int) -> PageRead:
 
     import numpy as np
 
-    from .ocr_rules import find_rules
+    from .ocr_rules import find_rules, ink_level, level, skew
 
     t0 = time.perf_counter()
     gray, scale, (dx, dy), (width, height) = render(path, index)
+    angle = skew(gray, scale)
+    if angle:
+        gray = level(gray, angle)
     hs, vs, erased = find_rules(gray, scale)
     engine = _engine()
     rgb = np.dstack([erased] * 3)
-    found, _ = engine(rgb, text_score=0.0)  # every box is kept, with its confidence: none is dropped
+    blank = not (erased < ink_level(gray)).any()  # nothing printed: no engine run
+    found = [] if blank else engine(rgb, text_score=0.0)[0]  # every box is kept, with its confidence
     boxes = []
     for quad, text, score in found or []:
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
@@ -127,7 +152,8 @@ def _read(path: Path, index: int) -> PageRead:
         tuple((to_pt(s.x0, dx), to_pt(s.y0, dy), to_pt(s.x1 + 1, dx), to_pt(s.y1 + 1, dy)) for s in vs),
         tuple((to_pt(x0, dx), to_pt(y0, dy), to_pt(x1, dx), to_pt(y1, dy), text, round(score, 3))
               for x0, y0, x1, y1, text, score in boxes if text.strip()),
-        round(time.perf_counter() - t0, 2))
+        round(time.perf_counter() - t0, 2), angle,
+        (round(gray.shape[1] / 2 / scale + dx, 2), round(gray.shape[0] / 2 / scale + dy, 2)))
 
 
 def _split(engine, rgb, box, text: str, score: float, vs, scale: float) -> list:

@@ -1,5 +1,8 @@
 """The ruling lines of a page image: where a scanned (or rendered) table draws its rows and columns.
 
+A scan is often turned a little (a degree is 35 pixels across the page): its angle is measured on its long
+horizontal rules and the page levelled first (`skew`, `level`), so that rows and columns are straight.
+
 Dark pixels are opened with a long thin kernel, horizontally and vertically, so that only straight runs
 longer than any character's stroke are left; each run is a segment. A table is a group of horizontal and
 vertical segments that touch each other: a stroke of a character or an underline touches no rule of the
@@ -13,10 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DARK = 170  # gray level under which a pixel is ink (scans are grey, not black)
+# A pixel is ink when it is this much darker than the paper (the page's 90th percentile of gray): light
+# grey rules (192 on white) are rules, a header's grey fill (241) is not, a scan's grey paper is paper.
+INK_CONTRAST = 35
+MAX_INK = 215
 MIN_RULE_PT = 14.0  # a rule is longer than any stroke of a 10.5–12 pt character
 MAX_THICK_PT = 3.0  # a rule is thinner than this
 TOUCH_PT = 4.0  # a vertical and a horizontal rule this close touch (a scan's breaks and skew)
+MIN_SKEW = 0.05  # degrees: a page turned less is read as it is (0.05° is 1.5 pixels across 2000)
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], list[Segm
     direction) are kept."""
     import cv2
 
-    ink = (gray < DARK).astype(np.uint8)
+    ink = (gray < ink_level(gray)).astype(np.uint8)
     length = max(int(MIN_RULE_PT * scale), 8)
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
@@ -49,6 +56,49 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], list[Segm
     rule_ink = cv2.dilate(rule_ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     erased[rule_ink] = 255
     return hs, vs, erased
+
+
+def skew(gray: np.ndarray, scale: float) -> float:
+    """The angle (degrees, OpenCV's sense: positive turns the page counter-clockwise) that makes a scanned
+    page's long horizontal rules horizontal; 0.0 when it has none (a page of text) or they are level."""
+    import cv2
+
+    ink = (gray < ink_level(gray)).astype(np.uint8)
+    length = max(int(MIN_RULE_PT * scale), 8)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    angles, weights = [], []
+    for i in range(1, count):
+        x, y, w, h = stats[i, :4]
+        if w < gray.shape[1] * 0.25 or h > w * 0.05:  # a long, nearly horizontal rule
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+        if len(xs) < w:
+            continue
+        slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
+        angles.append(float(np.degrees(np.arctan(slope))))
+        weights.append(float(w))
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.array(weights)[order])
+    median = float(np.array(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    return round(median, 3) if abs(median) >= MIN_SKEW else 0.0
+
+
+def level(gray: np.ndarray, angle: float) -> np.ndarray:
+    """The page turned by `angle` degrees about its centre, white where it turns in."""
+    import cv2
+
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def ink_level(gray: np.ndarray) -> int:
+    """The gray level under which a pixel of this page is ink."""
+    paper = int(np.percentile(gray[::4, ::4], 90))
+    return min(paper - INK_CONTRAST, MAX_INK)
 
 
 def _segments(mask: np.ndarray, scale: float, horizontal: bool) -> list[Segment]:
