@@ -36,6 +36,7 @@ PRESENT = 0.5  # a rule is printed between two cells when it covers this share o
 
 GROUP_SEP_RE = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d{3}(?!\d))")
 DECIMAL_RE = re.compile(r"(?<=\d)\s*[.．]\s*(?=\d)")
+CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,10 @@ def page_lines(page: PageRead) -> list[OcrLine]:
 
 
 def clean(text: str) -> str:
-    return DECIMAL_RE.sub(".", GROUP_SEP_RE.sub(",", text.strip()))
+    """OCR text as the text layer would hold it: digit groups with an ASCII comma and no space, and no
+    space between two Chinese characters (the engine reads a wide gap as a space; 深圳市统计局 （本级）)."""
+    text = DECIMAL_RE.sub(".", GROUP_SEP_RE.sub(",", text.strip()))
+    return CJK_SPACE_RE.sub("", text)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -145,6 +145,7 @@ def _read(path: Path, index: int) -> PageRead:
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
         box = (max(min(xs), 0), max(min(ys), 0), max(xs), max(ys))
         boxes.extend(_split(engine, rgb, box, str(text), float(score), vs, scale))
+    boxes = _joined(engine, rgb, boxes, vs, scale)
     to_pt = lambda v, d: round(v / scale + d, 2)  # noqa: E731
     return PageRead(
         round(width, 2), round(height, 2),
@@ -154,6 +155,40 @@ def _read(path: Path, index: int) -> PageRead:
               for x0, y0, x1, y1, text, score in boxes if text.strip()),
         round(time.perf_counter() - t0, 2), angle,
         (round(gray.shape[1] / 2 / scale + dx, 2), round(gray.shape[0] / 2 / scale + dy, 2)))
+
+
+TOUCH = 0.3  # boxes on one line closer than this many line heights are parts of one text
+
+
+def _joined(engine, rgb, boxes: list, vs, scale: float) -> list:
+    """Boxes that touch on one line, with no rule between them, read again as one: the detector sometimes
+    cuts a number in two (12,681.8 | 80), and each part is then read with a digit too many or too few."""
+    boxes = sorted(boxes, key=lambda b: (b[0], b[1]))
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(boxes):
+            for j in range(i + 1, len(boxes)):
+                b = boxes[j]
+                height = min(a[3] - a[1], b[3] - b[1])
+                overlap = min(a[3], b[3]) - max(a[1], b[1])
+                if height <= 0 or overlap < 0.6 * height or b[0] - a[2] > TOUCH * height or b[0] < a[0]:
+                    continue
+                middle = (max(a[1], b[1]) + min(a[3], b[3])) / 2
+                if any(v.y0 <= middle <= v.y1 and a[0] < (v.x0 + v.x1) / 2 < b[2] for v in vs):
+                    continue  # two cells
+                union = (a[0], min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                crop = rgb[int(union[1]):int(union[3]) + 1, int(union[0]):int(union[2]) + 1]
+                read, _ = engine(crop, use_det=False, use_cls=False, use_rec=True)
+                if not read or not str(read[0][0]).strip():
+                    continue
+                boxes[i] = (*union, str(read[0][0]), float(read[0][1]))
+                del boxes[j]
+                changed = True
+                break
+            if changed:
+                break
+    return boxes
 
 
 def _split(engine, rgb, box, text: str, score: float, vs, scale: float) -> list:
