@@ -32,6 +32,7 @@ from .ocr_engine import PageRead, engine_id, read_page
 Box = tuple[float, float, float, float]
 SAME_RULE_PT = 3.0  # rules this close are one column (or row) edge
 TOUCH_PT = 4.0  # rules this close touch (one table)
+SPACE = 1.0  # boxes on a line this many line heights apart (or more) are separated by a space
 PRESENT = 0.5  # a rule is printed between two cells when it covers this share of their common side
 
 GROUP_SEP_RE = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d{3}(?!\d))")
@@ -253,7 +254,16 @@ def _text_lines(boxes) -> list[dict]:
     """Boxes outside tables as lines: (x0, top, x1, bottom, text, score) dicts, in reading order."""
     out = []
     for line in _visual_lines(boxes):
-        text = " ".join(clean(b[4]) for b in line if clean(b[4]))
+        text, previous = "", None
+        for b in line:
+            part = clean(b[4])
+            if not part:
+                continue
+            # a gap of a character or more is a space, as the text layer has it; a closer box goes on
+            wide = previous is not None and b[0] - previous[2] >= SPACE * min(b[3] - b[1], previous[3] - previous[1])
+            ascii_pair = text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii() and part[0].isalnum()
+            text += (" " if wide or ascii_pair else "") + part
+            previous = b
         if text:
             out.append({"x0": min(b[0] for b in line), "top": min(b[1] for b in line),
                         "x1": max(b[2] for b in line), "bottom": max(b[3] for b in line),
