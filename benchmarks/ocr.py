@@ -80,8 +80,8 @@ def figures(result) -> str:
             f"checks {passed}/{len(result.checks)}" + (f"  ({', '.join(sorted(kinds))})" if kinds else ""))
 
 
-def scanned(corpus: Path, cache: Path) -> None:
-    rows = [r for r in manifest(corpus) if r["text_layer"] == "no"]
+def scanned(corpus: Path, cache: Path, only: str | None = None) -> None:
+    rows = [r for r in manifest(corpus) if r["text_layer"] == "no" and (only is None or only in r["file"])]
     print(f"== Scanned files ({len(rows)}), engine {engine_id()}")
     results = {}
     total_pages = total_seconds = 0.0
@@ -211,10 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=4, help="table pages of each read by OCR")
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--no-scanned", action="store_true")
+    parser.add_argument("--only", help="only the scanned files whose path contains this")
     parser.add_argument("--no-sample", action="store_true")
     args = parser.parse_args(argv)
     if not args.no_scanned:
-        scanned(args.corpus, args.cache)
+        scanned(args.corpus, args.cache, args.only)
     if not args.no_sample:
         ocr_path(args.corpus, args.cache, args.sample, args.pages)
     return 0

@@ -5,8 +5,8 @@ horizontal rules and the page levelled first (`skew`, `level`), so that rows and
 
 Dark pixels are opened with a long thin kernel, horizontally and vertically, so that only straight runs
 longer than any character's stroke are left; each run is a segment. A table is a group of horizontal and
-vertical segments that touch each other: a stroke of a character or an underline touches no rule of the
-other direction and is left out. The segments are also erased from the image given to the recogniser,
+vertical segments that touch each other, at least two of each and one horizontal rule longer than any
+character: a stroke of a character or an underline is left out. The segments are also erased from the image given to the recogniser,
 so that a character printed against a rule (一 beside a cell's left border) is read as a character.
 """
 
@@ -23,6 +23,7 @@ MAX_INK = 215
 MIN_RULE_PT = 14.0  # a rule is longer than any stroke of a 10.5–12 pt character
 MAX_THICK_PT = 3.0  # a rule is thinner than this
 TOUCH_PT = 4.0  # a vertical and a horizontal rule this close touch (a scan's breaks and skew)
+MIN_TABLE_WIDTH_PT = 60.0  # a table's longest horizontal rule is longer than any character's stroke
 MIN_SKEW = 0.05  # degrees: a page turned less is read as it is (0.05° is 1.5 pixels across 2000)
 
 
@@ -46,7 +47,7 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], list[Segm
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
     hs = _segments(horizontal, scale, horizontal=True)
     vs = _segments(vertical, scale, horizontal=False)
-    hs, vs = _touching(hs, vs, TOUCH_PT * scale)
+    hs, vs = _touching(hs, vs, TOUCH_PT * scale, scale)
     erased = gray.copy()
     mask = np.zeros_like(ink)
     for s in hs + vs:
@@ -115,12 +116,32 @@ def _segments(mask: np.ndarray, scale: float, horizontal: bool) -> list[Segment]
     return out
 
 
-def _touching(hs: list[Segment], vs: list[Segment], tol: float) -> tuple[list[Segment], list[Segment]]:
-    """The segments that touch at least one segment of the other direction."""
-    keep_h, keep_v = set(), set()
+def _touching(hs: list[Segment], vs: list[Segment], tol: float, scale: float = 1.0
+              ) -> tuple[list[Segment], list[Segment]]:
+    """The segments of groups of touching segments that make a table: at least two of each direction, the
+    longest horizontal one at least MIN_TABLE_WIDTH_PT long (a large bold character's strokes touch each
+    other too, but are short: they are not rules and are not erased)."""
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
     for i, h in enumerate(hs):
         for j, v in enumerate(vs):
             if v.x0 - tol <= h.x1 and h.x0 - tol <= v.x1 and h.y0 - tol <= v.y1 and v.y0 - tol <= h.y1:
-                keep_h.add(i)
-                keep_v.add(j)
+                parent[find(len(hs) + j)] = find(i)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for i in range(len(hs)):
+        groups.setdefault(find(i), ([], []))[0].append(i)
+    for j in range(len(vs)):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(j)
+    keep_h, keep_v = [], []
+    for h_ids, v_ids in groups.values():
+        if len(h_ids) >= 2 and len(v_ids) >= 2 and \
+                max(hs[i].x1 - hs[i].x0 for i in h_ids) >= MIN_TABLE_WIDTH_PT * scale:
+            keep_h += h_ids
+            keep_v += v_ids
     return [hs[i] for i in sorted(keep_h)], [vs[j] for j in sorted(keep_v)]
