@@ -37,6 +37,9 @@ PRESENT = 0.5  # a rule is printed between two cells when it covers this share o
 
 GROUP_SEP_RE = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d{3}(?!\d))")
 DECIMAL_RE = re.compile(r"(?<=\d)\s*[.．]\s*(?=\d)")
+# 入 and 人 differ by a stroke's slant: the engine reads 收入 as 收人 (收人预算总表, 事业收人), which is no word
+# of a budget where a title, a total or a cell ends (税收人员 is left alone)
+MISREAD_INCOME_RE = re.compile(r"收人(?=预算|合计|总计|总表|表|[）)、：:\s]|$)")
 CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
@@ -88,10 +91,11 @@ def page_lines(page: PageRead) -> list[OcrLine]:
 
 
 def clean(text: str) -> str:
-    """OCR text as the text layer would hold it: digit groups with an ASCII comma and no space, and no
-    space between two Chinese characters (the engine reads a wide gap as a space; 深圳市统计局 （本级）)."""
+    """OCR text as the text layer would hold it: digit groups with an ASCII comma and no space, no space
+    between two Chinese characters (the engine reads a wide gap as a space; 深圳市统计局 （本级）), and 收入
+    where the engine misreads it as 收人."""
     text = DECIMAL_RE.sub(".", GROUP_SEP_RE.sub(",", text.strip()))
-    return CJK_SPACE_RE.sub("", text)
+    return MISREAD_INCOME_RE.sub("收入", CJK_SPACE_RE.sub("", text))
 
 
 # ---------------------------------------------------------------------------------------------------

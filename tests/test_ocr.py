@@ -168,3 +168,5 @@ def test_digit_groups_are_written_as_the_text_layer_writes_them():
     assert clean("5，428万元") == "5,428万元"
     assert clean("12 . 50") == "12.50"
     assert clean("第1，2项") == "第1，2项"  # not a digit group: kept as read
+    assert clean("2026年度收人预算总表") == "2026年度收入预算总表" and clean("事业收人") == "事业收入"
+    assert clean("税收人员") == "税收人员"
