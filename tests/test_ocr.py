@@ -170,3 +170,11 @@ def test_digit_groups_are_written_as_the_text_layer_writes_them():
     assert clean("第1，2项") == "第1，2项"  # not a digit group: kept as read
     assert clean("2026年度收人预算总表") == "2026年度收入预算总表" and clean("事业收人") == "事业收入"
     assert clean("税收人员") == "税收人员"
+
+
+def test_the_build_prints_the_ocr_seconds_per_page():
+    from pipeline.cli import format_timings
+
+    assert format_timings({"extract": 1.0, "ocr": 10.0, "ocr_pages": 4.0}) == \
+        "extract=1.00s ocr=10.00s (4 pages read by OCR, 2.5s/page)"
+    assert format_timings({"ocr": 0.5}) == "ocr=0.50s"  # every page from the cache
