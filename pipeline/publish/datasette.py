@@ -149,7 +149,10 @@ PRINTED_PLACE_SQL = (
     "    THEN d.source_url || '#page=' || f.source_page END AS pdf_page_url,\n"
     "  CASE WHEN f.source_page IS NOT NULL\n"
     f"    THEN 'pages/' || substr(d.source_sha256, 1 + 66 * {_FILES_BEFORE}, 64) || '/' || f.source_page || '.png'\n"
-    "    END AS page_image\n"
+    "    END AS page_image,\n"
+    "  CASE WHEN f.source_page IS NOT NULL AND f.source_bbox IS NOT NULL\n"
+    f"    THEN 'pages/' || substr(d.source_sha256, 1 + 66 * {_FILES_BEFORE}, 64) || '/' || f.source_page || '.html#b-'\n"
+    "      || f.source_bbox END AS page_view\n"
     "FROM budget_facts f JOIN documents d ON d.doc_id = f.doc_id\n"
     "WHERE f.doc_id = :doc_id AND (:seq = '' OR f.seq = CAST(:seq AS INTEGER))\n"
     f"ORDER BY f.seq\n{PAGE_SQL}"
@@ -237,7 +240,8 @@ QUERIES: dict[str, dict] = {
                        "where each is printed: the file, line, page and box of its cell (x0,top,x1,bottom in PDF "
                        "points from the page's top left corner); pdf_page_url opens the published PDF at that "
                        "page (documents.source_url with #page=N, for a document of one PDF file), page_image is "
-                       "the site's picture of the page (under the site's address, with the cell outlined there). "
+                       "the site's picture of the page and page_view its page with the cell outlined (both under "
+                       "the site's address). "
                        + PAGE_NOTE.format(table="budget_facts"),
         "sql": PRINTED_PLACE_SQL,
         "params": ["doc_id", "seq", "page"],
