@@ -519,7 +519,8 @@ def combined_stage(report: BuildReport, stage: str, outputs: list[Path], run: Ca
 
 def summary_line(result: DocumentResult, timings: Timings) -> str:
     statuses = [t.status for t in result.tables]
-    stages = " ".join(f"{k}={v * 1000:.0f}ms" for k, v in timings.stages.items())
+    stages = " ".join(f"{k}={v:.0f}" if k == "ocr_pages" else f"{k}={v * 1000:.0f}ms"  # a count of pages
+                      for k, v in timings.stages.items())
     failed = sum(not c.passed for c in result.checks)
     return (
         f"built  {result.document.doc_id}: tables {statuses.count('parsed')} parsed / "

@@ -111,7 +111,7 @@ def format_timings(stages: dict[str, float]) -> str:
             continue
         text = f"{stage}={seconds:.2f}s"
         if stage == "ocr" and (pages := int(stages.get("ocr_pages", 0))):
-            text += f" ({pages} pages read by OCR, {seconds / pages:.1f}s/page)"
+            text += f" ({pages} page{'s' if pages > 1 else ''} read by OCR, {seconds / pages:.1f}s/page)"
         out.append(text)
     return " ".join(out)
 

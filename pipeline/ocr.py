@@ -10,6 +10,8 @@ become lines as `pdf.py` makes them from a text layer, so that the same reader r
 - the other boxes become lines (boxes whose heights overlap, left to right), and the lines paragraphs by
   the text-layer path's own rules (`pdf._continues`).
 
+A scan turned a little is read levelled (`ocr_rules.skew`); its boxes are turned back onto the page.
+
 Every line comes with its cells' boxes (PDF points, pdfplumber coordinates; for a line outside tables the
 paragraph's box) and each cell's confidence: the lowest of its boxes' (1.0 for an empty cell). Digit
 groups are written as the text layer writes them (304, 413, 900 → 304,413,900): the engine reads the
@@ -30,10 +32,15 @@ from .ocr_engine import PageRead, engine_id, read_page
 Box = tuple[float, float, float, float]
 SAME_RULE_PT = 3.0  # rules this close are one column (or row) edge
 TOUCH_PT = 4.0  # rules this close touch (one table)
+SPACE = 1.0  # boxes on a line this many line heights apart (or more) are separated by a space
 PRESENT = 0.5  # a rule is printed between two cells when it covers this share of their common side
 
 GROUP_SEP_RE = re.compile(r"(?<=\d)\s*[,，]\s*(?=\d{3}(?!\d))")
 DECIMAL_RE = re.compile(r"(?<=\d)\s*[.．]\s*(?=\d)")
+# 入 and 人 differ by a stroke's slant: the engine reads 收入 as 收人 (收人预算总表, 事业收人), which is no word
+# of a budget where a title, a total or a cell ends (税收人员 is left alone)
+MISREAD_INCOME_RE = re.compile(r"收人(?=预算|合计|总计|总表|表|[）)、：:\s]|$)")
+CJK_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 @dataclass(frozen=True)
@@ -78,11 +85,17 @@ def page_lines(page: PageRead) -> list[OcrLine]:
     for top, x0, line in _paragraphs(_text_lines(rest)):
         items.append((top, x0, [line]))
     items.sort(key=lambda item: (round(item[0], 1), round(item[1], 1)))
-    return [line for _, _, block in items for line in block]
+    # a levelled scan's boxes turned back onto the page, where 查看原文 outlines them
+    return [OcrLine(line.text, tuple(page.on_page(box) for box in line.boxes), line.confidence)
+            for _, _, block in items for line in block]
 
 
 def clean(text: str) -> str:
-    return DECIMAL_RE.sub(".", GROUP_SEP_RE.sub(",", text.strip()))
+    """OCR text as the text layer would hold it: digit groups with an ASCII comma and no space, no space
+    between two Chinese characters (the engine reads a wide gap as a space; 深圳市统计局 （本级）), and 收入
+    where the engine misreads it as 收人."""
+    text = DECIMAL_RE.sub(".", GROUP_SEP_RE.sub(",", text.strip()))
+    return MISREAD_INCOME_RE.sub("收入", CJK_SPACE_RE.sub("", text))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -245,7 +258,16 @@ def _text_lines(boxes) -> list[dict]:
     """Boxes outside tables as lines: (x0, top, x1, bottom, text, score) dicts, in reading order."""
     out = []
     for line in _visual_lines(boxes):
-        text = " ".join(clean(b[4]) for b in line if clean(b[4]))
+        text, previous = "", None
+        for b in line:
+            part = clean(b[4])
+            if not part:
+                continue
+            # a gap of a character or more is a space, as the text layer has it; a closer box goes on
+            wide = previous is not None and b[0] - previous[2] >= SPACE * min(b[3] - b[1], previous[3] - previous[1])
+            ascii_pair = text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii() and part[0].isalnum()
+            text += (" " if wide or ascii_pair else "") + part
+            previous = b
         if text:
             out.append({"x0": min(b[0] for b in line), "top": min(b[1] for b in line),
                         "x1": max(b[2] for b in line), "bottom": max(b[3] for b in line),

@@ -32,10 +32,30 @@ class PageRead:
     v_rules: tuple[tuple[float, float, float, float], ...]
     boxes: tuple[tuple[float, float, float, float, str, float], ...]  # (x0, top, x1, bottom, text, score)
     seconds: float = 0.0  # how long the engine took (kept for the benchmark; not part of the result)
+    # a scan turned a little is read levelled: the rules and boxes above are on the levelled page, turned
+    # by `skew` degrees about `centre` (points); `on_page` turns a box back onto the page
+    skew: float = 0.0
+    centre: tuple[float, float] = (0.0, 0.0)
 
     def as_json(self) -> dict:
         return {"width": self.width, "height": self.height, "h_rules": self.h_rules, "v_rules": self.v_rules,
-                "boxes": self.boxes, "seconds": self.seconds}
+                "boxes": self.boxes, "seconds": self.seconds, "skew": self.skew, "centre": self.centre}
+
+    def on_page(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box of the levelled page as a box of the page (the bounding box of its turned corners)."""
+        if not self.skew:
+            return box
+        import math
+
+        a = math.radians(-self.skew)  # OpenCV's rotation by -skew undoes the levelling
+        cos, sin = math.cos(a), math.sin(a)
+        cx, cy = self.centre
+        xs, ys = [], []
+        for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+            xs.append(cos * (x - cx) + sin * (y - cy) + cx)
+            ys.append(-sin * (x - cx) + cos * (y - cy) + cy)
+        return (round(max(min(xs), 0.0), 2), round(max(min(ys), 0.0), 2),
+                round(min(max(xs), self.width), 2), round(min(max(ys), self.height), 2))
 
     @classmethod
     def from_json(cls, data: dict) -> PageRead:
@@ -43,7 +63,8 @@ class PageRead:
                    tuple(tuple(map(float, r)) for r in data["h_rules"]),
                    tuple(tuple(map(float, r)) for r in data["v_rules"]),
                    tuple((*map(float, b[:4]), str(b[4]), float(b[5])) for b in data["boxes"]),
-                   float(data.get("seconds", 0.0)))
+                   float(data.get("seconds", 0.0)), float(data.get("skew", 0.0)),
+                   tuple(map(float, data.get("centre", (0.0, 0.0)))))
 
 
 @lru_cache(maxsize=1)
@@ -107,19 +128,24 @@ def _read(path: Path, index: int) -> PageRead:
 
     import numpy as np
 
-    from .ocr_rules import find_rules
+    from .ocr_rules import find_rules, ink_level, level, skew
 
     t0 = time.perf_counter()
     gray, scale, (dx, dy), (width, height) = render(path, index)
+    angle = skew(gray, scale)
+    if angle:
+        gray = level(gray, angle)
     hs, vs, erased = find_rules(gray, scale)
     engine = _engine()
     rgb = np.dstack([erased] * 3)
-    found, _ = engine(rgb, text_score=0.0)  # every box is kept, with its confidence: none is dropped
+    blank = not (erased < ink_level(gray)).any()  # nothing printed: no engine run
+    found = [] if blank else engine(rgb, text_score=0.0)[0]  # every box is kept, with its confidence
     boxes = []
     for quad, text, score in found or []:
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
         box = (max(min(xs), 0), max(min(ys), 0), max(xs), max(ys))
         boxes.extend(_split(engine, rgb, box, str(text), float(score), vs, scale))
+    boxes = _joined(engine, rgb, boxes, vs, scale)
     to_pt = lambda v, d: round(v / scale + d, 2)  # noqa: E731
     return PageRead(
         round(width, 2), round(height, 2),
@@ -127,7 +153,42 @@ def _read(path: Path, index: int) -> PageRead:
         tuple((to_pt(s.x0, dx), to_pt(s.y0, dy), to_pt(s.x1 + 1, dx), to_pt(s.y1 + 1, dy)) for s in vs),
         tuple((to_pt(x0, dx), to_pt(y0, dy), to_pt(x1, dx), to_pt(y1, dy), text, round(score, 3))
               for x0, y0, x1, y1, text, score in boxes if text.strip()),
-        round(time.perf_counter() - t0, 2))
+        round(time.perf_counter() - t0, 2), angle,
+        (round(gray.shape[1] / 2 / scale + dx, 2), round(gray.shape[0] / 2 / scale + dy, 2)))
+
+
+TOUCH = 0.3  # boxes on one line closer than this many line heights are parts of one text
+
+
+def _joined(engine, rgb, boxes: list, vs, scale: float) -> list:
+    """Boxes that touch on one line, with no rule between them, read again as one: the detector sometimes
+    cuts a number in two (12,681.8 | 80), and each part is then read with a digit too many or too few."""
+    boxes = sorted(boxes, key=lambda b: (b[0], b[1]))
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(boxes):
+            for j in range(i + 1, len(boxes)):
+                b = boxes[j]
+                height = min(a[3] - a[1], b[3] - b[1])
+                overlap = min(a[3], b[3]) - max(a[1], b[1])
+                if height <= 0 or overlap < 0.6 * height or b[0] - a[2] > TOUCH * height or b[0] < a[0]:
+                    continue
+                middle = (max(a[1], b[1]) + min(a[3], b[3])) / 2
+                if any(v.y0 <= middle <= v.y1 and a[0] < (v.x0 + v.x1) / 2 < b[2] for v in vs):
+                    continue  # two cells
+                union = (a[0], min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                crop = rgb[int(union[1]):int(union[3]) + 1, int(union[0]):int(union[2]) + 1]
+                read, _ = engine(crop, use_det=False, use_cls=False, use_rec=True)
+                if not read or not str(read[0][0]).strip():
+                    continue
+                boxes[i] = (*union, str(read[0][0]), float(read[0][1]))
+                del boxes[j]
+                changed = True
+                break
+            if changed:
+                break
+    return boxes
 
 
 def _split(engine, rgb, box, text: str, score: float, vs, scale: float) -> list:

@@ -46,6 +46,7 @@ LIST_MARKER_RE = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)
 
 
 NO_TEXT_LAYER = "the PDF has no text layer, and OCR reads no text on its pages: nothing to read"
+NOTHING_ON_THE_PAGES = "the PDF's first pages have neither text nor an image to read by OCR: nothing to read"
 
 
 class NoTextLayer(UnreadableInput):
@@ -184,7 +185,7 @@ NOT_A_PDF = "not a PDF (the file does not start with %PDF-)"
 
 def check_pdf(path: Path) -> int:
     """The number of pages of a readable PDF; raises `UnreadableInput` otherwise (used before a fetched
-    file replaces the last good one)."""
+    file replaces the last good one). A scan (page images without text) is readable: OCR reads it."""
     import pdfplumber
 
     if not path.read_bytes()[:5] == b"%PDF-":
@@ -193,12 +194,13 @@ def check_pdf(path: Path) -> int:
         with pdfplumber.open(path) as pdf:
             count = len(pdf.pages)
             text = "".join((page.extract_text() or "") for page in pdf.pages[:3])
+            scanned = any(page.images for page in pdf.pages[:3])  # read by OCR
     except Exception as e:
         raise UnreadableInput(str(path), None, pdf_problem(e)) from None
     if count == 0:
         raise UnreadableInput(str(path), None, "the PDF has no pages")
-    if not text.strip():
-        raise UnreadableInput(str(path), None, NO_TEXT_LAYER)
+    if not text.strip() and not scanned:
+        raise UnreadableInput(str(path), None, NOTHING_ON_THE_PAGES)
     return count
 
 

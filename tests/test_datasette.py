@@ -133,12 +133,14 @@ def test_a_fact_leads_to_its_printed_page(get, built):
         "收入总计", "171,915,169", 7, "204.00,476.72,303.99,499.88")
     assert row["pdf_page_url"] == document["source_url"] + "#page=7"
     assert row["page_image"] == f"pages/{document['source_sha256']}/7.png"
+    assert row["site_view"] == f"pages/{document['source_sha256']}/7.html#b-204.00-476.72-303.99-499.88"
     status, html = get(f"/yusuan/printed_place?doc_id={pdf_doc}&seq={income['fact_seq']}")
     assert status == 200 and f'href="{document["source_url"]}#page=7"' in html.replace("&amp;", "&")
     assert len(query(get, "printed_place", doc_id=pdf_doc, seq="")) == 100  # a page of the document's facts
     text = query(get, "printed_place", doc_id=SAMR, seq="1")
     assert len(text) == 1 and text[0]["source_page"] is None
     assert (text[0]["source_bbox"], text[0]["pdf_page_url"], text[0]["page_image"]) == (None, None, None)
+    assert text[0]["site_view"].endswith(f".html#L{text[0]['source_line']}")
 
 
 def test_printed_place_gives_the_sites_views(get, built):

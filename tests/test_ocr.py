@@ -95,9 +95,9 @@ def test_a_page_is_read_by_ocr_once(scanned):
     assert len(list((cache / "ocr").glob(f"{sha256}-p1-ocr-*.json"))) == 1
 
 
-def _image_page_pdf(image) -> bytes:
+def _image_page_pdf(image, dpi: float = 144.0) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, "PDF", resolution=72.0)
+    image.save(buffer, "PDF", resolution=dpi)
     return buffer.getvalue()
 
 
@@ -106,11 +106,14 @@ def test_a_mixed_pdf_has_only_its_pages_without_text_read_by_ocr(tmp_path):
     from PIL import Image, ImageDraw, ImageFont
 
     # page 1: the text layer of a corpus PDF's cover; page 2: a scanned line of text (an image)
-    image = Image.new("L", (595, 842), 250)
-    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 24)
+    image = Image.new("L", (1190, 1684), 250)  # A4 at 144 dpi
+    font_file = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # scripts/bootstrap installs it
+    if not font_file.exists():
+        pytest.skip("the Noto CJK fonts are not installed (scripts/bootstrap installs them as root)")
+    font = ImageFont.truetype(str(font_file), 30)
     draw = ImageDraw.Draw(image)
-    for x, text in ((80, "单位：万元"), (300, "合计"), (420, "1,234.56")):  # three boxes on one line
-        draw.text((x, 100), text, font=font, fill=20)
+    for x, text in ((160, "单位：万元"), (600, "合计"), (840, "1,234.56")):  # three boxes on one line
+        draw.text((x, 200), text, font=font, fill=20)
     mixed = pypdfium2.PdfDocument.new()
     mixed.import_pages(pypdfium2.PdfDocument(TEXT_PDF), [0])
     mixed.import_pages(pypdfium2.PdfDocument(_image_page_pdf(image)), [0])
@@ -133,7 +136,7 @@ def test_a_scan_in_which_ocr_reads_nothing_stays_without_text(tmp_path):
     from PIL import Image
 
     path = tmp_path / "blank-scan.pdf"
-    path.write_bytes(_image_page_pdf(Image.new("L", (595, 842), 255)))
+    path.write_bytes(_image_page_pdf(Image.new("L", (1190, 1684), 255)))
     result, _ = read_pdf(path, None, Timings(), tmp_path / "cache")
     assert result.document.status == "no_text_layer" and not result.facts
 
@@ -165,3 +168,13 @@ def test_digit_groups_are_written_as_the_text_layer_writes_them():
     assert clean("5，428万元") == "5,428万元"
     assert clean("12 . 50") == "12.50"
     assert clean("第1，2项") == "第1，2项"  # not a digit group: kept as read
+    assert clean("2026年度收人预算总表") == "2026年度收入预算总表" and clean("事业收人") == "事业收入"
+    assert clean("税收人员") == "税收人员"
+
+
+def test_the_build_prints_the_ocr_seconds_per_page():
+    from pipeline.cli import format_timings
+
+    assert format_timings({"extract": 1.0, "ocr": 10.0, "ocr_pages": 4.0}) == \
+        "extract=1.00s ocr=10.00s (4 pages read by OCR, 2.5s/page)"
+    assert format_timings({"ocr": 0.5}) == "ocr=0.50s"  # every page from the cache
