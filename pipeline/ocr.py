@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .disjoint_sets import DisjointSets
 from .ocr_engine import PageRead, engine_id, read_page
+from .pdf import join_cell_parts
 
 Box = tuple[float, float, float, float]
 SAME_RULE_PT = 3.0  # rules this close are one column (or row) edge
@@ -107,20 +109,14 @@ class _Table:
         self.xs, self.ys = xs, ys
         self.h_rules, self.v_rules = h_rules, v_rules
         rows, cols = len(ys) - 1, len(xs) - 1
-        parent = list(range(rows * cols))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
+        sets = DisjointSets(rows * cols)
+        find = sets.find
         for r in range(rows):
             for c in range(cols):
                 if c + 1 < cols and not self._v_printed(xs[c + 1], ys[r], ys[r + 1]):
-                    parent[find(r * cols + c + 1)] = find(r * cols + c)
+                    sets.join(r * cols + c, r * cols + c + 1)
                 if r + 1 < rows and not self._h_printed(ys[r + 1], xs[c], xs[c + 1]):
-                    parent[find((r + 1) * cols + c)] = find(r * cols + c)
+                    sets.join(r * cols + c, (r + 1) * cols + c)
         spans: dict[int, list[int]] = {}
         for i in range(rows * cols):
             r, c = divmod(i, cols)
@@ -185,16 +181,7 @@ def _index(edges: list[float], v: float) -> int:
 
 def _cell_text(boxes) -> str:
     """A cell's boxes as one text: its lines top to bottom, each line's boxes left to right."""
-    out = ""
-    for line in _visual_lines(boxes):
-        for box in line:
-            part = clean(box[4]).replace("\t", " ")
-            if not part:
-                continue
-            if out and (out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum()):
-                out += " "  # two Latin words or numbers: keep them apart
-            out += part
-    return out
+    return join_cell_parts(clean(box[4]).replace("\t", " ") for line in _visual_lines(boxes) for box in line)
 
 
 def _visual_lines(boxes) -> list[list]:
@@ -212,19 +199,13 @@ def _visual_lines(boxes) -> list[list]:
 def _tables(page: PageRead) -> list[_Table]:
     """Groups of touching rules with at least two columns and two rows: the page's ruled tables."""
     hs, vs = list(page.h_rules), list(page.v_rules)
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(hs) + len(vs))
+    find = sets.find
     t = TOUCH_PT
     for i, (hx0, ht, hx1, hb) in enumerate(hs):
         for j, (vx0, vt, vx1, vb) in enumerate(vs):
             if vx0 - t <= hx1 and hx0 - t <= vx1 and ht - t <= vb and vt - t <= hb:
-                parent[find(len(hs) + j)] = find(i)
+                sets.join(i, len(hs) + j)
     groups: dict[int, tuple[list, list]] = {}
     for i, h in enumerate(hs):
         groups.setdefault(find(i), ([], []))[0].append(h)

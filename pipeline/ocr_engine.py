@@ -73,7 +73,7 @@ def engine_id() -> str:
     named by its version), onnxruntime, pdfium, and the code of the OCR modules that make the result."""
     here = Path(__file__).parent
     code = hashlib.sha256(b"".join((here / name).read_bytes()
-                                   for name in ("ocr_engine.py", "ocr_rules.py"))).hexdigest()[:12]
+                                   for name in ("ocr_engine.py", "ocr_rules.py", "disjoint_sets.py"))).hexdigest()[:12]
     versions = "-".join(f"{name}-{metadata.version(name)}" for name in
                         ("rapidocr-onnxruntime", "onnxruntime", "pypdfium2", "opencv-python-headless"))
     return f"ocr-{code}-{versions}-ppocrv4-{LONG_SIDE}"

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .disjoint_sets import DisjointSets
+
 # A pixel is ink when it is this much darker than the paper (the page's 90th percentile of gray): light
 # grey rules (192 on white) are rules, a header's grey fill (241) is not, a scan's grey paper is paper.
 INK_CONTRAST = 35
@@ -121,18 +123,12 @@ def _touching(hs: list[Segment], vs: list[Segment], tol: float, scale: float = 1
     """The segments of groups of touching segments that make a table: at least two of each direction, the
     longest horizontal one at least MIN_TABLE_WIDTH_PT long (a large bold character's strokes touch each
     other too, but are short: they are not rules and are not erased)."""
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(hs) + len(vs))
+    find = sets.find
     for i, h in enumerate(hs):
         for j, v in enumerate(vs):
             if v.x0 - tol <= h.x1 and h.x0 - tol <= v.x1 and h.y0 - tol <= v.y1 and v.y0 - tol <= h.y1:
-                parent[find(len(hs) + j)] = find(i)
+                sets.join(i, len(hs) + j)
     groups: dict[int, tuple[list[int], list[int]]] = {}
     for i in range(len(hs)):
         groups.setdefault(find(i), ([], []))[0].append(i)

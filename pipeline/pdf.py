@@ -340,7 +340,12 @@ def _tab_row(row: list[str | None]) -> str:
 def _cell(text: str | None) -> str:
     if not text:
         return ""
-    parts = [p.strip() for p in text.replace("\t", " ").split("\n")]
+    return join_cell_parts(p.strip() for p in text.replace("\t", " ").split("\n"))
+
+
+def join_cell_parts(parts) -> str:
+    """A cell's wrapped pieces as one text (empty pieces skipped): rejoined without a space, except between
+    two Latin words or numbers. The text layer's cells and OCR's cells are joined alike."""
     out = ""
     for part in parts:
         if not part:
