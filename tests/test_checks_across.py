@@ -179,14 +179,15 @@ def test_the_disclosure_page_shows_the_publishers_series_and_its_restatements(tm
     by_year = {r.document.fiscal_year: r.document.doc_id for r in report.built}
     data = site_data.load(paths.database)
     series = series_of(data)
-    page = series_section(data, by_year[2022], series)
+    documents = {d["doc_id"]: d for d in data.documents}
+    page = series_section(data, documents[by_year[2022]], series)
     rows = {line.split(" | ")[0].strip("| "): line for line in page.splitlines() if line.startswith("| ")}
     assert f"| 项目 | [2021]({by_year[2021]}.md) | 2022（本文件） |" in page
     assert rows["三公经费"] == "| 三公经费 | 20.1 | 12.4 |"  # 2021's own table; 2022's own
     assert rows["公务接待费"] == "| 公务接待费 | 0.1 | 0.4 |"
     assert "本文件所印上年数与上年文件核对 6 项，2 项不一致" in page
     assert page.count("as printed in the 2022 disclosure") == 2
-    earlier = series_section(data, by_year[2021], series)
+    earlier = series_section(data, documents[by_year[2021]], series)
     assert f"| 项目 | 2021（本文件） | [2022]({by_year[2022]}.md) |" in earlier
     assert "核对" not in earlier  # the check is the later document's
 
@@ -202,4 +203,5 @@ def test_a_publisher_with_one_year_says_so(tmp_path):
     paths = BuildPaths(folder, tmp_path / "packages", tmp_path / "build")
     (built,) = build(paths, say=lambda _: None, site=False, cache=False).built
     data = site_data.load(paths.database)
-    assert "本站只有本单位 2022 年的这一份公开文件" in series_section(data, built.document.doc_id, series_of(data))
+    (document,) = data.documents
+    assert "本站只有本单位 2022 年的这一份公开文件" in series_section(data, document, series_of(data))

@@ -39,13 +39,14 @@ def series_of(data: SiteData) -> dict[tuple[str, str, str], list[dict]]:
     return dict(out)
 
 
-def series_section(data: SiteData, doc_id: str, series: dict[tuple[str, str, str], list[dict]]) -> str:
-    document = next(d for d in data.documents if d["doc_id"] == doc_id) if doc_id else None
-    k = publisher_key(document) if document else None
+def series_section(data: SiteData, document: dict, series: dict[tuple[str, str, str], list[dict]]) -> str:
+    """The section of `document` (a documents row), from `series_of(data)` made once for every page."""
+    doc_id = document["doc_id"]
+    k = publisher_key(document)
     docs = series.get(k, []) if k else []
     out = ["\n## 历年数字 { #series data-search-exclude }\n"]
     if len(docs) < 2:
-        year = document.get("fiscal_year") if document else None
+        year = document.get("fiscal_year")
         out.append(f"本站只有本单位 {year} 年的这一份公开文件；有了其他年度的文件，这里按年列出主要数字，"
                    "并核对本文件所印上年数与上年文件是否一致。\n" if year else
                    "本文件的年度未能读出，无法与其他年度的文件对照。\n")
