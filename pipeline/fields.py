@@ -455,9 +455,14 @@ _RESOURCES = [
                                   "table on one line)."),
             TABLE_ID,
             UNIT_CODE,
+            UNIT_NAME.with_(description="The budget unit the project belongs to, where the table says: a 单位名称 "
+                                        "column, or the unit's row it is printed under."),
             FUNCTION_CODE,
-            Field("name", "string", "项目名称", "Project name", "The project's name as printed.", required=True),
-            AMOUNT.with_(description="The project's amount (the table's last amount column, its total)."),
+            Field("name", "string", "项目名称", "Project name",
+                  "The project's name as printed, without the cells printed beside it: its 序号, its category "
+                  "(其他运转类, 特定目标类) or its unit.", required=True),
+            AMOUNT.with_(description="The project's amount: the row's total column (合计 / 总计), or its only "
+                                     "amount column."),
             PRINTED,
             SOURCE_LINE,
             SOURCE_PAGE,

@@ -87,6 +87,7 @@ class Project:
     seq: int = field(default=0, kw_only=True)  # 1, 2, … in the document: set by output.rows_by_resource
     table_id: str
     unit_code: str | None
+    unit_name: str | None  # the unit it is printed under or beside, where the table says
     function_code: str | None
     name: str
     amount: Decimal | None

@@ -65,3 +65,6 @@ EMPTY_NOTE_RE = re.compile(r"无数据|无此项(内容|数据)?|无发生额|�
 # A name that ends as an organisation's does (…中心, …局, …委员会, …学校): a unit's row of a table, a 预算单位
 # column, a narrative section about one unit
 ORG_RE = re.compile(r"(中心|局|厅|委员会|委|院|办公室|部门|所|站|队|馆|学校|校|处|社|台|团|协会|会)$")
+# A project's category, printed as a row over its projects (部门特定目标类项目) or in a cell beside each
+# (实施公车统管费用 | 其他运转类)
+PROJECT_GROUP_RE = re.compile(r"类(?:项目)?$")

@@ -20,12 +20,13 @@ from ..privacy import mask_optional, mask_personal_data
 from ..records import BudgetFact, Project, Unit, UnparsedLine
 from ..text.layout import BARE_PAGE_RE, Cell, Row, is_page_number, rows_of, tokens
 from ..text.lines import Line, match_key
-from ..vocabulary import EMPTY_NOTE_RE, EXPENDITURE_SIDE_RE, INCOME_SIDE_RE, ORG_RE, UNIT_RE
+from ..vocabulary import EMPTY_NOTE_RE, EXPENDITURE_SIDE_RE, INCOME_SIDE_RE, ORG_RE, PROJECT_GROUP_RE, UNIT_RE
 from ..vocabulary import LEVEL1_ITEM_RE as TOP_ITEM_RE
 from .columns import ITEM, LABEL_RE, LEVEL_BREAK, ColumnModel, build_columns, cell_labels, header_labels
 from .find import ONLY_NUMBER_RE, TableRegion
 from .header import is_column_numbers, positional_model
 from .placement import placements
+from .projects import ProjectRow, projects_of
 from .resolve import leaf_indexes, parents, reachable, resolve
 from .row_numbers import without_row_numbers
 from .rows import ORDINAL_RE, Segment, classification, complete_codes, segments, table_code
@@ -453,17 +454,21 @@ def income_sources(facts: list[BudgetFact]) -> frozenset[str]:
 
 
 def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...], side: str | None,
-          code_kind: str) -> None:
+          code_kind: str) -> tuple[list[Cell], list[BudgetFact]]:
+    """One fact per amount of the row; returns the cells of the row's label and the facts."""
     function_code, economic_code, unit_code = classification(seg, code_kind)
     klass = function_code or economic_code
     label = seg.label
     unit_name = ctx.current_unit[1] if unit_code and unit_code == ctx.current_unit[0] else None
     cells = [c for c in seg.labels if c.text]
     by_column = all(c.pos is not None for c in cells) or not seg.codes  # tokens of a row without codes
-    if len(cells) > 1 and by_column and ORG_RE.search(cells[0].text) and not ORG_RE.search(cells[-1].text):
+    if (len(cells) > 1 and by_column and ORG_RE.search(cells[0].text) and not ORG_RE.search(cells[-1].text)
+            and not PROJECT_GROUP_RE.search(cells[-1].text)):
         # a 预算单位 column before the row label (深圳市公共信用中心 | 2021 年), not an item's name that
-        # begins with its unit's (…数据应用中心 2025 年信息化规划管理服务项目)
+        # begins with its unit's (…数据应用中心 2025 年信息化规划管理服务项目) nor a project's before its
+        # category (烟台国际核电工业及装备博览会 | 其他运转类)
         unit_name, label = cells[0].text, " ".join(c.text for c in cells[1:])
+        cells = cells[1:]
     label, unit_name = mask_personal_data(label), mask_optional(unit_name)  # published text
     if unit_code and not klass and ORG_RE.search(label):
         ctx.current_unit = (unit_code, label)
@@ -471,6 +476,7 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
         ctx.result.units.append(Unit(ctx.doc_id, unit_code, label))
     ctx.row_no += 1
     fallback_fund = ctx.region.kind.fund
+    first = len(ctx.result.facts)
     for cell, col in zip(seg.amounts, cols, strict=True):
         leaf = model.leaves[col]
         value = parse_amount(cell.text)
@@ -481,6 +487,7 @@ def _emit(ctx: Context, seg: Segment, model: ColumnModel, cols: tuple[int, ...],
             fund=leaf.fund or fallback_fund, amount=to_wan(value, ctx.unit), printed=cell.text,
             source_line=cell.line, column_path=leaf.path,
         ))
+    return cells, ctx.result.facts[first:]
 
 
 # ------------------------------------------------------------------------------------- column tables
@@ -539,6 +546,8 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
         for seg in rows:
             if len(plans[id(seg)]) > 1:
                 plans[id(seg)] = _agreeing_with_rows(ctx.known_rows, model, seg, plans[id(seg)], step)
+    project_rows: list[ProjectRow] = []
+    total_column = _total_column(model)
     for seg in segs:
         if not seg.amounts:
             if seg.labels or seg.codes:
@@ -549,9 +558,11 @@ def _read_columns(ctx: Context, header: list[Line], rows: list[Row]) -> None:
         if len(found) != 1:
             _report(ctx, seg, model, found, allowed)
             continue
-        _emit(ctx, seg, model, found[0], None, kind.code_kind)
+        cells, facts = _emit(ctx, seg, model, found[0], None, kind.code_kind)
         if kind.kind == "general_budget_projects":
-            _project(ctx, seg)
+            project_rows.append(_project_row(seg, cells, facts, found[0], total_column))
+    if project_rows:
+        ctx.result.projects.extend(projects_of(ctx.doc_id, ctx.table_id, project_rows, to_wan(step, ctx.unit)))
 
 
 def _without_broken_identity(model: ColumnModel, total: list[Decimal], allowed: list[int],
@@ -807,15 +818,22 @@ def _offset(segs: list[Segment]) -> int | None:
     return min(firsts) if firsts else None
 
 
-def _project(ctx: Context, seg: Segment) -> None:
-    klass, _, unit_code = classification(seg, "function")
-    if not klass:
-        return  # totals and subtotals by function or unit are not projects
-    value = parse_amount(seg.amounts[-1].text)
-    ctx.result.projects.append(Project(
-        ctx.doc_id, ctx.table_id, unit_code, klass, mask_personal_data(seg.label),
-        to_wan(value, ctx.unit) if value is not None else None, seg.amounts[-1].text, seg.line,
-    ))
+def _total_column(model: ColumnModel) -> int | None:
+    """The column that holds a row's whole amount: the total no other column's identity contains, or the
+    only column."""
+    parts = {p for i in model.identities for p in i.parts}
+    roots = sorted({i.total for i in model.identities} - parts)
+    if roots:
+        return roots[0]
+    return 0 if len(model.leaves) == 1 else None
+
+
+def _project_row(seg: Segment, cells: list[Cell], facts: list[BudgetFact], cols: tuple[int, ...],
+                 total_column: int | None) -> ProjectRow:
+    fact = next((f for f, c in zip(facts, cols, strict=True) if c == total_column), None)
+    first = facts[0]
+    return ProjectRow(tuple(cells), first.function_code, first.economic_code, first.unit_code, first.unit_name,
+                      fact.amount if fact else None, fact.printed if fact else None, seg.line)
 
 
 # ---------------------------------------------------------------------------------- two-sided tables

@@ -143,12 +143,16 @@ def joined_code(text: str) -> tuple[str, str] | None:
 def classification(seg: Segment, code_kind: str) -> tuple[str | None, str | None, str | None]:
     """(function_code, economic_code, unit_code) of a row.
 
-    Codes in their own cells are joined as `split_codes` does and are of the table's `code_kind`; codes
-    joined with names say their classification by their first digit where a row prints several (支出
-    功能分类 2xx, 部门经济分类 3xx, 政府经济分类 5xx, the latter published only where no 3xx is printed)."""
+    Codes in their own cells are joined as `split_codes` does and are of the table's `code_kind` (a 3xx or
+    5xx one is economic in any table); codes joined with names say their classification by their first
+    digit where a row prints several (支出功能分类 2xx, 部门经济分类 3xx, 政府经济分类 5xx, the latter
+    published only where no 3xx is printed)."""
     klass, unit = split_codes(seg.codes)
     if not seg.joined:
-        return (klass, None, unit) if code_kind == "function" else (None, klass, unit)
+        # a table of function classes may list economic ones instead (广州's 项目支出表: 302 商品和服务支出)
+        if code_kind == "function" and not (klass and klass[0] in "35"):
+            return klass, None, unit
+        return None, klass, unit
     codes = ([klass] if klass else []) + seg.joined
     if len(codes) == 1:
         code = codes[0]
