@@ -18,15 +18,21 @@ def run(ledger: Ledger) -> None:
             projects[match_key(p.name)].append(p)
     if not projects:
         return
-    facts = {(f.table_id, f.source_line): f for f in ledger.result.facts}
+    facts = {(f.table_id, f.source_line, f.amount): f for f in ledger.result.facts}  # a project's own figure
     for goal in ledger.result.goals:
         rows = projects.get(match_key(goal.project or ""))
         if goal.amount is None or not rows:
             continue
+        if goal.unit_name and all(p.unit_name for p in rows):
+            # units of one department may each have a project of the same name (湖州: 医院能力建设): a
+            # goal is compared with its own unit's, and with none where the table lists only others'
+            rows = [p for p in rows if match_key(p.unit_name) == match_key(goal.unit_name)]
+            if not rows:
+                continue
         same = [p for p in rows if p.amount == goal.amount]
         if len(rows) > 1 and same:
             rows = same[:1]  # the project table prints the name twice (e.g. this year's and carried-over money)
-        parts = [facts.get((p.table_id, p.source_line)) or p.amount for p in rows]
+        parts = [facts.get((p.table_id, p.source_line, p.amount)) or p.amount for p in rows]
         ledger.compare(goal.table_id, goal.amount, parts,
                        f"performance goal {goal.goal_id} {goal.project} (line {goal.source_line}) amount = "
                        f"项目支出表 line {', '.join(str(p.source_line) for p in rows)}",
