@@ -93,7 +93,14 @@ def test_every_number_is_a_headline_figure_of_its_document(built):
             assert bool(mark) == (figure["fund"] is not None and heading not in ("人员经费（万元）", "公用经费（万元）"))
             checked += 1
     assert checked == 37  # of 44 cells: 7 are "—" (人员经费 and 公用经费 where the basic table prints neither, …)
-    # the number of projects and the share confirmed are the documents' own
+    # the number of projects and the share confirmed are the documents' own: 深圳 表5 lists 6 projects under
+    # its unit row, 长春 预算表9 4 under two group rows, 烟台 公开表11 3; 广州's 项目支出表 is by economic class
+    projects = {r[0]: r[headers.index("项目数")] for r in rows}
+    assert projects == {"广州市": "—", "深圳市": "6", "长春市": "4", "烟台市": "3"}
+    for row in rows:
+        (doc_id,) = {m.group(2) for m in LINK_RE.finditer(row[1])}
+        (count,) = query(built, "select count(*) as n from projects where doc_id = ?", doc_id)
+        assert projects[row[0]] == (str(count["n"]) if count["n"] else "—")
     (guangzhou,) = [r for r in rows if r[0] == "广州市"]
     assert guangzhou[-1] == "100.0%"
 

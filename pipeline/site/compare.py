@@ -132,7 +132,7 @@ def _type_page(data: SiteData, kind: str, documents: list[dict], places: Places 
             printed = places.href(d["doc_id"], h, measure) if places is not None else None
             cells.append(f"[{amount(h['amount'], places_of(h['amount'], h.get('printed')))}]({doc_page}#headline)"
                          + mark + (f" [原文](../{printed})" if printed else ""))
-        cells += [len(data.of("projects", d["doc_id"])), share(d.get("facts_confirmed_share"))]
+        cells += [len(data.of("projects", d["doc_id"])) or "—", share(d.get("facts_confirmed_share"))]
         rows.append(cells)
     headers = ["城市", "发布单位", "年度", "类型", *(f"{h}（万元）" for h, _ in COLUMNS), "项目数", "经校验确认"]
     out.append('<div class="yusuan-sortable" markdown>\n\n'
@@ -141,7 +141,8 @@ def _type_page(data: SiteData, kind: str, documents: list[dict], places: Places 
         out.append("\\* 只含一种资金的数字（headline_figures.fund）：例如文件没有支出总表时，基本支出、项目支出取自"
                    "一般公共预算支出表；“三公”经费表只按资金列出时，取其一般公共预算一栏。\n")
     out.append("“—”：该文件没有印出这个数字（或未能读出）。人员经费、公用经费取自一般公共预算基本支出表；"
-               "机关运行经费取自“三公”经费表，表中没有时取自情况说明。\n")
+               "机关运行经费取自“三公”经费表，表中没有时取自情况说明。项目数是项目支出表按项目列出的行数（projects），"
+               "“—”表示文件没有按项目列出的项目支出表（有的只按经济分类列出）。\n")
     return "\n".join(out)
 
 
