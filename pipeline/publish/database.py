@@ -13,7 +13,7 @@ sqlite-utils from the same rows as the data packages.
   `headline_figures` of each document in one row: income and expenditure totals, 基本支出, 项目支出, 人员经费,
   公用经费, 三公经费, 机关运行经费), `three_public` (三公经费 and its parts per document, from the same rows),
   `expenditure_by_function` (amounts by 支出功能分类 code with the names printed) and
-  `projects_with_goals` (each project with its performance goal, matched on doc_id and the project name,
+  `projects_with_goals` (each project with its performance goal, matched on doc_id, the project name and the unit where both name one,
   whitespace and full-width brackets ignored). Stored rows, not views: at 10,000 documents a view would
   read millions of facts on every page.
 
@@ -160,15 +160,17 @@ GROUP BY f.doc_id, f.table_id, f.row
 ORDER BY f.doc_id, f.table_id, f.row
 """
 
-# the goal of a project: same document, same name (an expression index on performance_goals finds it)
+# the goal of a project: same document, same name, same unit where both name one (units of a department
+# may each have a project of one name); an expression index on performance_goals finds it
 PROJECTS_WITH_GOALS_SQL = f"""
 SELECT
-  p.doc_id, p.table_id, p.source_line, p.unit_code, p.function_code, p.name AS project, p.amount,
+  p.doc_id, p.table_id, p.source_line, p.unit_code, p.unit_name, p.function_code, p.name AS project, p.amount,
   g.goal_id, g.amount AS goal_amount, g.annual_goal, g.medium_term_goal,
   (SELECT count(*) FROM performance_indicators i WHERE i.doc_id = g.doc_id AND i.goal_id = g.goal_id)
     AS indicators
 FROM projects p
 LEFT JOIN performance_goals g ON g.doc_id = p.doc_id AND {_key('g.project')} = {_key('p.name')}
+  AND (p.unit_name IS NULL OR g.unit_name IS NULL OR {_key('g.unit_name')} = {_key('p.unit_name')})
 ORDER BY p.doc_id, p.table_id, p.source_line, g.goal_id
 """
 
@@ -238,9 +240,10 @@ DERIVED_DOCS: dict[str, tuple[str, str, dict[str, str]]] = {
     "projects_with_goals": (
         "项目与绩效目标 Projects with their performance goals",
         "Each project of the project expenditure table with its performance goal, matched on doc_id and the "
-        "project name (spaces and full-width brackets ignored); goal columns are empty where no goal matches "
-        "(names printed differently in the two tables).",
+        "project name (spaces and full-width brackets ignored), and on the unit where both tables name it; goal "
+        "columns are empty where no goal matches (names printed differently in the two tables).",
         {"project": "The project's name as printed in the project table.", "amount": "The project's amount.",
+         "unit_name": "The project's unit, where the project table says.",
          "goal_id": "The matching goal (performance_goals).", "goal_amount": "The amount of the goal table.",
          "annual_goal": "年度目标.", "medium_term_goal": "中长期目标.",
          "indicators": "Number of the goal's indicators."},
