@@ -278,3 +278,17 @@ def test_two_files_with_one_doc_id_do_not_overwrite_each_other(tmp_path):
     assert list(folders_by_source(tmp_path / "out")) == ["a-nantong.txt"]
     (failed,) = [x for x in output.splitlines() if x.startswith("FAILED ")]
     assert "b-nantong.md" in failed and "a-nantong.txt" in failed and "doc_id" in failed
+
+
+def test_relative_folders_are_taken_from_where_the_command_runs(tmp_path):
+    # MkDocs resolves a relative site_dir from its config file's folder: the site once went to build/build/
+    inp = tmp_path / "input"
+    inp.mkdir()
+    shutil.copy(DISCLOSURES / f"{SHENZHEN}.txt", inp / f"{SHENZHEN}.txt")
+    done = yusuan("build", "--input", "input", "--packages", "out", "--build-dir", "build", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = next((tmp_path / "build" / "site" / "disclosures").glob("*/index.html"))
+    assert "深圳市公共信用中心" in page.read_text(encoding="utf-8")
+    assert not (tmp_path / "build" / "build").exists()
+    packages = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir())
+    assert len(packages) == 2 and "all" in packages, packages

@@ -195,7 +195,8 @@ def run_mkdocs(config_file: Path, strict: bool = True, site_dir: Path | None = N
     except ImportError:
         pass
     try:
-        overrides = {"site_dir": str(site_dir)} if site_dir is not None else {}
+        # absolute: MkDocs takes a relative site_dir from the config file's folder, not from where we run
+        overrides = {"site_dir": str(site_dir.resolve())} if site_dir is not None else {}
         config = load_config(str(config_file), strict=strict, **overrides)
         for name, plugin in plugins:
             config.plugins[name] = plugin
