@@ -75,27 +75,48 @@ def vary(text: str, year: int | None, name: str | None, cycle: int) -> str:
     return text
 
 
-def make_corpus(src_dir: Path, out_dir: Path, n: int) -> list[Path]:
-    """Write ``n`` synthetic disclosures into ``out_dir``; return their paths in order."""
+def corpus_texts(corpus_dir: Path, cache_dir: Path) -> list[tuple[str, str]]:
+    """(stem, text) of every PDF under ``corpus_dir`` with a text layer, as the build extracts it (cached by
+    sha256 in ``cache_dir``, as benchmarks/corpus.py caches it); scans and damaged files are left out."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from pipeline.cache import file_sha256
+    from pipeline.pdf import extract_cached
+
+    texts = []
+    for path in sorted(Path(corpus_dir).rglob("*.pdf")):
+        try:
+            extracted, _ = extract_cached(path, file_sha256(path), cache_dir)
+        except Exception:  # noqa: BLE001 - no text layer, damaged: not a text for the benchmark
+            continue
+        if extracted.text.strip():
+            texts.append((path.stem, extracted.text))
+    return texts
+
+
+def make_corpus(src_dir: Path, out_dir: Path, n: int, extra: list[tuple[str, str]] = ()) -> list[Path]:
+    """Write ``n`` synthetic disclosures into ``out_dir``; return their paths in order. ``extra``: more
+    (stem, text) samples after those of ``src_dir`` (the corpus PDFs' texts)."""
     layouts = _load_layouts()
     samples = sorted(Path(src_dir).glob("*.txt"))
     if not samples:
         raise FileNotFoundError(f"no .txt samples in {src_dir}")
-    texts = [p.read_text(encoding="utf-8") for p in samples]
-    years = [fiscal_year(p.stem, t) for p, t in zip(samples, texts, strict=True)]
+    stems = [p.stem for p in samples] + [stem for stem, _ in extra]
+    texts = [p.read_text(encoding="utf-8") for p in samples] + [text for _, text in extra]
+    years = [fiscal_year(stem, t) for stem, t in zip(stems, texts, strict=True)]
     names = [publisher_name(t) for t in texts]
     layout_names = list(layouts)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     width = max(5, len(str(n - 1)))
-    per_cycle = len(samples) * len(layout_names)
+    per_cycle = len(texts) * len(layout_names)
     paths = []
     for i in range(n):
-        s = i % len(samples)
-        layout = layout_names[(i // len(samples)) % len(layout_names)]
+        s = i % len(texts)
+        layout = layout_names[(i // len(texts)) % len(layout_names)]
         cycle = i // per_cycle
         text = layouts[layout](vary(texts[s], years[s], names[s], cycle))
-        path = out_dir / f"{i:0{width}d}-{layout}-{samples[s].stem}.txt"
+        path = out_dir / f"{i:0{width}d}-{layout}-{stems[s]}.txt"
         path.write_bytes(text.encode("utf-8"))
         paths.append(path)
     return paths

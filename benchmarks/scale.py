@@ -3,8 +3,11 @@ with one document changed.
 
 Usage: python benchmarks/scale.py --n N [--jobs J] [--no-site] [--keep DIR]
 
-Makes N text disclosures from the bundled samples (``benchmarks/make_corpus.py``: every layout, the year
-and the publisher varied, and a line naming its number, so each has its own content and doc_id) in a temporary folder and runs
+Makes N text disclosures from the bundled samples and, where ``../shared/corpus/`` is present (``--corpus``),
+the texts of its PDFs as the build extracts them (cached as ``benchmarks/corpus.py`` caches them; scans left
+out), with ``benchmarks/make_corpus.py``: every layout, the year and the publisher varied, and a line naming
+its number, so each has its own content and doc_id; ``--samples-only`` uses the five samples alone (the
+figures of stops before 24). They are written in a temporary folder, and it runs
 ``yusuan build`` there three times, a new process each time as a user does:
 
 1. cold: an empty build folder;
@@ -34,7 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from make_corpus import make_corpus  # noqa: E402
+from make_corpus import corpus_texts, make_corpus  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+PDF_CACHE = ROOT / "benchmarks" / "corpus" / "cache" / "pdf"
 
 STAGE_RE = re.compile(r"(\w+)=([\d.]+)s")
 
@@ -84,16 +90,22 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, help="worker processes of the build (default: the build's own)")
     parser.add_argument("--no-site", action="store_true", help="build without the documentation site")
     parser.add_argument("--keep", type=Path, help="work in this folder (kept) instead of a temporary one")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help=f"PDFs whose texts are samples too (default {CORPUS})")
+    parser.add_argument("--samples-only", action="store_true", help="only the bundled samples, not the corpus")
+    parser.add_argument("--cache", type=Path, default=PDF_CACHE, help=f"PDF extraction cache (default {PDF_CACHE})")
     options = parser.parse_args()
     site = not options.no_site
     work = options.keep or Path(tempfile.mkdtemp(prefix="yusuan-scale-"))
     try:
         t0 = time.perf_counter()
-        made = make_corpus(ROOT / "disclosures", work / "disclosures", options.n)
+        extra = [] if options.samples_only or not options.corpus.is_dir() else corpus_texts(options.corpus,
+                                                                                             options.cache)
+        made = make_corpus(ROOT / "disclosures", work / "disclosures", options.n, extra)
         for i, path in enumerate(made):  # two layouts can render a sample alike: each file its own bytes
             with open(path, "a", encoding="utf-8") as f:
                 f.write(f"\n（基准测试文档第 {i} 份）\n")
-        print(f"made {len(made)} documents in {work / 'disclosures'} ({time.perf_counter() - t0:.1f} s)")
+        print(f"made {len(made)} documents in {work / 'disclosures'} from 5 samples and {len(extra)} corpus "
+              f"texts ({time.perf_counter() - t0:.1f} s)")
         cold = run_build(work, site, options.jobs)
         report("cold build", options.n, *cold)
         print(f"  sizes: database {size(work / 'build' / 'yusuan.db') / 2**20:.1f} MB, combined package "
