@@ -302,6 +302,10 @@ def _write(rows: dict[str, list[tuple]], path: Path, tmp: Path) -> None:
 
     db = sqlite_utils.Database(tmp)
     try:
+        # a temporary file, fsynced and renamed into place once whole (write_database): no sync and no
+        # journal on disk for each commit (the syncs were 80% of the stage); the file's bytes are the same
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA journal_mode = MEMORY")
         db.execute("PRAGMA foreign_keys = ON")
         for name, res in RESOURCES.items():
             db.execute(create_table_sql(res))
