@@ -333,3 +333,41 @@ def test_a_row_that_references_no_table_breaks_the_package(tmp_path):
         validate_package(folder)
     assert (f"budget_facts.csv line 2 (row 1): foreign key doc_id, table_id = {SHENZHEN}, t99 is no doc_id, "
             "table_id of budget_tables") in raised.value.reason
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda line: line.replace(",t01,", ",t1,", 1), 'field table_id: The cell "t1" in row at position "2" and field '
+     '"table_id" at position "3" does not conform to a constraint: constraint "pattern" is "^t\\d{2,}$"'),
+    (lambda line: line.replace(",t01,1,", ",t01,one,", 1), 'field row: Type error in the cell "one" in row "2" and '
+     'field "row" at position "4": type is "integer/default"'),
+    (lambda line: line + ",extra", "the row has 23 cells; the schema has 22 fields"),
+    (lambda line: line + "\n" + line, 'Row at position "3" violates the primary key: the same as in the row at '
+     'position 2'),
+])
+def test_the_builds_row_check_finds_what_frictionless_finds(tmp_path, change, expected):
+    """The build checks each document's rows with Frictionless's cell readers made once (`check_rows`), not
+    with a whole `Package.validate()` per document: a broken cell, a row of the wrong length or a repeated
+    primary key is found by both, with Frictionless's message, file and line."""
+    folder = tmp_path / SHENZHEN
+    shutil.copytree(ROOT / "datapackages" / SHENZHEN, folder)
+    facts = folder / "budget_facts.csv"
+    lines = facts.read_text(encoding="utf-8").split("\n")
+    assert lines[1].split(",")[1:4] == ["1", "t01", "1"]  # seq, table_id, row of the first fact
+    lines[1] = change(lines[1])
+    facts.write_text("\n".join(lines), encoding="utf-8")
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(SchemaViolation) as checked:
+        package.check_rows(files, shown_as=folder)
+    assert expected in checked.value.reason
+    assert (checked.value.file, checked.value.line) == (str(facts), 3 if "primary key" in expected else 2)
+    with pytest.raises(SchemaViolation) as validated:
+        validate_package(folder)  # Frictionless whole (it also sees the CSV's bytes and hash changed)
+    if "cells" not in expected:  # Frictionless words an extra cell its own way
+        assert expected in validated.value.reason
+    assert (validated.value.file, validated.value.line) == (checked.value.file, checked.value.line)
+
+
+def test_the_builds_row_check_passes_every_published_package():
+    for folder in [*DOC_IDS, "all"]:
+        files = {p.name: p.read_bytes() for p in (ROOT / "datapackages" / folder).iterdir()}
+        package.check_rows(files, shown_as=ROOT / "datapackages" / folder)

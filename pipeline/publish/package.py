@@ -44,7 +44,7 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -84,16 +84,15 @@ class PackageCollision(PipelineError):
 def write_document_package(result: DocumentResult, packages_dir: Path, validate: bool = False,
                            log: dict[str, list] | None = None) -> Path:
     """Write (or leave unchanged) the package of one document (with its rows of the build's `log`, see
-    `changes.py`); returns its folder. With `validate`, a new version replaces the old one only once it
-    validates (`SchemaViolation` otherwise, the old one kept)."""
+    `changes.py`); returns its folder. With `validate`, its rows are checked against their schema first
+    (`check_rows`) and nothing is written if one breaks it (`SchemaViolation`, the old version kept)."""
     doc_id = result.document.doc_id
     source = result.document.source_file or str(doc_id)
     check_slug(doc_id, source)  # it names a folder: defence in depth, whatever set it
     if doc_id in RESERVED_DOC_IDS:
         raise PackageCollision(source, None, f"doc_id {doc_id!r} is {RESERVED_DOC_IDS[doc_id]}; give it another doc_id")
     return _write(inside(packages_dir, doc_id), doc_id, published_records([result], across=False, log=log),
-                  combined=False,
-                  validate=validate)
+                  combined=False, check=validate)
 
 
 def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path, validate: bool = False,
@@ -134,10 +133,14 @@ def _is_package_file(relative: str) -> bool:
     return "/" not in relative and relative.endswith((".csv", ".json", ".xlsx", ".zip"))
 
 
-def _write(folder: Path, name: str, records: dict[str, list], combined: bool, validate: bool = False) -> Path:
-    """Write the package into a temporary sibling of `folder`, validate it (if asked), swap it in; nothing
-    is written when every file already holds its bytes and no stale package file is left."""
+def _write(folder: Path, name: str, records: dict[str, list], combined: bool, validate: bool = False,
+           check: bool = False) -> Path:
+    """Write the package into a temporary sibling of `folder`, validate it (if asked: `check` its rows
+    before anything is written, or `validate` the written package whole), swap it in; nothing is written
+    when every file already holds its bytes and no stale package file is left."""
     files = package_files(name, records, combined)
+    if check:
+        check_rows(files, shown_as=folder)
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise output_error(folder, OSError(17, "a file or symlink, not a package folder, is in the way", str(folder)))
     old = {p.name: p for p in folder.iterdir()} if folder.is_dir() else {}
@@ -478,32 +481,51 @@ def validate_package(folder: Path, shown_as: Path | None = None) -> None:
     broken = foreign_key_problems(folder, json.loads(descriptor.read_text(encoding="utf-8")))
     if report.valid and not broken:
         return
-    label = shown_as or folder
-    problems = []
+    rows = [(task.name, getattr(e, "row_number", None), getattr(e, "field_name", None),
+             getattr(e, "cells", None), e.message) for task in report.tasks for e in task.errors]
+    raise _violation(shown_as or folder, [e.message for e in report.errors], rows, broken)
+
+
+def check_rows(files: dict[str, bytes], shown_as: Path) -> None:
+    """Check the rows of a package's CSV files (by name, as `package_files` makes them) against their
+    schema (`rows.row_problems`: Frictionless's cell readers, the header, the cells of each row, the primary
+    key) and their foreign keys; raises `SchemaViolation` as `validate_package` does, naming the files of
+    `shown_as`."""
+    from .rows import row_problems
+
+    found = [p for res_name in RESOURCES for p in row_problems(res_name, files[f"{res_name}.csv"])]
+
+    def rows(name: str) -> Iterable[dict[str, str]]:
+        return csv.DictReader(io.StringIO(files[f"{name}.csv"].decode("utf-8"), newline=""))
+
+    broken = _foreign_keys(json.loads(files["datapackage.json"]), rows)
+    if found or broken:
+        raise _violation(shown_as, [], found, broken)
+
+
+def _violation(label: Path, package_errors: list[str], rows: list[tuple], broken: list[tuple[str, int, str]]
+               ) -> SchemaViolation:
+    """The SchemaViolation of the package `label`: the descriptor's errors, then each row's (resource, CSV
+    line, field, cells, message) and foreign key's, naming the file and line of the first."""
+    problems = [f"datapackage.json: {message}" for message in package_errors]
     first_file, first_line = str(label / "datapackage.json"), None
-    for error in report.errors:
-        problems.append(f"datapackage.json: {error.message}")
-    for task in report.tasks:
-        for error in task.errors:
-            row = getattr(error, "row_number", None)
-            field_name = getattr(error, "field_name", None)
-            cells = getattr(error, "cells", None)
-            where = f"{task.name}.csv" + (f" line {row} (row {row - 1})" if row else "")
-            if cells:
-                where += f", doc_id {cells[0]}"  # every resource's first column
-            if field_name:
-                where += f", field {field_name}"
-            problems.append(f"{where}: {error.message}")
-            if first_line is None and row:
-                first_file, first_line = str(label / f"{task.name}.csv"), row
+    for res_name, row, field_name, cells, message in rows:
+        where = f"{res_name}.csv" + (f" line {row} (row {row - 1})" if row else "")
+        if cells:
+            where += f", doc_id {cells[0]}"  # every resource's first column
+        if field_name:
+            where += f", field {field_name}"
+        problems.append(f"{where}: {message}")
+        if first_line is None and row:
+            first_file, first_line = str(label / f"{res_name}.csv"), row
     for name, row, message in broken:
         problems.append(f"{name}.csv line {row} (row {row - 1}): {message}")
         if first_line is None:
             first_file, first_line = str(label / f"{name}.csv"), row
     shown = "; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else "")
-    raise SchemaViolation(first_file, first_line,
-                          f"the package {label.name} breaks its own schema (a bug in yusuan, not in the "
-                          f"document): {shown}")
+    return SchemaViolation(first_file, first_line,
+                           f"the package {label.name} breaks its own schema (a bug in yusuan, not in the "
+                           f"document): {shown}")
 
 
 def foreign_key_problems(folder: Path, descriptor: dict) -> list[tuple[str, int, str]]:
@@ -514,6 +536,11 @@ def foreign_key_problems(folder: Path, descriptor: dict) -> list[tuple[str, int,
         with open(folder / f"{name}.csv", encoding="utf-8", newline="") as f:
             yield from csv.DictReader(f)
 
+    return _foreign_keys(descriptor, rows)
+
+
+def _foreign_keys(descriptor: dict, rows: Callable[[str], Iterable[dict[str, str]]]) -> list[tuple[str, int, str]]:
+    """`foreign_key_problems` of the rows `rows(resource)` gives."""
     targets: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]]] = {}
     found = []
     for res in descriptor.get("resources", []):
