@@ -13,7 +13,8 @@ and cell, a link to the PDF's page) and a search across the glossary, projects a
 tables taken once (`inspect_data`, as `datasette inspect` gives the deployed instance) and the plugins
 of `PLUGINS_DIR` (limits.py: the size of a value, of a result and of SQLite's heap; facets.py: a facet of
 a whole table read from the stored counts of `facet_counts`, a table's default facets only on pages of few
-rows; permissions.py: a table's permission rules read from the metadata once) — under uvicorn, as `datasette serve` does; the tests use the same
+rows; permissions.py: a table's permission rules read from the metadata once; pauses.py: what the server
+holds from its start frozen out of the garbage collector's full collections) — under uvicorn, as `datasette serve` does; the tests use the same
 app. The deployed instance gets the same settings and plugins (publish.yml).
 
 At 10,000 documents (benchmarks/datasette_speed.py) no page reads more than it shows, give or take an
