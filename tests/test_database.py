@@ -26,6 +26,7 @@ from pipeline.publish.database import (
     facet_count_columns,
     write_database,
 )
+from pipeline.publish.datasette import TABLE_FACETS
 from pipeline.read import read_document
 
 
@@ -219,6 +220,8 @@ def test_facet_counts_are_each_columns_counts_over_the_whole_table(db):
     assert counted["budget_facts"] == ["doc_id", "function_code", "economic_code", "measure", "fund", "side",
                                        "unit_code"]
     assert {"level1", "operator"} <= set(counted["performance_indicators"])
+    for table, columns in TABLE_FACETS.items():  # every default facet of the Datasette metadata is stored
+        assert set(columns) <= set(counted[table]), table
     for table, columns in counted.items():
         for column in columns:
             expected = db.execute(f"SELECT [{column}], count(*) FROM [{table}] WHERE [{column}] IS NOT NULL "

@@ -259,7 +259,8 @@ AMOUNT_COLUMNS = frozenset({
 
 
 # The whole-table facet counts (`FACET_COUNTS`): per table, each column an index starts with (the columns
-# people filter and facet on) and FACET_COLUMNS, its values counted once, as Datasette's column facet counts
+# people filter and facet on) and FACET_COLUMNS (the rest of the Datasette metadata's default facets), its
+# values counted once, as Datasette's column facet counts
 # them (non-null values, largest count first, then value), the first FACET_VALUES_KEPT of them (a facet
 # shows at most max_returned_rows, 5,000, and one more to say it is truncated). The Datasette plugin
 # datasette_plugins/facets.py answers a facet of a whole table from them: counting 2 million facts along
@@ -267,8 +268,10 @@ AMOUNT_COLUMNS = frozenset({
 FACET_COUNTS = "facet_counts"
 FACET_VALUES_KEPT = 5001
 FACET_COLUMNS: dict[str, list[str]] = {
-    "budget_tables": ["status"], "performance_indicators": ["operator"], "checks": ["passed", "severity"],
-    "unparsed_lines": ["table_id"], "headline_totals": ["kind"], "expenditure_by_function": ["table_kind", "level"],
+    "documents": ["status"], "budget_tables": ["status"], "performance_indicators": ["operator"],
+    "checks": ["passed", "severity"], "unparsed_lines": ["table_id"], "changes": ["region"],
+    "newly_failed_checks": ["doc_id", "severity"], "headline_totals": ["kind"], "three_public": ["fiscal_year"],
+    "expenditure_by_function": ["table_kind", "level"],
 }
 
 
