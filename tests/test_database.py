@@ -17,12 +17,16 @@ from pipeline.publish.database import (
     BIGRAMS,
     DERIVED,
     DERIVED_KEYS,
+    FACET_COUNTS,
+    FACET_VALUES_KEPT,
     FTS,
     INDEXES,
     SQL_TYPES,
     bigrams,
+    facet_count_columns,
     write_database,
 )
+from pipeline.publish.datasette import TABLE_FACETS
 from pipeline.read import read_document
 
 
@@ -207,3 +211,27 @@ def test_rebuilding_gives_the_same_bytes_and_no_temporary_file(tmp_path):
     second = write_database(results, path).read_bytes()
     assert first == second
     assert sorted(p.name for p in tmp_path.iterdir()) == ["yusuan.db"]
+
+
+def test_facet_counts_are_each_columns_counts_over_the_whole_table(db):
+    """facet_counts holds, per counted column, the counts Datasette's column facet would count: non-null
+    values, largest count first, then value, with the value's own type."""
+    counted = facet_count_columns()
+    assert counted["budget_facts"] == ["doc_id", "function_code", "economic_code", "measure", "fund", "side",
+                                       "unit_code"]
+    assert {"level1", "operator"} <= set(counted["performance_indicators"])
+    for table, columns in TABLE_FACETS.items():  # every default facet of the Datasette metadata is stored
+        assert set(columns) <= set(counted[table]), table
+    for table, columns in counted.items():
+        for column in columns:
+            expected = db.execute(f"SELECT [{column}], count(*) FROM [{table}] WHERE [{column}] IS NOT NULL "
+                                  f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {FACET_VALUES_KEPT}").fetchall()
+            stored = db.execute(f"SELECT value, count FROM {FACET_COUNTS} WHERE table_name = ? AND column_name = ? "
+                                "ORDER BY count DESC, value", [table, column]).fetchall()
+            assert stored == expected, (table, column)
+    measures = dict(db.execute(f"SELECT value, count FROM {FACET_COUNTS} WHERE table_name = 'budget_facts' "
+                               "AND column_name = 'measure'").fetchall())
+    assert measures["合计"] == db.execute("SELECT count(*) FROM budget_facts WHERE measure = '合计'").fetchone()[0] > 100
+    (passed,) = db.execute(f"SELECT DISTINCT typeof(value) FROM {FACET_COUNTS} WHERE column_name = 'passed'").fetchall()
+    assert passed == ("integer",)  # 0 and 1, as the checks table holds them
+    assert {i.name for i in db[FACET_COUNTS].indexes} == {f"idx_{FACET_COUNTS}"}

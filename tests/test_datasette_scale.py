@@ -21,7 +21,8 @@ import httpx
 import pytest
 from published import DOC_IDS, GOV_OFFICE, SAMR, SHENZHEN, build_samples, read_csv
 
-from pipeline.publish.datasette import PAGE_SIZE, inspect_data, make_datasette, metadata_path
+from pipeline.publish.database import FACET_VALUES_KEPT
+from pipeline.publish.datasette import PAGE_SIZE, PLUGINS_DIR, inspect_data, make_datasette, metadata_path
 
 
 def free_port() -> int:
@@ -149,6 +150,90 @@ def test_default_facets_are_left_out_where_the_page_holds_more_rows(built, tmp_p
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def in_process(database: Path, *paths: str) -> list[httpx.Response]:
+    """The answers of the Datasette `yusuan serve` runs on `database`."""
+    ds = make_datasette(database)
+
+    async def fetch():
+        return [await ds.client.get(path) for path in paths]
+
+    return asyncio.run(fetch())
+
+
+def test_a_facet_of_a_whole_table_is_read_from_the_stored_counts(built, tmp_path):
+    """On the unfiltered page the counts are facet_counts' (altered here to tell them apart: 999,999), as
+    Datasette's column facet shows any (labels, links); a filtered page and a column not stored are
+    counted; on the database as built the stored counts are the counted ones."""
+    plugin = (PLUGINS_DIR / "facets.py").read_text(encoding="utf-8")
+    assert f"\nSTORED_VALUES = {FACET_VALUES_KEPT}  #" in plugin  # the plugin imports nothing from yusuan
+    facts = read_csv(built.packages / "all" / "budget_facts.csv")
+    measures = Counter(r["measure"] for r in facts if r["measure"])
+    (data,) = [r.json() for r in in_process(built.database, "/yusuan/budget_facts.json?_facet=measure&_facet_size=max")]
+    assert facets(data)["measure"] == dict(measures)
+    assert data["facet_results"]["measure"]["truncated"] is False
+    database = tmp_path / "yusuan.db"
+    shutil.copyfile(built.database, database)
+    shutil.copyfile(metadata_path(built.database), metadata_path(database))
+    with sqlite3.connect(database) as con:
+        con.execute("UPDATE facet_counts SET count = 999999 WHERE table_name = 'budget_facts' AND column_name = "
+                    "'measure' AND value = '合计'")
+        con.execute("UPDATE facet_counts SET count = 999998 WHERE table_name = 'documents' AND column_name = "
+                    "'region'")
+    con.close()
+    whole, filtered, item, documents = (r.json() for r in in_process(
+        database, "/yusuan/budget_facts.json?_facet=measure", f"/yusuan/budget_facts.json?_facet=measure&doc_id={SHENZHEN}",
+        "/yusuan/budget_facts.json?_facet=item&_facet_size=max", "/yusuan/documents.json"))
+    (first,) = whole["facet_results"]["measure"]["results"][:1]
+    assert (first["value"], first["count"], first["label"]) == ("合计", 999999, "合计")
+    assert "measure=%E5%90%88%E8%AE%A1" in first["toggle_url"]
+    assert facets(filtered)["measure"] == dict(Counter(r["measure"] for r in facts if r["doc_id"] == SHENZHEN
+                                                        and r["measure"]))
+    assert facets(item)["item"] == dict(Counter(r["item"] for r in facts if r["item"]))  # not stored: counted
+    assert set(facets(documents)["region"].values()) == {999998}  # a default facet of a whole table: stored too
+
+
+def test_table_permissions_hold_with_the_rules_kept(built):
+    """permissions.py keeps each table's rules per metadata: a table the metadata allows nobody stays
+    hidden and forbidden on every visit, and other metadata is read again."""
+    meta = json.loads(metadata_path(built.database).read_text(encoding="utf-8"))
+    meta["databases"]["yusuan"]["tables"]["checks"]["allow"] = {"id": "nobody"}
+    ds = make_datasette(built.database)
+
+    async def visits():
+        answers = [await ds.client.get(p) for p in ("/yusuan/checks.json", "/yusuan/checks.json", "/yusuan.json")]
+        ds._metadata_local = meta
+        answers += [await ds.client.get(p) for p in ("/yusuan/checks.json", "/yusuan/checks.json", "/yusuan.json")]
+        return answers
+
+    before, again, database, forbidden, still, hidden = asyncio.run(visits())
+    assert (before.status_code, again.status_code, forbidden.status_code, still.status_code) == (200, 200, 403, 403)
+    assert "checks" in [t["name"] for t in database.json()["tables"]]
+    assert "checks" not in [t["name"] for t in hidden.json()["tables"]]
+
+
+def test_what_the_server_holds_from_its_start_is_left_out_of_collections(built):
+    """pauses.py: the objects of a started server are frozen (no full collection walks them again); a
+    cycle made afterwards is still collected."""
+    import gc
+    import weakref
+
+    gc.unfreeze()
+    ds = make_datasette(built.database)
+    asyncio.run(ds.invoke_startup())
+    assert gc.get_freeze_count() > 10_000
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    gone = weakref.ref(a)
+    del a, b
+    gc.collect()
+    assert gone() is None
+    gc.unfreeze()
 
 
 # ------------------------------------------------------------------------------------ canned queries

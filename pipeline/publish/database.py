@@ -16,6 +16,8 @@ sqlite-utils from the same rows as the data packages.
   `projects_with_goals` (each project with its performance goal, matched on doc_id, the project name and the unit where both name one,
   whitespace and full-width brackets ignored). Stored rows, not views: at 10,000 documents a view would
   read millions of facts on every page.
+- `facet_counts`: each table's counts of the values of the columns people facet on, counted once, from
+  which Datasette answers a facet of a whole table (`FACET_COUNTS`).
 
 The database is written to a temporary file beside the target, of a name no other build uses, flushed
 and renamed over it, so a reader never sees half a database and a full disk leaves the previous one; the
@@ -256,6 +258,48 @@ AMOUNT_COLUMNS = frozenset({
 })
 
 
+# The whole-table facet counts (`FACET_COUNTS`): per table, each column an index starts with (the columns
+# people filter and facet on) and FACET_COLUMNS (the rest of the Datasette metadata's default facets), its
+# values counted once, as Datasette's column facet counts
+# them (non-null values, largest count first, then value), the first FACET_VALUES_KEPT of them (a facet
+# shows at most max_returned_rows, 5,000, and one more to say it is truncated). The Datasette plugin
+# datasette_plugins/facets.py answers a facet of a whole table from them: counting 2 million facts along
+# an index takes 100-200 ms a facet at 10,000 documents, reading the stored counts 1 ms.
+FACET_COUNTS = "facet_counts"
+FACET_VALUES_KEPT = 5001
+FACET_COLUMNS: dict[str, list[str]] = {
+    "documents": ["status"], "budget_tables": ["status"], "performance_indicators": ["operator"],
+    "checks": ["passed", "severity"], "unparsed_lines": ["table_id"], "changes": ["region"],
+    "newly_failed_checks": ["doc_id", "severity"], "headline_totals": ["kind"], "three_public": ["fiscal_year"],
+    "expenditure_by_function": ["table_kind", "level"],
+}
+
+
+def facet_count_columns() -> dict[str, list[str]]:
+    """Table -> the columns whose whole-table counts are stored, in a fixed order."""
+    out: dict[str, list[str]] = {}
+    for indexes in (INDEXES, DERIVED_INDEXES, {t: [[c] for c in cs] for t, cs in FACET_COLUMNS.items()}):
+        for table, column_lists in indexes.items():
+            for columns in column_lists:
+                if columns[0] not in out.setdefault(table, []):
+                    out[table].append(columns[0])
+    return out
+
+
+def write_facet_counts(conn: sqlite3.Connection) -> None:
+    """Create and fill `facet_counts` (table_name, column_name, value, count); `value` has no type, so that
+    a value keeps its own (an integer stays an integer)."""
+    conn.execute(f"CREATE TABLE [{FACET_COUNTS}] (\n   [table_name] TEXT NOT NULL,\n   [column_name] TEXT NOT NULL,\n"
+                 "   [value],\n   [count] INTEGER NOT NULL\n)")
+    for table, columns in facet_count_columns().items():
+        for column in columns:
+            conn.execute(f"INSERT INTO [{FACET_COUNTS}] SELECT ?, ?, [{column}], count(*) FROM [{table}] "
+                         f"WHERE [{column}] IS NOT NULL GROUP BY [{column}] ORDER BY count(*) DESC, [{column}] "
+                         f"LIMIT {FACET_VALUES_KEPT}", (table, column))
+    conn.execute(f"CREATE INDEX [idx_{FACET_COUNTS}] ON [{FACET_COUNTS}] ([table_name], [column_name], [count] DESC, "
+                 "[value])")
+
+
 class DatabaseError(PipelineError):
     """The rows break the database's own keys: a bug in yusuan, never a finding about a document."""
 
@@ -349,6 +393,7 @@ def add_indexes_and_views(db) -> None:
                    f"{', '.join(f'yusuan_bigrams([{c}])' for c in columns)} FROM [{name}] ORDER BY rowid")
     for name in DERIVED:
         write_derived(db.conn, name)
+    write_facet_counts(db.conn)
     db.execute("ANALYZE")
 
 

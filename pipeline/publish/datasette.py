@@ -11,14 +11,17 @@ and cell, a link to the PDF's page) and a search across the glossary, projects a
 `yusuan serve` runs `make_datasette(database)` — the database immutable and read-only (Datasette's
 `-i`), with `SETTINGS` (SQL time limit, rows returned, no suggested facets), the row counts of its
 tables taken once (`inspect_data`, as `datasette inspect` gives the deployed instance) and the plugins
-of `PLUGINS_DIR` (limits.py: the size of a value, of a result and of SQLite's heap; facets.py: a table's
-facets only on pages of few rows) — under uvicorn, as `datasette serve` does; the tests use the same
+of `PLUGINS_DIR` (limits.py: the size of a value, of a result and of SQLite's heap; facets.py: a facet of
+a whole table read from the stored counts of `facet_counts`, a table's default facets only on pages of few
+rows; permissions.py: a table's permission rules read from the metadata once; pauses.py: what the server
+holds from its start frozen out of the garbage collector's full collections) — under uvicorn, as `datasette serve` does; the tests use the same
 app. The deployed instance gets the same settings and plugins (publish.yml).
 
 At 10,000 documents (benchmarks/datasette_speed.py) no page reads more than it shows, give or take an
 index: the canned queries that list documents, checks or matches show a page of 100 rows in an index's
-order, searches read the rowids of a page from a full-text index, and facets that would count millions
-of rows are left out.
+order, searches read the rowids of a page from a full-text index, a facet of a whole table reads the
+counts stored when the database was written, and the default facets that would count millions of rows
+are left out.
 
 Text from the documents reaches Datasette's pages through its templates, which escape it; the one
 HTML written here (the sources in the database description) escapes every value and links a source URL
@@ -39,7 +42,7 @@ from ..output import write_if_changed
 from ..records import Document, DocumentResult
 from ..site.escape import safe_url
 from . import published_records
-from .database import AMOUNT_COLUMNS, DERIVED_DOCS
+from .database import AMOUNT_COLUMNS, DERIVED_DOCS, FACET_COUNTS
 
 METADATA_FILE = "metadata.json"
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
@@ -344,6 +347,12 @@ def documents_metadata(documents: list[Document], database_name: str = "yusuan")
             unit = f" Unit: 万元 ({UNITS['万元']})." if column in AMOUNT_COLUMNS else ""
             described[column] = f"{text}{unit}"
         tables[name] = {"title": title, "description": description, "columns": described}
+    tables[FACET_COUNTS] = {  # what the facets of a whole table read (datasette_plugins/facets.py)
+        "title": "分面计数 Facet counts",
+        "description": "Per table and column people facet on, each value's number of rows, counted once when the "
+                       "database was written: Datasette reads a facet of a whole table from here.",
+        "hidden": True,
+    }
     return {
         "title": DATASET["title"],
         "description": DATASET["description"],
