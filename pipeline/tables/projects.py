@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..identities import is_total_item, sums_to
+from ..identities import is_total_item, sums_to, tolerance
 from ..privacy import mask_optional, mask_personal_data
 from ..records import Project
 from ..text.layout import Cell
@@ -71,7 +71,7 @@ def _unit_above(rows: list[ProjectRow], parent: dict[int, int], i: int) -> str |
     """The nearest unit's row a project is printed under (深圳: 深圳技师学院 → 技工教育管理)."""
     while i in parent:
         i = parent[i]
-        if _is_unit(rows[i].label) and len(rows[i].labels) == 1:
+        if _is_unit_row(rows[i]):
             return rows[i].label
     return None
 
@@ -79,6 +79,11 @@ def _unit_above(rows: list[ProjectRow], parent: dict[int, int], i: int) -> str |
 def _is_unit(label: str) -> bool:
     # a unit's name may end with where it is or which part (…中心（深圳）, 深圳市信访局（本级）)
     return bool(ORG_RE.search(TRAILING_NOTE_RE.sub("", label)))
+
+
+def _is_unit_row(row: ProjectRow) -> bool:
+    """A row that is a unit's name alone (a project's name beside its unit is two cells)."""
+    return len(row.labels) == 1 and _is_unit(row.label)
 
 
 def _heads(rows: list[ProjectRow], step: Decimal, total: Decimal | None) -> tuple[set[int], dict[int, int]]:
@@ -102,11 +107,12 @@ def _by_arithmetic(rows: list[ProjectRow], values: list[Decimal],
     parent: dict[int, int] = {}
     after: list[int] = []  # indexes; a head stands for the rows it groups
     for i in range(len(rows) - 1, -1, -1):
-        running = Decimal(0)
+        running, terms = Decimal(0), 0
         taken = 0
         for k, j in enumerate(after):
             running += values[j]
-            if values[i] and sums_to(values[i], (values[x] for x in after[:k + 1]), step):
+            terms += bool(values[j])
+            if values[i] and terms and abs(values[i] - running) <= tolerance(step, terms):  # as sums_to
                 if k > 0 or j in heads or _looks_like_head(rows[i], rows[j]):
                     taken = k + 1
                 break  # the nearest sum: a head never reaches past the rows it adds up to
@@ -121,7 +127,7 @@ def _by_arithmetic(rows: list[ProjectRow], values: list[Decimal],
 
 
 def _looks_like_head(row: ProjectRow, child: ProjectRow | None) -> bool:
-    if PROJECT_GROUP_RE.search(row.label) or (_is_unit(row.label) and len(row.labels) == 1):
+    if PROJECT_GROUP_RE.search(row.label) or _is_unit_row(row):
         return True
     if row.function_code and child is not None:
         return not child.function_code or (len(row.function_code) < len(child.function_code)
@@ -146,7 +152,7 @@ def _name(row: ProjectRow) -> tuple[str, str | None]:
     unit = None
     if len(cells) > 1 and ROW_NUMBER_CELL_RE.match(cells[0]):
         cells = cells[1:]
-    while len(cells) > 1 and (PROJECT_GROUP_RE.search(cells[-1]) or ORG_RE.search(cells[-1])):
+    while len(cells) > 1 and (PROJECT_GROUP_RE.search(cells[-1]) or _is_unit(cells[-1])):
         if not PROJECT_GROUP_RE.search(cells[-1]):
             unit = cells[-1]
         cells = cells[:-1]
