@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from ..ocr_guard import LOW_CONFIDENCE
 from ..tables.kinds import KINDS
+from .browse import Area
 from .data import SiteData
 from .downloads import DownloadFile
-from .browse import Area
 from .escape import anchor, attr, code, front_matter, path
 from .escape import title as title_text
 from .figures import kind_name
