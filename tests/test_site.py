@@ -362,12 +362,26 @@ def test_checks_page_without_a_registry(monkeypatch, data):
 
 
 def test_every_package_file_is_offered_for_download(built):
+    """downloads.md links the combined package and every city's page; each city's page (regions/<p>/<c>/
+    downloads.md) links the files of its own documents' packages, and no other."""
+    from pipeline.site.browse import areas
+
     text = page(built, "downloads.md")
+    places = areas(load(built.database))
+    assert places and all(f"]({a.page('downloads')})" in text for a in places)
+    area_of = {i: a for a in places for i in a.doc_ids}
     files = [p for p in sorted(built.packages.rglob("*")) if p.is_file() and p.suffix != ".md"]
     assert files
     for path in files:
         name = path.relative_to(built.packages).as_posix()
-        assert f"](downloads/{name})" in text, name
+        package = name.split("/", 1)[0]
+        if package in area_of:
+            own = page(built, area_of[package].page("downloads"))
+            assert f"](../../../downloads/{name})" in own, name
+            assert all(f"downloads/{name})" not in page(built, a.page("downloads")) for a in places if a != area_of[package])
+            assert f"downloads/{name})" not in text, name
+        else:
+            assert f"](downloads/{name})" in text, name
         assert (built.site / "downloads" / name).read_bytes() == path.read_bytes()
     assert (built.site / "yusuan.db").read_bytes() == built.database.read_bytes()
     # row counts of the CSV files are the rows of the database
@@ -383,13 +397,21 @@ def test_every_package_file_is_offered_for_download(built):
 
 
 def test_quality_scorecard_shows_each_table_status(built):
-    text = page(built, "quality.md")
-    section = text.split("## 完整性", 1)[1]
-    ((headers, rows),) = markdown_tables(section)
+    """Each city's 数据质量 page has the scorecard of its own documents; quality.md the totals and each city."""
+    from pipeline.site.browse import areas
     from pipeline.site.quality import MARK, kinds
 
+    text = page(built, "quality.md")
+    places = areas(load(built.database))
     columns = {k: i + 1 for i, k in enumerate(kinds())}
-    by_doc = {re.search(r"\(disclosures/(.+?)\.md\)", r[0]).group(1): r for r in rows}
+    by_doc = {}
+    for area in places:
+        assert f"]({area.page('quality')})" in text
+        section = page(built, area.page("quality")).split("## 完整性", 1)[1]
+        ((headers, rows),) = markdown_tables(section)
+        found = {re.search(r"\(\.\./\.\./\.\./disclosures/(.+?)\.md\)", r[0]).group(1): r for r in rows}
+        assert sorted(found) == area.doc_ids
+        by_doc.update(found)
     assert sorted(by_doc) == doc_ids(built)
     for t in built.query("select doc_id, kind, status from budget_tables order by doc_id, table_id"):
         assert by_doc[t["doc_id"]][columns[t["kind"]]] == MARK[t["status"]], dict(t)
@@ -398,6 +420,14 @@ def test_quality_scorecard_shows_each_table_status(built):
         assert row[-2] == (f"✅ {g['n']}" if g["n"] else "—")
     failed = built.query("select count(*) n from checks where not passed")[0]["n"]
     assert f"共 {failed} 项" in text
+    # each city's failed checks add up to the total, and its table of cities counts them
+    ((_, city_rows),) = markdown_tables(text.split("## 按地区", 1)[1])
+    assert len(city_rows) == len(places)
+    assert sum(int(r[6]) for r in city_rows) == failed
+    assert sum(int(r[1]) for r in city_rows) == len(doc_ids(built))
+    per_city = [re.search(r"共 (\d+) 项", page(built, a.page("quality")).split("## 未通过的校验", 1)[1].split("##", 1)[0])
+                for a in places]
+    assert sum(int(m.group(1)) for m in per_city if m) == failed
 
 
 def test_datasette_links():

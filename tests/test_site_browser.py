@@ -132,7 +132,7 @@ def test_phone_width_has_no_horizontal_page_scroll(browser, base_url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     try:
-        for path in (f"disclosures/{SICHUAN}/", "glossary/", "quality/"):
+        for path in (f"disclosures/{SICHUAN}/", "glossary/", "quality/", "regions/sichuan/sichuan/quality/"):
             page.goto(base_url + path)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (path, width)

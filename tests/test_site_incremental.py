@@ -18,6 +18,9 @@ from pipeline.site.charts import ChartCache, bar_chart_svg
 from pipeline.site.pagecache import CachedPages, Entry, PageCache
 
 PAGE = "disclosures/sichuan-samr-data-center-2025.md"
+# pages outside the navigation, taken from the cache: the five disclosures, the pages of their four cities
+# and each city's 数据质量 and 数据下载
+CACHED = 5 + 4 + 4 * 2
 ENV = {"SOURCE_DATE_EPOCH": "1700000000", "YUSUAN_SITE_URL": "https://example.org/yusuan/"}
 
 
@@ -73,8 +76,9 @@ def render(build_dir: Path, site: Path, cache: bool = True) -> CachedPages | Non
 def test_a_rebuild_from_the_cache_is_the_full_build_byte_for_byte(sites):
     full, inc = sites["full"], sites["inc"]
     pages = sorted(p.relative_to(inc / "docs").as_posix() for p in (inc / "docs").rglob("*.md"))
-    outside_nav = [p for p in pages if re.fullmatch(r"disclosures/(?!index\.md).*|regions/[^/]+/(?!index\.md)[^/]+", p)]
-    assert len(outside_nav) == 5 + 4  # the five disclosures and the pages of their four cities
+    outside_nav = [p for p in pages if re.fullmatch(
+        r"disclosures/(?!index\.md).*|regions/[^/]+/(?!index\.md)[^/]+|regions/[^/]+/[^/]+/(quality|downloads)\.md", p)]
+    assert len(outside_nav) == CACHED
     assert sites["cold"][-1].endswith(f"({0} reused, {len(pages)} rendered)")
     assert sites["warm"][-1].endswith(f"({len(outside_nav)} reused, {len(pages) - len(outside_nav)} rendered)")
     assert differences(full / "site", inc / "site") == []
@@ -92,14 +96,14 @@ def test_a_changed_page_alone_is_rendered_again(sites, env, tmp_path):
     page.write_text(page.read_text(encoding="utf-8") + "\n## 补充说明 { #addendum }\n\n本段为测试所加：预算调整。\n",
                     encoding="utf-8")
     plugin = render(build, tmp_path / "inc")
-    assert PAGE not in plugin.reused and len(plugin.reused) == 8
+    assert PAGE not in plugin.reused and len(plugin.reused) == CACHED - 1
     html = (tmp_path / "inc" / "disclosures" / "sichuan-samr-data-center-2025" / "index.html").read_text("utf-8")
     assert "本段为测试所加" in html
     render(build, tmp_path / "full", cache=False)
     assert differences(tmp_path / "full", tmp_path / "inc") == []
     # and the new version is what the cache gives next time
     again = render(build, tmp_path / "again")
-    assert len(again.reused) == 9 and differences(tmp_path / "full", tmp_path / "again") == []
+    assert len(again.reused) == CACHED and differences(tmp_path / "full", tmp_path / "again") == []
 
 
 def test_a_change_every_page_shares_renders_every_page(sites, env, tmp_path):
@@ -144,7 +148,7 @@ def test_a_damaged_or_missing_entry_is_rendered_again(sites, env, tmp_path):
         path, _ = entry_of(cache, src_uri)
         path.unlink() if damage is None else path.write_bytes(damage(path.read_bytes()))
     plugin = render(build, tmp_path / "inc")
-    assert set(damaged).isdisjoint(plugin.reused) and len(plugin.reused) == 6
+    assert set(damaged).isdisjoint(plugin.reused) and len(plugin.reused) == CACHED - 3
     assert differences(sites["full"] / "site", tmp_path / "inc") == []
 
 
@@ -159,7 +163,7 @@ def test_the_cache_never_gives_a_page_another_pages_html(sites, env, tmp_path):
     c_path, _ = entry_of(cache, a.src_uri)
     c_path.write_bytes(a.encode(c_path.stem))
     plugin = render(build, tmp_path / "inc")
-    assert b.src_uri not in plugin.reused and a.src_uri not in plugin.reused and len(plugin.reused) == 7
+    assert b.src_uri not in plugin.reused and a.src_uri not in plugin.reused and len(plugin.reused) == CACHED - 2
     assert differences(sites["full"] / "site", tmp_path / "inc") == []
 
 

@@ -195,8 +195,15 @@ def test_a_failed_check_of_a_pdf_opens_its_page_from_the_disclosure_and_the_qual
     facts = query(paths.database, "select * from budget_facts where doc_id = ? and source_line = ? and amount = ?",
                   doc_id, check["source_line"], check["actual"])
     assert facts, check
+    from pipeline.site.browse import areas
+    from pipeline.site.data import load
+
+    area = next(a for a in areas(load(paths.database)) if doc_id in a.doc_ids)
     for start in (f"disclosures/{doc_id}/", "quality/"):
         page.goto(changchun_url + start)
+        if start == "quality/":  # the failed checks are listed on the page of the document's city
+            page.get_by_role("link", name=area.label, exact=True).click()
+            assert page.url.endswith(area.page("quality").removesuffix(".md") + "/"), page.url
         items = page.locator("li", has=page.get_by_role("link", name="查看原文")).filter(
             has_text=f"第 {check['source_line']} 行")
         assert items.count() >= 1, start

@@ -47,6 +47,42 @@ class City:
         return [d for p in self.publishers.values() for d in p.documents]
 
 
+@dataclass(frozen=True)
+class Area:
+    """A city (地区) as the unit of the per-area pages of 数据质量 and 数据下载: regions/<province>/<city>/
+    quality.md and downloads.md, beside the city's page regions/<province>/<city>.md (a folder of that
+    name is not a page of its own), so that a changed document re-renders only its city's pages."""
+
+    province: str
+    city: str
+    label: str
+    documents: tuple[dict, ...]  # by doc_id
+
+    @property
+    def stem(self) -> str:
+        return slug(self.city)
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [d["doc_id"] for d in self.documents]
+
+    def page(self, name: str) -> str:
+        return f"regions/{slug(self.province)}/{self.stem}/{name}.md"
+
+    up = "../../../"  # from such a page to the docs folder
+
+
+def areas(data: SiteData) -> list[Area]:
+    """Every city with documents, in the order of the browsing pages."""
+    out = []
+    for province, cities in group(data).items():
+        for city in cities.values():
+            label = city_label(province, city.name)
+            title = city.name if city.name == province and label == city.name else f"{province} {label}"  # as _city
+            out.append(Area(province, city.name, title, tuple(sorted(city.documents, key=lambda d: d["doc_id"]))))
+    return out
+
+
 def city_label(province: str, city: str) -> str:
     """A city's name on the pages; a province's own departments (四川省 with no city) are its 省级单位."""
     return "省级单位" if city == province and province not in MUNICIPALITIES and province != UNKNOWN else city
@@ -154,7 +190,8 @@ def _city(city: City, compared: dict[str, str]) -> str:
     title = city.name if city.name == city.province and label == city.name else f"{city.province} {label}"
     out = [front_matter({"title": title_text(title)}), f"# {esc(title)}\n",
            f"[预算公开文件](../../disclosures/index.md) › [{esc(city.province)}](index.md) › {esc(label)}\n",
-           f"{len(city.publishers)} 个发布单位，{len(city.documents)} 份公开文件。\n", FILTER.format(hint="筛选单位、年度或类型")]
+           f"{len(city.publishers)} 个发布单位，{len(city.documents)} 份公开文件。"
+           f"[数据下载]({path(slug(city.name), 'downloads.md')}) · [数据质量]({path(slug(city.name), 'quality.md')})\n", FILTER.format(hint="筛选单位、年度或类型")]
     rows = []
     for p in city.publishers.values():
         links = " · ".join(f"[{d.get('fiscal_year') or '年度未知'} {esc(d.get('kind') or '')}]({path('..', '..', 'disclosures', d['doc_id'] + '.md')})"

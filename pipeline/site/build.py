@@ -11,7 +11,8 @@ database (never edited by hand, never committed: build/ is gitignored):
     dictionary.md                      数据字典                         (reference.py)
     methodology/checks.md              校验规则, from pipeline.checks   (reference.py)
     changes.md, feeds/<name>.xml       更新记录 and its Atom feeds       (feeds.py)
-    quality.md, downloads.md           数据质量, 数据下载               (quality.py)
+    quality.md, downloads.md           数据质量, 数据下载: totals, each city (quality.py)
+    regions/<p>/<c>/quality.md, …/downloads.md   each city's documents (quality.py)
     downloads/<package>/…, yusuan.db   the files offered for download  (downloads.py)
     pages/<sha256>/<page>.png|.html    查看原文: PDF pages linked to, outlined (printed.py, page_images.py)
     sources/<sha256>.html              查看原文: text documents with line numbers (printed.py)
@@ -47,7 +48,7 @@ from .markdown import Datasette
 from .page_images import PageImages
 from .pages import Context, disclosure_page
 from .printed import Places
-from .quality import downloads_page, quality_page
+from .quality import area_downloads_page, area_quality_page, downloads_page, quality_page
 from .reference import checks_page, dictionary_page, glossary_page, rules
 from .series import series_of
 
@@ -108,13 +109,19 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
                   {str(getattr(r, "id", "")) for r in rules()}, charts, places, series_of(data))
     link_or_copy(database, docs / "yusuan.db")
 
+    places_list = browse.areas(data)
     pages = {
         "glossary.md": glossary_page(data, entries, datasette),
         "dictionary.md": dictionary_page(data),
         "methodology/checks.md": checks_page(data),
-        "quality.md": quality_page(data, ctx),
-        "downloads.md": downloads_page(data, downloads, datasette, database.stat().st_size),
+        # in the navigation (rendered on every build): as long as the list of cities; each city's lists of
+        # documents are pages of their own, outside the navigation, taken from the page cache when unchanged
+        "quality.md": quality_page(data, places_list),
+        "downloads.md": downloads_page(data, downloads, datasette, database.stat().st_size, places_list),
     }
+    for area in places_list:
+        pages[area.page("quality")] = area_quality_page(data, area, ctx)
+        pages[area.page("downloads")] = area_downloads_page(data, area, downloads)
     compared = compare.compared(data)
     pages.update(browse.pages(data, {kind: compare.type_page(kind) for kind in compared}))
     pages.update(compare.pages(data, compared, places))
@@ -167,7 +174,7 @@ def write_config(build_dir: Path, found: dict[str, object]) -> Path:
         "theme": {"custom_dir": overrides.replace(os.sep, "/")},  # merged into mkdocs.yml's theme
         "nav": navigation(found),
         # the city and document pages are linked from the province pages, not listed in the navigation
-        "not_in_nav": "/disclosures/*.md\n/regions/*/*.md\n/compare/*.md\n",
+        "not_in_nav": "/disclosures/*.md\n/regions/*/*.md\n/regions/*/*/*.md\n/compare/*.md\n",
     }
     if site_url:
         config["site_url"] = site_url

@@ -279,7 +279,7 @@ def checks_list(rows: list[dict], ctx: Context, rules_page: str, doc: fg.Documen
         rule = f"[`{c['check']}`]({rules_page}#{c['check']})" if c["check"] in ctx.rule_ids else f"`{c['check']}`"
         parts = [rule, SEVERITY.get(c.get("severity") or "", esc(c.get("severity")))]
         if doc_titles is not None:
-            parts.insert(0, f"[{esc(doc_titles.get(c['doc_id'], c['doc_id']))}]({path('disclosures', c['doc_id'] + '.md')}#checks)")
+            parts.insert(0, f"[{esc(doc_titles.get(c['doc_id'], c['doc_id']))}]({up}{path('disclosures', c['doc_id'] + '.md')}#checks)")
         if c.get("table_id"):
             parts.append(source_of(doc, c["table_id"]) if doc is not None else esc(c["table_id"]))
         if c.get("source_line"):
