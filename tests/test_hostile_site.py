@@ -116,6 +116,24 @@ def test_escaped_text_renders_as_exactly_that_text(text):
         assert all(name in ("id", "href", "class", "title") for _, attrs in parser.tags for name, _ in attrs)
 
 
+@pytest.mark.parametrize("text", HOSTILE + [TITLE, TERM, PROJECT, "</details></table><script>x</script>", "a\n\n    b"])
+def test_text_in_a_raw_html_block_renders_as_exactly_that_text(text):
+    """The disclosure pages' goal and indicator tables are raw HTML (pages.performance_section): Markdown
+    passes the block through, so `escape.text` alone keeps printed text text there."""
+    from pipeline.site.escape import text as html_text
+    from pipeline.site.markdown import html_table
+
+    cell = html_text(text)
+    source = (f'before\n\n<details class="note">\n<summary>{cell}</summary>\n<p><strong>k</strong>：{cell}</p>\n'
+              f'{html_table(["a", "n"], [[cell, 7]], "lr")}\n</details>\n\nafter\n')
+    parser = rendered(source)
+    one_line = " ".join(text.split()) if "\n" in text else text.strip()
+    assert "".join(parser.text).replace("\n", "") == f"before{one_line}k：{one_line}an{one_line}7after"
+    assert [t for t, _ in parser.tags] == ["p", "details", "summary", "p", "strong", "table", "thead", "tr", "th",
+                                           "th", "tbody", "tr", "td", "td", "p"]
+    assert [a for t, a in parser.tags if t in ("th", "td")][-1] == [("style", "text-align: right;")]
+
+
 def test_titles_and_front_matter_are_quoted_and_escaped():
     for text in HOSTILE + [TITLE, 'a"b: c\n---\nd', "yes", "null", "2024"]:
         block = front_matter({"title": title(text)})

@@ -5,6 +5,7 @@ Nothing a disclosure prints is markup: one function per destination makes it tex
 - `md(text)`: inline Markdown (a paragraph, a list item, a table cell, a heading, a link label):
   HTML escaped, Markdown metacharacters backslash-escaped, one line, no block syntax at its start.
 - `code(text)`: a file name or identifier shown as code; a backtick in it cannot end the span.
+- `text(value)`: text inside a raw HTML block (Markdown does not read it): HTML escaped, one line.
 - `attr(text)`: the value of a double-quoted HTML attribute.
 - `title(text)`: navigation titles and the front matter `title:`. Material renders them with Jinja
   without autoescaping (in `<title>`, the header, the navigation, the footer), so they are HTML-escaped
@@ -54,6 +55,11 @@ def md(text: object) -> str:
 def code(text: object) -> str:
     """Text as code: `<code>` around Markdown-escaped text (a backtick in a file name stays a backtick)."""
     return f"<code>{md(text)}</code>"
+
+
+def text(value: object) -> str:
+    """Text as printed inside raw HTML (a block Markdown passes through untouched): HTML-escaped, one line."""
+    return html.escape(_one_line(value), quote=False)
 
 
 def attr(text: object) -> str:

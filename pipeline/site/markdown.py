@@ -41,6 +41,20 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: Seque
     return "\n".join(lines) + "\n"
 
 
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: Sequence[str] = ()) -> str:
+    """The HTML Python-Markdown makes of `table(headers, rows, align)`, for a raw HTML block: cells are
+    HTML already (escaped with `escape.text`), and Markdown does not run its inline patterns over them
+    (most of the time of rendering a disclosure page went into its big tables). No links in here: MkDocs
+    checks and rewrites only the links Markdown made."""
+    styles = [' style="text-align: right;"' if (align[i] if i < len(align) else "l") == "r" else ""
+              for i in range(len(headers))]
+    lines = ["<table>", "<thead>", "<tr>", *(f"<th{styles[i]}>{h}</th>" for i, h in enumerate(headers)), "</tr>",
+             "</thead>", "<tbody>"]
+    for row in rows:
+        lines += ["<tr>", *(f"<td{styles[i]}>{'' if c is None else c}</td>" for i, c in enumerate(row)), "</tr>"]
+    return "\n".join(lines + ["</tbody>", "</table>"])
+
+
 def size(n: int) -> str:
     if n < 1024:
         return f"{n} B"

@@ -13,9 +13,9 @@ from . import figures as fg
 from .charts import ChartCache, bar_chart_svg
 from .data import SiteData, key
 from .downloads import DownloadFile
-from .escape import code, front_matter, path, safe_url
+from .escape import code, front_matter, path, safe_url, text
 from .escape import title as title_text
-from .markdown import AMOUNT_HEADER, DOC_STATUS, Datasette, amount, esc, share, size, table
+from .markdown import AMOUNT_HEADER, DOC_STATUS, Datasette, amount, esc, html_table, share, size, table
 from .places import place_of
 from .printed import Places
 from .series import series_section
@@ -224,22 +224,24 @@ def performance_section(doc: fg.Document, ctx: Context) -> str:
          ctx.original(doc.doc_id, g, f"绩效目标 {g.get('project') or '单位整体支出'}")] for g in doc.goals
     ], "llrrll"))
     out.append("\n### 各目标的年度目标与指标 { #goals data-search-exclude }\n")
+    # raw HTML, as pymdownx.details and the tables extension would make it: hundreds of indicator rows with
+    # no link in them, which Markdown's inline patterns took most of a page's rendering time over
     for g in doc.goals:
-        name = (g.get("project") or "单位整体支出").replace('"', "＂")
-        out.append(f'??? note "{esc(name)}（第 {g["source_line"]} 行）"\n')
-        body = [f"**年度目标**：{esc(g.get('annual_goal')) or '—'}\n"]
+        name = g.get("project") or "单位整体支出"
+        body = ['<details class="note">', f"<summary>{text(name)}（第 {g['source_line']} 行）</summary>",
+                f"<p><strong>年度目标</strong>：{text(g.get('annual_goal')) or '—'}</p>"]
         if g.get("medium_term_goal") and key(g["medium_term_goal"]) != key(g.get("annual_goal")):
-            body.append(f"**中期目标**：{esc(g['medium_term_goal'])}\n")
+            body.append(f"<p><strong>中期目标</strong>：{text(g['medium_term_goal'])}</p>")
         rows = indicators.get(g["goal_id"], [])
         if rows:
-            body.append(table(["一级指标", "二级指标", "三级指标", "指标值", "权重", "方向", "行"], [
-                [esc(i.get("level1")), esc(i.get("level2")), esc(i["name"]),
-                 esc(" ".join(x for x in (i.get("operator") if i.get("operator") != "定性" else "",
-                                          i.get("target"), i.get("target_unit") or "") if x)),
-                 amount(i["weight"]) if i.get("weight") is not None else "", esc(i.get("direction")),
+            body.append(html_table(["一级指标", "二级指标", "三级指标", "指标值", "权重", "方向", "行"], [
+                [text(i.get("level1")), text(i.get("level2")), text(i["name"]),
+                 text(" ".join(x for x in (i.get("operator") if i.get("operator") != "定性" else "",
+                                           i.get("target"), i.get("target_unit") or "") if x)),
+                 amount(i["weight"]) if i.get("weight") is not None else "", text(i.get("direction")),
                  i["source_line"]] for i in rows
             ]))
-        out.append("\n".join(_indent(b) for b in body))
+        out.append("\n".join(body) + "\n</details>\n")
     return "\n".join(out)
 
 
@@ -304,12 +306,11 @@ def tables_section(doc: fg.Document) -> str:
         ]))
     else:
         out.append("本文件没有找到标准表。\n")
-    if doc.unparsed:
-        out.append(f'\n??? warning "未能读出的行（{len(doc.unparsed)} 行）"\n')
-        out.append(_indent(table(["行", "表", "原文", "原因"], [
-            [u["source_line"], esc(u.get("table_id")) or "—", esc(u.get("text")), esc(u.get("reason"))]
-            for u in doc.unparsed
-        ])))
+    if doc.unparsed:  # raw HTML, like the goals' (performance_section): no link in it
+        out.append(f'\n<details class="warning">\n<summary>未能读出的行（{len(doc.unparsed)} 行）</summary>\n'
+                   + html_table(["行", "表", "原文", "原因"], [
+                       [u["source_line"], text(u.get("table_id")) or "—", text(u.get("text")), text(u.get("reason"))]
+                       for u in doc.unparsed]) + "\n</details>\n")
     return "\n".join(out)
 
 
@@ -329,6 +330,3 @@ def downloads_section(doc: fg.Document, ctx: Context) -> str:
     out.append("\n在 Datasette 中查询本文件的：" + " · ".join(links) + "。\n")
     return "\n".join(out)
 
-
-def _indent(text: str) -> str:
-    return "\n".join(("    " + line) if line.strip() else "" for line in text.splitlines()) + "\n"
