@@ -258,6 +258,7 @@ def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callabl
         return site
     stamp.unlink(missing_ok=True)
     from .pagecache import CachedPages, PageCache  # MkDocs is imported only when the site is built
+    from .searched import SearchedSections
 
     # without `reuse` every chart and page is rendered afresh, and nothing is kept
     charts = ChartCache(build_dir / "cache" / "charts") if reuse else None
@@ -275,7 +276,8 @@ def build_site(database: Path, packages_dir: Path, build_dir: Path, say: Callabl
     fresh = new_folder_for(site)
     try:
         run_mkdocs(write_config(build_dir, found), strict=strict, site_dir=fresh,
-                   plugins=[("yusuan-linked-files", linked_files_plugin())]
+                   plugins=[("yusuan-linked-files", linked_files_plugin()),
+                            ("yusuan-searched-sections", SearchedSections())]
                    + ([("yusuan-cached-pages", pages)] if pages is not None else []))
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
