@@ -318,6 +318,20 @@ def test_glossary_merge_matches_after_nfkc_and_whitespace():
     assert "2 种不同的释义" in text
 
 
+def test_a_definition_printed_by_many_documents_lists_a_few_and_links_to_all():
+    """The glossary page stays as long as its terms, whatever the number of documents that print them."""
+    rows = [{"doc_id": f"d{n:03}", "seq": 1, "term": "“三公”经费" if n % 2 else "“三公” 经费",
+             "definition": "因公出国（境）费……", "source_line": 10 + n} for n in range(40)]
+    data = glossary_data(rows)
+    text = reference.glossary_page(data, gl.merge(data), Datasette())
+    (line,) = [x for x in text.splitlines() if x.startswith("出处：")]
+    assert line.count("](disclosures/") == reference.SOURCES_SHOWN == 5
+    assert "[d000](disclosures/d000.md#glossary) 第 10 行；" in line and "d005" not in line
+    assert line.endswith(" 等 40 处（[在 Datasette 中查看全部](https://lite.datasette.io/?url=yusuan.db#/yusuan/glossary"
+                         "?term__in=%5B%22%E2%80%9C%E4%B8%89%E5%85%AC%E2%80%9D+%E7%BB%8F%E8%B4%B9%22%2C+%22%E2%80%9C"
+                         "%E4%B8%89%E5%85%AC%E2%80%9D%E7%BB%8F%E8%B4%B9%22%5D){ .datasette-lite }）")  # both printings
+
+
 # ------------------------------------------------------------------------------ reference pages
 
 

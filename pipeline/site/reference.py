@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import json
 import typing
 from dataclasses import dataclass, field, fields
 
@@ -22,6 +23,8 @@ from .markdown import Datasette, esc, table
 from .pages import SEVERITY, title_of
 
 # ------------------------------------------------------------------------------------------ glossary
+
+SOURCES_SHOWN = 5  # the documents listed under a definition; the rest are a link to the database
 
 
 def glossary_page(data: SiteData, entries: list[gl.Entry], datasette: Datasette) -> str:
@@ -61,8 +64,13 @@ def entry_markdown(e: gl.Entry, titles: dict[str, str], datasette: Datasette) ->
         out.append("原文写法：" + "；".join(esc(p) for p in e.printings) + "\n")
 
     def sources(d: gl.Definition) -> str:
-        return "；".join(f"[{esc(titles.get(s.doc_id, s.doc_id))}]({path('disclosures', s.doc_id + '.md')}#glossary)"
-                        + (f" 第 {s.source_line} 行" if s.source_line else "") for s in d.sources)
+        shown = "；".join(f"[{esc(titles.get(s.doc_id, s.doc_id))}]({path('disclosures', s.doc_id + '.md')}#glossary)"
+                         + (f" 第 {s.source_line} 行" if s.source_line else "") for s in d.sources[:SOURCES_SHOWN])
+        if len(d.sources) <= SOURCES_SHOWN:
+            return shown
+        # a definition thousands of documents print: the page lists a few, the database all of them
+        every = datasette.link("在 Datasette 中查看全部", "glossary", term__in=json.dumps(e.printings, ensure_ascii=False))
+        return f"{shown} 等 {len(d.sources)} 处（{every}）"
 
     if len(e.definitions) == 1:
         d = e.definitions[0]
