@@ -136,6 +136,14 @@ def test_checks_across_documents_are_in_the_combined_outputs_only(tmp_path):
     assert combined[:len(own)] == own and len(combined) == len(own) + 6
     assert [int(r["seq"]) for r in across] == list(range(len(own) + 1, len(own) + 7))
     assert not any(r["check"] == "restatement-mismatch" for r in own)
+    # the combined package, streamed from the documents' packages, is the one made of all the records at once
+    from pipeline.publish import published_records
+    from pipeline.publish.package import COMBINED_NAME, package_files
+
+    doc_ids = [r.document.doc_id for r in report.built]
+    expected = package_files(COMBINED_NAME, published_records(report.built, log=report.log.records(doc_ids)),
+                             combined=True)
+    assert {n: (paths.packages_dir / "all" / n).read_bytes() for n in expected} == expected
     import sqlite3
 
     con = sqlite3.connect(paths.database)

@@ -22,16 +22,18 @@ from published import DOC_IDS, SAMR, SHENZHEN, all_files, build_samples, read_cs
 from pipeline import __version__
 from pipeline.catalog import load_catalog
 from pipeline.checks import run_checks
+from pipeline.checks.across import run_across
 from pipeline.fields import RESOURCES
 from pipeline.output import cell
 from pipeline.publish import package, published_records, typed_rows
+from pipeline.publish.combined import MissingPackage, write_combined_package
 from pipeline.publish.package import (
     COMBINED_NAME,
     SchemaViolation,
+    package_files,
     remove_stale_packages,
     validate_package,
     workbook_bytes,
-    write_combined_package,
     write_document_package,
 )
 from pipeline.read import read_document
@@ -231,6 +233,30 @@ def test_rewriting_changes_no_file_and_removes_only_stale_package_files(results,
     assert after == before  # same bytes, and not even written again
 
 
+def test_the_combined_package_from_the_documents_packages_is_the_one_made_from_their_records(results, tmp_path):
+    """The combined package is streamed from the documents' own packages (publish/combined.py): every file
+    is the one `package_files` makes of all the records at once, checks across documents and the log included."""
+    out = tmp_path / "pkgs"
+    for r in results:
+        write_document_package(r, out)
+    log = {name: [RESOURCES[name].record(**row) for row in
+                  json.loads((ROOT / "datapackages" / "all" / f"{name}.json").read_text(encoding="utf-8"),
+                             parse_float=Decimal)]
+           for name in ("changes", "newly_failed_checks")}
+    assert len(log["changes"]) >= 5  # the committed log: a row per document at least
+    folder = write_combined_package(results, out, log=log)
+    expected = package_files(COMBINED_NAME, published_records(results, log=log), combined=True)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
+    for name, data in expected.items():
+        assert (folder / name).read_bytes() == data, name
+    assert expected["checks.csv"].count(b"\n") - 1 == sum(len(r.checks) for r in results) + \
+        sum(len(c) for c in run_across(results).values())
+    (out / SAMR / "budget_facts.json").unlink()
+    with pytest.raises(MissingPackage, match=f"the package {SAMR} has no budget_facts.json"):
+        write_combined_package(results, out, log=log)
+    assert (folder / "budget_facts.json").read_bytes() == expected["budget_facts.json"]  # the last one stays
+
+
 def test_a_resource_longer_than_a_sheet_continues_on_numbered_sheets(results, monkeypatch):
     monkeypatch.setattr(package, "MAX_SHEET_ROWS", 3)  # a heading and two rows a sheet
     result = next(r for r in results if r.document.doc_id == SHENZHEN)
@@ -291,6 +317,7 @@ def test_a_row_that_breaks_the_schema_stops_the_build_naming_resource_row_and_fi
                      amount=Decimal("1"), printed="1", source_line=5, column_path="合计")
     result.facts.append(bad)
     try:
+        write_document_package(result, tmp_path)  # not checked: the combined package is validated below
         folder = write_combined_package([result], tmp_path)
     finally:
         result.facts.remove(bad)

@@ -39,15 +39,17 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from .. import __version__
 from ..atomic import make_folder, new_folder_for, output_error, swap_folder, write_new
@@ -93,15 +95,6 @@ def write_document_package(result: DocumentResult, packages_dir: Path, validate:
         raise PackageCollision(source, None, f"doc_id {doc_id!r} is {RESERVED_DOC_IDS[doc_id]}; give it another doc_id")
     return _write(inside(packages_dir, doc_id), doc_id, published_records([result], across=False, log=log),
                   combined=False, check=validate)
-
-
-def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path, validate: bool = False,
-                           log: dict[str, list] | None = None) -> Path:
-    """Write (or leave unchanged) the combined package of all the given documents (and the build's whole
-    `log`) in `<packages>/all/`; with `validate`, the new version replaces the old one only once it validates
-    (`validate_package`)."""
-    return _write(inside(packages_dir, COMBINED_DIR), COMBINED_NAME, published_records(results, log=log),
-                  combined=True, validate=validate)
 
 
 def remove_stale_packages(packages_dir: Path, built: Iterable[str]) -> list[Path]:
@@ -198,7 +191,8 @@ def package_files(name: str, records: dict[str, list], combined: bool) -> dict[s
         files[f"{res_name}.json"] = json_text(res, rows[res_name]).encode("utf-8")
     documents: list[Document] = records["documents"]
     files[f"{name}.xlsx"] = workbook_bytes(name, rows, documents)
-    descriptor = package_descriptor(name, documents, files, combined)
+    stats = {n: (len(files[f"{n}.csv"]), hashlib.sha256(files[f"{n}.csv"]).hexdigest()) for n in RESOURCES}
+    descriptor = package_descriptor(name, documents, stats, combined)
     files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
     files[f"{name}.zip"] = zip_bytes(files)
     return dict(sorted(files.items()))
@@ -286,13 +280,18 @@ def json_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def json_lines(res: Resource, rows: Iterable[tuple]) -> Iterator[str]:
+    """Each row as a JSON object (keys in column order) on one line (a newline in a text is escaped)."""
+    keys = [json.dumps(n) for n in res.field_names]
+    for row in rows:
+        yield "{" + ", ".join(f"{k}: {json_value(v)}" for k, v in zip(keys, row, strict=True)) + "}"
+
+
 def json_text(res: Resource, rows: list[tuple]) -> str:
     """A JSON array of objects (keys in column order), one row per line."""
     if not rows:
         return "[]\n"
-    keys = [json.dumps(n) for n in res.field_names]
-    lines = ["{" + ", ".join(f"{k}: {json_value(v)}" for k, v in zip(keys, row, strict=True)) + "}" for row in rows]
-    return "[\n" + ",\n".join(lines) + "\n]\n"
+    return "[\n" + ",\n".join(json_lines(res, rows)) + "\n]\n"
 
 
 _ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")  # the control characters XML 1.0 cannot hold
@@ -326,69 +325,96 @@ def _write_row(ws, r: int, values: Iterable[object]) -> None:
 
 
 def workbook_bytes(name: str, rows: dict[str, list[tuple]], documents: list[Document]) -> bytes:
-    """An .xlsx workbook: a 说明 sheet, then one sheet per resource (Chinese headings, the heading row
-    frozen), fixed dates. A resource with more rows than a sheet holds continues on `<resource>_2`, …
-    (each with the headings), which the 说明 sheet says. Written row by row (XlsxWriter's constant_memory:
-    each row goes to a temporary file as it is written, no cell is kept)."""
+    """An .xlsx workbook of `rows` (`write_workbook`), as bytes."""
+    buf = io.BytesIO()
+    write_workbook(buf, name, {n: len(r) for n, r in rows.items()}, rows.__getitem__, documents)
+    return buf.getvalue()
+
+
+def write_workbook(target: BinaryIO, name: str, counts: dict[str, int], rows_of: Callable[[str], Iterable[tuple]],
+                   documents: list[Document]) -> None:
+    """An .xlsx workbook into `target`: a 说明 sheet, then one sheet per resource (Chinese headings, the
+    heading row frozen) of the `counts[resource]` rows `rows_of(resource)` gives, fixed dates. A resource
+    with more rows than a sheet holds continues on `<resource>_2`, … (each with the headings), which the
+    说明 sheet says. Written row by row (XlsxWriter's constant_memory: each row goes to a temporary file as
+    it is written, no cell is kept), so a workbook of millions of rows takes no more memory than one of ten."""
+    import tempfile
+
     import xlsxwriter  # imported when a workbook is written: a no-change build needs none
 
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_formulas": False,
-                                   "strings_to_numbers": False, "strings_to_urls": False})
-    wb.set_properties({"title": name, "author": "yusuan", "created": WORKBOOK_TIME})
-    sheets = {res_name: _sheet_names(res_name, len(rows[res_name])) for res_name in RESOURCES}
-    lines = [DATASET["title"], f"许可 License: {DATASET['license']['title']} ({DATASET['license']['path']})"]
-    for doc in documents:
-        lines.append(f"来源 Source: {doc.publisher or ''}《{doc.title or doc.doc_id}》 {doc.source_url or ''}".strip())
-    for res_name, names in sheets.items():
-        if len(names) > 1:
-            lines.append(f"{res_name}: {len(rows[res_name])} 行，一个工作表至多 {MAX_SHEET_ROWS - 1} 行数据，"
-                         f"续于 {'、'.join(names[1:])} · {len(rows[res_name])} rows, more than a sheet holds "
-                         f"({MAX_SHEET_ROWS - 1} rows under its headings): continued on {', '.join(names[1:])}")
-    about = wb.add_worksheet("说明")
-    for r, line in enumerate(lines):
-        _write_row(about, r, [line])
-    r = len(lines) + 1  # a blank row, then the columns of every sheet
-    _write_row(about, r, ["表 Sheet", "字段 Field", "列名", "Title", "类型 Type", "单位 Unit", "说明 Description"])
-    for res in RESOURCES.values():
-        for f in res.fields:
-            r += 1
-            _write_row(about, r, (res.name, f.name, f.title_zh, f.title_en, f.type, f.unit_words or "", f.description))
-    per_sheet = MAX_SHEET_ROWS - 1
-    for res_name, res in RESOURCES.items():
-        headings = [f.heading for f in res.fields]
-        for i, sheet_name in enumerate(sheets[res_name]):
-            ws = wb.add_worksheet(sheet_name)
-            ws.freeze_panes(1, 0)
-            _write_row(ws, 0, headings)
-            for r, row in enumerate(rows[res_name][i * per_sheet:(i + 1) * per_sheet], start=1):
-                _write_row(ws, r, row)
-    wb.close()
-    return _fixed_zip(buf.getvalue())
+    with tempfile.TemporaryDirectory(prefix="yusuan-xlsx-") as tmp:
+        raw = Path(tmp) / "raw.xlsx"
+        wb = xlsxwriter.Workbook(str(raw), {"constant_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False,
+                                            "tmpdir": tmp})
+        wb.set_properties({"title": name, "author": "yusuan", "created": WORKBOOK_TIME})
+        sheets = {res_name: _sheet_names(res_name, counts[res_name]) for res_name in RESOURCES}
+        lines = [DATASET["title"], f"许可 License: {DATASET['license']['title']} ({DATASET['license']['path']})"]
+        for doc in documents:
+            lines.append(f"来源 Source: {doc.publisher or ''}《{doc.title or doc.doc_id}》 {doc.source_url or ''}".strip())
+        for res_name, names in sheets.items():
+            if len(names) > 1:
+                n = counts[res_name]
+                lines.append(f"{res_name}: {n} 行，一个工作表至多 {MAX_SHEET_ROWS - 1} 行数据，"
+                             f"续于 {'、'.join(names[1:])} · {n} rows, more than a sheet holds "
+                             f"({MAX_SHEET_ROWS - 1} rows under its headings): continued on {', '.join(names[1:])}")
+        about = wb.add_worksheet("说明")
+        for r, line in enumerate(lines):
+            _write_row(about, r, [line])
+        r = len(lines) + 1  # a blank row, then the columns of every sheet
+        _write_row(about, r, ["表 Sheet", "字段 Field", "列名", "Title", "类型 Type", "单位 Unit", "说明 Description"])
+        for res in RESOURCES.values():
+            for f in res.fields:
+                r += 1
+                _write_row(about, r, (res.name, f.name, f.title_zh, f.title_en, f.type, f.unit_words or "",
+                                      f.description))
+        per_sheet = MAX_SHEET_ROWS - 1
+        for res_name, res in RESOURCES.items():
+            headings = [f.heading for f in res.fields]
+            rows = iter(rows_of(res_name))
+            for sheet_name in sheets[res_name]:
+                ws = wb.add_worksheet(sheet_name)
+                ws.freeze_panes(1, 0)
+                _write_row(ws, 0, headings)
+                for r, row in enumerate(itertools.islice(rows, per_sheet), start=1):
+                    _write_row(ws, r, row)
+        wb.close()
+        with open(raw, "rb") as source:
+            _fixed_zip(source, target)
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with fixed timestamps, permissions and compression level (XlsxWriter stamps its
-    members with the local time of 1980-01-31 and the platform that wrote them)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        members = [(info.filename, source.read(info)) for info in source.infolist()]
-    return _zip(members)
+def _fixed_zip(source: BinaryIO, target: BinaryIO) -> None:
+    """The archive `source` again into `target`, with fixed timestamps, permissions and compression level
+    (XlsxWriter stamps its members with the local time of 1980-01-31 and the platform that wrote them),
+    each member streamed."""
+    with zipfile.ZipFile(source) as archive:
+        write_zip(target, [(info.filename, info.file_size, lambda info=info: archive.open(info))
+                           for info in archive.infolist()])
 
 
-def _zip(members: Iterable[tuple[str, bytes]]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
-        for filename, data in members:
+def write_zip(target: BinaryIO, members: Iterable[tuple[str, int, Callable[[], BinaryIO]]]) -> None:
+    """An archive of `members` (name, size, a way to open its bytes), each streamed: the bytes
+    `zipfile.writestr` writes of them, fixed date, permissions and level, whatever machine builds it."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+        for filename, size, data in members:
             info = zipfile.ZipInfo(filename, date_time=ZIP_TIME)
             info.external_attr = 0o644 << 16
-            info.create_system = 3  # unix, whatever machine builds it
-            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
-    return buf.getvalue()
+            info.create_system = 3  # unix
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.file_size = size  # known: the header is that of writestr (zip64 only when the size needs it)
+            try:  # what writestr(compresslevel=) sets
+                info.compress_level = ZIP_LEVEL  # its name from Python 3.13
+            except AttributeError:
+                info._compresslevel = ZIP_LEVEL  # Python 3.11, 3.12
+            with data() as source, archive.open(info, "w") as sink:
+                shutil.copyfileobj(source, sink, 1 << 20)
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
     """The package as one archive, datapackage.json at its root, files in sorted order."""
-    return _zip(sorted(files.items()))
+    buf = io.BytesIO()
+    write_zip(buf, [(n, len(d), lambda d=d: io.BytesIO(d)) for n, d in sorted(files.items())])
+    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------------------- descriptor
@@ -404,7 +430,9 @@ def _source(doc: Document) -> dict:
     return source
 
 
-def package_descriptor(name: str, documents: list[Document], files: dict[str, bytes], combined: bool) -> dict:
+def package_descriptor(name: str, documents: list[Document], csv_files: dict[str, tuple[int, str]],
+                       combined: bool) -> dict:
+    """The descriptor of a package of `documents` whose CSV files have the (size, sha256) `csv_files[resource]`."""
     if combined or len(documents) != 1:
         title = DATASET["title"]
         description = DATASET["description"]
@@ -426,7 +454,7 @@ def package_descriptor(name: str, documents: list[Document], files: dict[str, by
                 keywords.append(k)
     resources = []
     for res_name, res in RESOURCES.items():
-        data = files[f"{res_name}.csv"]
+        size, sha256 = csv_files[res_name]
         resources.append({
             "name": res_name,
             "title": f"{res.title_zh} {res.title_en}",
@@ -436,8 +464,8 @@ def package_descriptor(name: str, documents: list[Document], files: dict[str, by
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": len(data),
-            "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+            "bytes": size,
+            "hash": f"sha256:{sha256}",
             "schema": res.table_schema(),
         })
     return {

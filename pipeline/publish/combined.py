@@ -1,0 +1,250 @@
+"""The combined package, `<packages>/all/`, assembled from the published packages of its documents.
+
+Each document's package already holds its rows as they are published: the combined package's CSV and
+JSON files are those files one after another (in doc_id order, the headings once), with each document's
+checks across documents after its own checks and the build's log at the end, as `published_records`
+orders them. Its workbook takes each row from the document's JSON (typed: amounts as decimals). Every
+file is streamed to disk, one document at a time, so the memory it takes does not grow with the number
+of documents, and a row is rendered once, when its document's package is written.
+
+The bytes are those `package.package_files` makes of the same records (the tests compare them).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+from ..atomic import make_folder, new_folder_for, output_error, swap_folder
+from ..checks.across import run_across
+from ..errors import PipelineError
+from ..fields import RESOURCES
+from ..output import cell
+from ..records import Check, Document, DocumentResult
+from ..safe_paths import inside
+from .package import (
+    COMBINED_DIR,
+    COMBINED_NAME,
+    _carry,
+    _is_package_file,
+    _linked,
+    json_lines,
+    package_descriptor,
+    validate_package,
+    write_workbook,
+    write_zip,
+)
+
+
+class MissingPackage(PipelineError):
+    """A document of the combined package has no readable package of its own to take its rows from."""
+
+
+def across_checks(results: Iterable[DocumentResult]) -> dict[str, list[Check]]:
+    """doc_id → its checks across documents, numbered after its own checks (as `published_records` does)."""
+    results = list(results)
+    across = run_across(results)
+    own = {r.document.doc_id: len(r.checks) for r in results}
+    for doc_id, checks in across.items():
+        for n, check in enumerate(checks, start=own.get(doc_id, 0) + 1):
+            check.seq = n
+    return across
+
+
+def write_combined_package(results: Iterable[DocumentResult], packages_dir: Path, validate: bool = False,
+                           log: dict[str, list] | None = None) -> Path:
+    """Write (or leave unchanged) the combined package of the given documents, whose own packages are in
+    `packages_dir`, with their checks across documents and the build's whole `log`; with `validate`, the
+    new version replaces the old one only once it validates (`validate_package`)."""
+    results = sorted(results, key=lambda r: r.document.doc_id)
+    return write_combined([r.document.doc_id for r in results], packages_dir, across_checks(results), log, validate)
+
+
+def write_combined(doc_ids: list[str], packages_dir: Path, across: dict[str, list[Check]],
+                   log: dict[str, list] | None = None, validate: bool = False) -> Path:
+    """`write_combined_package` of the documents `doc_ids` (in doc_id order) and their checks `across`
+    documents (`across_checks`): what a worker process needs of them, the rows being on disk."""
+    parts = _Parts(packages_dir, doc_ids, across, log or {})
+    folder = inside(packages_dir, COMBINED_DIR)
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise output_error(folder, OSError(17, "a file or symlink, not a package folder, is in the way", str(folder)))
+    make_folder(folder.parent)
+    new = new_folder_for(folder)
+    try:
+        names = _write_files(new, folder, parts)
+        old = {p.name: p for p in folder.iterdir()} if folder.is_dir() else {}
+        stale = [n for n in old if n not in names and _is_package_file(n) and old[n].is_file()]
+        same = [n for n in names if n in old and old[n].is_file() and not old[n].is_symlink()
+                and _same_bytes(old[n], new / n)]
+        if folder.is_dir() and len(same) == len(names) and not stale:
+            shutil.rmtree(new, ignore_errors=True)
+            return folder  # every file holds its bytes already: nothing is replaced, dates kept
+        for n in same:  # unchanged: the same file, its date kept
+            (new / n).unlink()
+            if not _linked(old[n], new / n):
+                shutil.copy2(old[n], new / n)
+        for n, path in old.items():  # what is no package file (a note of the publisher's) moves along
+            if n not in names and n not in stale:
+                _carry(path, new / n)
+        if validate:
+            validate_package(new, shown_as=folder)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    swap_folder(new, folder)
+    return folder
+
+
+class _Parts:
+    """The rows of the combined package, resource by resource: each document's from its package folder,
+    then the records that only the combined outputs hold."""
+
+    def __init__(self, packages_dir: Path, doc_ids: list[str], across: dict[str, list[Check]],
+                 log: dict[str, list]):
+        self.folders = [inside(packages_dir, d) for d in doc_ids]
+        self.across, self.log = across, log
+        for folder in self.folders:
+            if not (folder / "datapackage.json").is_file():
+                raise MissingPackage(str(folder / "datapackage.json"), None,
+                                     f"the combined package takes the rows of {folder.name} from its own package, "
+                                     "which is missing")
+
+    def _file(self, folder: Path, name: str) -> Path:
+        path = folder / name
+        if not path.is_file():
+            raise MissingPackage(str(path), None, f"the package {folder.name} has no {name}: it cannot be combined")
+        return path
+
+    def csv_bodies(self, res_name: str) -> Iterator[bytes]:
+        """Each document's rows of one resource as its CSV prints them (its heading line left out)."""
+        if res_name in self.log:
+            return  # a document's package holds its own part of the log; the combined one the whole log
+        for folder in self.folders:
+            data = self._file(folder, f"{res_name}.csv").read_bytes()
+            yield data[data.index(b"\n") + 1:]
+            if res_name == "checks" and folder.name in self.across:
+                yield b"".join(_csv_line("checks", c) for c in self.across[folder.name])
+
+    def json_rows(self, res_name: str) -> Iterator[str]:
+        """Each row of one resource as its JSON line."""
+        res = RESOURCES[res_name]
+        if res_name not in self.log:
+            for folder in self.folders:
+                text = self._file(folder, f"{res_name}.json").read_text(encoding="utf-8")
+                if text != "[]\n":  # "[\n" + rows joined by ",\n" + "\n]\n"; a row is one line
+                    yield from (line.rstrip(",") for line in text[2:-3].split("\n"))
+                if res_name == "checks" and folder.name in self.across:
+                    yield from json_lines(res, [res.values(c) for c in self.across[folder.name]])
+        yield from json_lines(res, [res.values(r) for r in self.log.get(res_name, ())])
+
+    def typed_rows(self, res_name: str) -> Iterator[tuple]:
+        """Each row of one resource as typed cells (`Resource.values`), read back from its JSON line."""
+        for line in self.json_rows(res_name):
+            yield tuple(json.loads(line, parse_float=Decimal).values())
+
+    def documents(self) -> list[Document]:
+        res = RESOURCES["documents"]
+        return [res.record(**json.loads(line, parse_float=Decimal)) for line in self.json_rows("documents")]
+
+
+def _heading(res_name: str) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(RESOURCES[res_name].field_names)
+    return out.getvalue().encode("utf-8")
+
+
+class _Hashed:
+    """A file being written, its size and sha256 counted as it goes."""
+
+    def __init__(self, f: BinaryIO):
+        self.f, self.sha256, self.size = f, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> None:
+        self.f.write(data)
+        self.sha256.update(data)
+        self.size += len(data)
+
+
+def _write_files(new: Path, shown: Path, parts: _Parts) -> list[str]:
+    """Every file of the combined package into the folder `new` (errors name the files of `shown`); their names."""
+    stats: dict[str, tuple[int, str]] = {}
+    counts: dict[str, int] = {}
+
+    def opened(name: str) -> BinaryIO:
+        try:
+            return open(new / name, "xb")
+        except OSError as e:
+            raise output_error(shown / name, e) from None
+
+    try:
+        for res_name in RESOURCES:
+            with opened(f"{res_name}.csv") as f:
+                out = _Hashed(f)
+                out.write(_heading(res_name))
+                for body in parts.csv_bodies(res_name):
+                    out.write(body)
+                for row in parts.log.get(res_name, ()):
+                    out.write(_csv_line(res_name, row))
+            stats[res_name] = (out.size, out.sha256.hexdigest())
+        for res_name in RESOURCES:
+            n = 0
+            with opened(f"{res_name}.json") as f:
+                for line in parts.json_rows(res_name):
+                    f.write((",\n" if n else "[\n").encode("utf-8") + line.encode("utf-8"))
+                    n += 1
+                f.write(b"\n]\n" if n else b"[]\n")
+            counts[res_name] = n
+        documents = parts.documents()
+        xlsx = f"{COMBINED_NAME}.xlsx"
+        with opened(xlsx) as f:
+            write_workbook(f, COMBINED_NAME, counts, parts.typed_rows, documents)
+        descriptor = package_descriptor(COMBINED_NAME, documents, stats, combined=True)
+        with opened("datapackage.json") as f:
+            f.write((json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+        names = sorted(p.name for p in new.iterdir())
+        archive = f"{COMBINED_NAME}.zip"
+        with opened(archive) as f:
+            write_zip(f, [(n, (new / n).stat().st_size, lambda n=n: open(new / n, "rb")) for n in names])
+        for name in [*names, archive]:
+            _flush(new / name, shown / name)
+    except OSError as e:
+        raise output_error(shown, e) from None
+    return sorted([*names, archive])
+
+
+def _csv_line(res_name: str, record: object) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([cell(v) for v in RESOURCES[res_name].values(record)])
+    return out.getvalue().encode("utf-8")
+
+
+def _flush(path: Path, shown: Path) -> None:
+    """On disk before the folder is swapped in (as `atomic.write_new` leaves each file)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise output_error(shown, e) from None
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(1 << 20), fb.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
