@@ -27,6 +27,7 @@ from .lock import build_lock
 from .output import write_if_changed
 from .pdf import extract_cached
 from .publish import changes
+from .publish.combined import across_checks, write_combined
 from .publish.database import write_database
 from .publish.datasette import metadata_path, write_metadata
 from .publish.package import (
@@ -36,7 +37,6 @@ from .publish.package import (
     published_packages,
     read_package,
     remove_stale_packages,
-    write_combined_package,
     write_document_package,
 )
 from .read import Timings
@@ -278,11 +278,19 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
     # or reused document's when it was written): the combined package holds the same rows under the same
     # schema, and its keys stay unique because each begins with the doc_id, so it is not validated again
     # (that was a second pass over every row, 25 s per 100 documents). The tests validate it whole.
-    combined_stage(report, "package", [combined / "datapackage.json"],
-                   lambda: write_combined_package(built, paths.packages_dir, log=log.records(doc_ids)), say)
-    combined_stage(report, "database", [paths.database, metadata_path(paths.database)],
-                   lambda: (write_database(built, paths.database, log=log.records(doc_ids)),
-                            write_metadata(built, paths.database)), say)
+    # the combined package is streamed from the documents' packages on disk (publish/combined.py), in a
+    # worker process while the database is written; the site comes after both (it offers the package)
+    package = [combined / "datapackage.json"]
+    with _workers(1) if jobs > 1 else nullcontext() as pool:
+        job: Future | float | None = None
+        if stage_due(report, "package", package, say):
+            task = (doc_ids, paths.packages_dir, across_checks(built), log.records(doc_ids))
+            job = pool.submit(_combined_job, *task) if pool is not None else _combined_job(*task)
+        combined_stage(report, "database", [paths.database, metadata_path(paths.database)],
+                       lambda: (write_database(built, paths.database, log=log.records(doc_ids)),
+                                write_metadata(built, paths.database)), say)
+        if job is not None:
+            stage_done(report, "package", package, job.result() if isinstance(job, Future) else job)
     if site:  # not a combined_stage: the site also depends on site/ and mkdocs.yml (build_site reuses itself)
         t0 = time.perf_counter()
         build_site(paths.database, paths.packages_dir, paths.build_dir, say=say, reuse=cache,
@@ -503,18 +511,35 @@ def combined_stage(report: BuildReport, stage: str, outputs: list[Path], run: Ca
                    say: Callable[[str], None] = print) -> bool:
     """Run a combined stage (package all/, database, site) unless it last ran with the same documents and
     code and its outputs still exist. Returns whether it ran."""
-    key = report.combined_key
-    if report.stamps is not None and report.stamps.current(stage, key, outputs):
-        say(f"reused {stage}: no document and no code changed")
+    if not stage_due(report, stage, outputs, say):
         return False
     t0 = time.perf_counter()
+    run()
+    stage_done(report, stage, outputs, time.perf_counter() - t0)
+    return True
+
+
+def stage_due(report: BuildReport, stage: str, outputs: list[Path], say: Callable[[str], None] = print) -> bool:
+    """Whether a combined stage must run (`combined_stage`); if it must, it is not current until `stage_done`."""
+    if report.stamps is not None and report.stamps.current(stage, report.combined_key, outputs):
+        say(f"reused {stage}: no document and no code changed")
+        return False
     if report.stamps is not None:
         report.stamps.forget(stage)  # a stage that fails half-way is not current
-    run()
-    if report.stamps is not None:
-        report.stamps.mark(stage, key, outputs)
-    report.timings.add(stage, time.perf_counter() - t0)
     return True
+
+
+def stage_done(report: BuildReport, stage: str, outputs: list[Path], seconds: float) -> None:
+    if report.stamps is not None:
+        report.stamps.mark(stage, report.combined_key, outputs)
+    report.timings.add(stage, seconds)
+
+
+def _combined_job(doc_ids: list[str], packages_dir: Path, across: dict, log: dict[str, list]) -> float:
+    """The combined package (in a worker process when there is one): the seconds it took."""
+    t0 = time.perf_counter()
+    write_combined(doc_ids, packages_dir, across, log=log)
+    return time.perf_counter() - t0
 
 
 def summary_line(result: DocumentResult, timings: Timings) -> str:
