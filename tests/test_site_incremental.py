@@ -58,9 +58,10 @@ def env(monkeypatch):
 
 
 def copy_build(source: Path, tmp_path: Path) -> Path:
-    """The docs, config and cache of a build, at the same depth (mkdocs.yml INHERITs by a relative path)."""
+    """The docs, fragments, config and cache of a build, at the same depth (mkdocs.yml INHERITs by a
+    relative path)."""
     target = tmp_path.parent / f"{tmp_path.name}-build"
-    for name in ("docs", "cache"):
+    for name in ("docs", "fragments", "cache"):
         shutil.copytree(source / name, target / name)
     shutil.copy(source / "mkdocs.yml", target / "mkdocs.yml")
     return target

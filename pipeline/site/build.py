@@ -44,6 +44,7 @@ from . import data as site_data
 from . import glossary as gl
 from .charts import ChartCache
 from .downloads import RowCounts, collect, link_or_copy, linked_files_plugin
+from .fragments import Fragments
 from .markdown import Datasette
 from .page_images import PageImages
 from .pages import Context, disclosure_page
@@ -58,6 +59,7 @@ CONFIG = PROJECT / "mkdocs.yml"
 GENERATED = ("disclosures/", "regions/", "compare/", "glossary.md", "dictionary.md", "methodology/checks.md", "quality.md", "downloads.md",
              "downloads/", "yusuan.db", feeds.PAGE, f"{feeds.FEEDS}/", "pages/", "sources/")
 OVERRIDES = Path(__file__).resolve().parent / "overrides"  # theme overrides: the feeds' <link> in every head
+HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"  # MkDocs hooks of the generated site
 # hand-written pages in the order of the navigation; any other page of site/methodology/ follows them, and
 # any other hand-written page comes last
 METHODOLOGY = ("methodology/index.md", "methodology/checks.md", "methodology/limitations.md",
@@ -106,7 +108,8 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
             shutil.rmtree(folder)
     places = Places(data, sources)
     ctx = Context(datasette, downloads, {e.key: e.anchor for e in entries},
-                  {str(getattr(r, "id", "")) for r in rules()}, charts, places, series_of(data))
+                  {str(getattr(r, "id", "")) for r in rules()}, charts, places, series_of(data),
+                  Fragments(fragments_folder(docs)))
     link_or_copy(database, docs / "yusuan.db")
 
     places_list = browse.areas(data)
@@ -145,6 +148,12 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
     }
 
 
+def fragments_folder(docs: Path) -> Path:
+    """Where the parts of pages written as HTML are kept (fragments.py): beside the docs folder, where
+    mkdocs_hooks.py finds them."""
+    return docs.parent / "fragments"
+
+
 def navigation(found: dict[str, object]) -> list:
     return [
         {"首页": "index.md"},
@@ -164,15 +173,16 @@ def write_config(build_dir: Path, found: dict[str, object]) -> Path:
     """build/mkdocs.yml: the project's mkdocs.yml plus the navigation (and the site_url if set)."""
     site_url, _ = settings()
     try:
-        inherit, overrides = os.path.relpath(CONFIG, build_dir), os.path.relpath(OVERRIDES, build_dir)
+        inherit, overrides, hooks = (os.path.relpath(p, build_dir) for p in (CONFIG, OVERRIDES, HOOKS))
     except ValueError:  # another drive (Windows)
-        inherit, overrides = str(CONFIG), str(OVERRIDES)
+        inherit, overrides, hooks = str(CONFIG), str(OVERRIDES), str(HOOKS)
     config = {
         "INHERIT": inherit.replace(os.sep, "/"),
         "docs_dir": "docs",
         "site_dir": "site",
         "theme": {"custom_dir": overrides.replace(os.sep, "/")},  # merged into mkdocs.yml's theme
         "nav": navigation(found),
+        "hooks": [hooks.replace(os.sep, "/")],  # what makes the pages whole (mkdocs_hooks.py)
         # the city and document pages are linked from the province pages, not listed in the navigation
         "not_in_nav": "/disclosures/*.md\n/regions/*/*.md\n/regions/*/*/*.md\n/compare/*.md\n",
     }

@@ -15,6 +15,7 @@ from .data import SiteData, key
 from .downloads import DownloadFile
 from .escape import code, front_matter, path, safe_url, text
 from .escape import title as title_text
+from .fragments import Fragments
 from .markdown import AMOUNT_HEADER, DOC_STATUS, Datasette, amount, esc, html_table, share, size, table
 from .places import place_of
 from .printed import Places
@@ -42,6 +43,12 @@ class Context:
     charts: ChartCache | None = None  # where rendered charts are kept (charts.bar_chart_svg)
     places: Places | None = None  # where each figure is printed: the 查看原文 links (printed.py)
     series: dict = field(default_factory=dict)  # each publisher's disclosures by year (series.series_of)
+    fragments: Fragments | None = None  # where big link-free parts of a page are kept (fragments.py)
+
+    def html_part(self, html: str) -> str:
+        """A part of a page written as HTML (no heading, no link, text escaped): as a fragment put into the
+        page after Markdown (its placeholder), or, without a place for fragments, as a raw HTML block."""
+        return self.fragments.put(html) if self.fragments is not None else "\n" + html + "\n"
 
     def original(self, doc_id: str, record: dict | None, label: str, up: str = "../") -> str:
         """The 查看原文 link of `record` (a fact, check, project …), or "" where it cannot be shown."""
@@ -134,7 +141,7 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
     out.append(performance_section(doc, ctx))
     out.append(glossary_section(doc, ctx))
     out.append(checks_section(doc, ctx))
-    out.append(tables_section(doc))
+    out.append(tables_section(doc, ctx))
     out.append(downloads_section(doc, ctx))
     return "\n".join(out)
 
@@ -224,8 +231,9 @@ def performance_section(doc: fg.Document, ctx: Context) -> str:
          ctx.original(doc.doc_id, g, f"绩效目标 {g.get('project') or '单位整体支出'}")] for g in doc.goals
     ], "llrrll"))
     out.append("\n### 各目标的年度目标与指标 { #goals data-search-exclude }\n")
-    # raw HTML, as pymdownx.details and the tables extension would make it: hundreds of indicator rows with
-    # no link in them, which Markdown's inline patterns took most of a page's rendering time over
+    # HTML, as pymdownx.details and the tables extension would make it: hundreds of indicator rows with no
+    # link in them, which took Markdown most of a page's rendering time (a fragment: ctx.html_part)
+    blocks = []
     for g in doc.goals:
         name = g.get("project") or "单位整体支出"
         body = ['<details class="note">', f"<summary>{text(name)}（第 {g['source_line']} 行）</summary>",
@@ -236,13 +244,24 @@ def performance_section(doc: fg.Document, ctx: Context) -> str:
         if rows:
             body.append(html_table(["一级指标", "二级指标", "三级指标", "指标值", "权重", "方向", "行"], [
                 [text(i.get("level1")), text(i.get("level2")), text(i["name"]),
-                 text(" ".join(x for x in (i.get("operator") if i.get("operator") != "定性" else "",
-                                           i.get("target"), i.get("target_unit") or "") if x)),
+                 text(target_shown(i)),
                  amount(i["weight"]) if i.get("weight") is not None else "", text(i.get("direction")),
                  i["source_line"]] for i in rows
             ]))
-        out.append("\n".join(body) + "\n</details>\n")
+        blocks.append("\n".join(body) + "\n</details>")
+    out.append(ctx.html_part("\n".join(blocks)))
     return "\n".join(out)
+
+
+def target_shown(indicator: dict) -> str:
+    """An indicator's 指标值 as printed (=100%, ≥90%, 充分), with its operator and unit where the printed
+    target does not already hold them (90 with ≥ and %: ≥ 90 %)."""
+    target = indicator.get("target") or ""
+    operator = indicator.get("operator") if indicator.get("operator") not in (None, "", "定性") else ""
+    unit = indicator.get("target_unit") or ""
+    key = target.replace(" ", "")
+    return " ".join(x for x in (operator if not key.startswith(operator) else "", target,
+                                unit if not key.endswith(unit) else "") if x)
 
 
 def glossary_section(doc: fg.Document, ctx: Context) -> str:
@@ -296,7 +315,7 @@ def checks_list(rows: list[dict], ctx: Context, rules_page: str, doc: fg.Documen
     return "\n".join(items) + "\n"
 
 
-def tables_section(doc: fg.Document) -> str:
+def tables_section(doc: fg.Document, ctx: Context) -> str:
     out = ["\n## 表格与读取情况 { #tables data-search-exclude }\n"]
     if doc.tables:
         out.append(table(["表", "编号", "标题（原文）", "类型", "状态", "行范围"], [
@@ -306,11 +325,12 @@ def tables_section(doc: fg.Document) -> str:
         ]))
     else:
         out.append("本文件没有找到标准表。\n")
-    if doc.unparsed:  # raw HTML, like the goals' (performance_section): no link in it
-        out.append(f'\n<details class="warning">\n<summary>未能读出的行（{len(doc.unparsed)} 行）</summary>\n'
-                   + html_table(["行", "表", "原文", "原因"], [
-                       [u["source_line"], text(u.get("table_id")) or "—", text(u.get("text")), text(u.get("reason"))]
-                       for u in doc.unparsed]) + "\n</details>\n")
+    if doc.unparsed:  # HTML, like the goals' (performance_section): no link in it
+        out.append(ctx.html_part(
+            f'<details class="warning">\n<summary>未能读出的行（{len(doc.unparsed)} 行）</summary>\n'
+            + html_table(["行", "表", "原文", "原因"], [
+                [u["source_line"], text(u.get("table_id")) or "—", text(u.get("text")), text(u.get("reason"))]
+                for u in doc.unparsed]) + "\n</details>"))
     return "\n".join(out)
 
 
