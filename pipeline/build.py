@@ -28,8 +28,8 @@ from .output import write_if_changed
 from .pdf import extract_cached
 from .publish import changes
 from .publish.combined import across_checks, write_combined
-from .publish.database import write_database
-from .publish.datasette import metadata_path, write_metadata
+from .publish.database import write_database_of
+from .publish.datasette import metadata_path, write_documents_metadata
 from .publish.package import (
     COMBINED_DIR,
     Published,
@@ -39,6 +39,7 @@ from .publish.package import (
     remove_stale_packages,
     write_document_package,
 )
+from .publish.package_rows import PackageRows
 from .read import Timings
 from .records import DocumentResult
 from .safe_paths import check_slug, claim_build_dir, claim_packages_dir, inside
@@ -280,15 +281,18 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
     # (that was a second pass over every row, 25 s per 100 documents). The tests validate it whole.
     # the combined package is streamed from the documents' packages on disk (publish/combined.py), in a
     # worker process while the database is written; the site comes after both (it offers the package)
+    # the database too is made of the rows the packages hold, a document at a time (publish/package_rows.py)
     package = [combined / "datapackage.json"]
+    across, records, ordered = across_checks(built), log.records(doc_ids), sorted(doc_ids)  # as published_records
     with _workers(1) if jobs > 1 else nullcontext() as pool:
         job: Future | float | None = None
         if stage_due(report, "package", package, say):
-            task = (doc_ids, paths.packages_dir, across_checks(built), log.records(doc_ids))
+            task = (ordered, paths.packages_dir, across, records)
             job = pool.submit(_combined_job, *task) if pool is not None else _combined_job(*task)
+        rows = PackageRows(paths.packages_dir, ordered, across, records)
         combined_stage(report, "database", [paths.database, metadata_path(paths.database)],
-                       lambda: (write_database(built, paths.database, log=log.records(doc_ids)),
-                                write_metadata(built, paths.database)), say)
+                       lambda: (write_database_of(rows, paths.database),
+                                write_documents_metadata(rows.documents(), paths.database)), say)
         if job is not None:
             stage_done(report, "package", package, job.result() if isinstance(job, Future) else job)
     if site:  # not a combined_stage: the site also depends on site/ and mkdocs.yml (build_site reuses itself)

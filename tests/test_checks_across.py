@@ -120,8 +120,9 @@ def test_checks_across_documents_are_in_the_combined_outputs_only(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     text = SHENZHEN.read_text(encoding="utf-8")
-    (folder / "2022.txt").write_text(text, encoding="utf-8")
-    (folder / "2021.txt").write_text(year_before(text, "\t2021 年\t20.1\t0\t0.1\t20\t0\t20"), encoding="utf-8")
+    # named so that the folder's order is not the doc_ids' (the combined outputs are in doc_id order)
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(year_before(text, "\t2021 年\t20.1\t0\t0.1\t20\t0\t20"), encoding="utf-8")
     said: list[str] = []
     paths = BuildPaths(folder, tmp_path / "packages", tmp_path / "build")
     report = build(paths, say=said.append, site=False, cache=False)
@@ -141,9 +142,15 @@ def test_checks_across_documents_are_in_the_combined_outputs_only(tmp_path):
     from pipeline.publish.package import COMBINED_NAME, package_files
 
     doc_ids = [r.document.doc_id for r in report.built]
+    assert doc_ids != sorted(doc_ids)
     expected = package_files(COMBINED_NAME, published_records(report.built, log=report.log.records(doc_ids)),
                              combined=True)
     assert {n: (paths.packages_dir / "all" / n).read_bytes() for n in expected} == expected
+    # and so is the database, written from the packages' rows: the file the records make at once
+    from pipeline.publish.database import write_database
+
+    at_once = write_database(report.built, tmp_path / "at-once.db", log=report.log.records(doc_ids))
+    assert at_once.read_bytes() == paths.database.read_bytes()
     import sqlite3
 
     con = sqlite3.connect(paths.database)

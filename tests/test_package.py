@@ -26,7 +26,7 @@ from pipeline.checks.across import run_across
 from pipeline.fields import RESOURCES
 from pipeline.output import cell
 from pipeline.publish import package, published_records, typed_rows
-from pipeline.publish.combined import MissingPackage, write_combined_package
+from pipeline.publish.combined import write_combined_package
 from pipeline.publish.package import (
     COMBINED_NAME,
     SchemaViolation,
@@ -36,6 +36,7 @@ from pipeline.publish.package import (
     workbook_bytes,
     write_document_package,
 )
+from pipeline.publish.package_rows import MissingPackage
 from pipeline.read import read_document
 from pipeline.records import BudgetFact
 

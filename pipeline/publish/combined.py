@@ -18,17 +18,14 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from ..atomic import make_folder, new_folder_for, output_error, swap_folder
 from ..checks.across import run_across
-from ..errors import PipelineError
 from ..fields import RESOURCES
-from ..output import cell
-from ..records import Check, Document, DocumentResult
+from ..records import Check, DocumentResult
 from ..safe_paths import inside
 from .package import (
     COMBINED_DIR,
@@ -36,16 +33,12 @@ from .package import (
     _carry,
     _is_package_file,
     _linked,
-    json_lines,
     package_descriptor,
     validate_package,
     write_workbook,
     write_zip,
 )
-
-
-class MissingPackage(PipelineError):
-    """A document of the combined package has no readable package of its own to take its rows from."""
+from .package_rows import PackageRows, csv_line
 
 
 def across_checks(results: Iterable[DocumentResult]) -> dict[str, list[Check]]:
@@ -72,7 +65,7 @@ def write_combined(doc_ids: list[str], packages_dir: Path, across: dict[str, lis
                    log: dict[str, list] | None = None, validate: bool = False) -> Path:
     """`write_combined_package` of the documents `doc_ids` (in doc_id order) and their checks `across`
     documents (`across_checks`): what a worker process needs of them, the rows being on disk."""
-    parts = _Parts(packages_dir, doc_ids, across, log or {})
+    parts = PackageRows(packages_dir, doc_ids, across, log or {})
     folder = inside(packages_dir, COMBINED_DIR)
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise output_error(folder, OSError(17, "a file or symlink, not a package folder, is in the way", str(folder)))
@@ -103,58 +96,6 @@ def write_combined(doc_ids: list[str], packages_dir: Path, across: dict[str, lis
     return folder
 
 
-class _Parts:
-    """The rows of the combined package, resource by resource: each document's from its package folder,
-    then the records that only the combined outputs hold."""
-
-    def __init__(self, packages_dir: Path, doc_ids: list[str], across: dict[str, list[Check]],
-                 log: dict[str, list]):
-        self.folders = [inside(packages_dir, d) for d in doc_ids]
-        self.across, self.log = across, log
-        for folder in self.folders:
-            if not (folder / "datapackage.json").is_file():
-                raise MissingPackage(str(folder / "datapackage.json"), None,
-                                     f"the combined package takes the rows of {folder.name} from its own package, "
-                                     "which is missing")
-
-    def _file(self, folder: Path, name: str) -> Path:
-        path = folder / name
-        if not path.is_file():
-            raise MissingPackage(str(path), None, f"the package {folder.name} has no {name}: it cannot be combined")
-        return path
-
-    def csv_bodies(self, res_name: str) -> Iterator[bytes]:
-        """Each document's rows of one resource as its CSV prints them (its heading line left out)."""
-        if res_name in self.log:
-            return  # a document's package holds its own part of the log; the combined one the whole log
-        for folder in self.folders:
-            data = self._file(folder, f"{res_name}.csv").read_bytes()
-            yield data[data.index(b"\n") + 1:]
-            if res_name == "checks" and folder.name in self.across:
-                yield b"".join(_csv_line("checks", c) for c in self.across[folder.name])
-
-    def json_rows(self, res_name: str) -> Iterator[str]:
-        """Each row of one resource as its JSON line."""
-        res = RESOURCES[res_name]
-        if res_name not in self.log:
-            for folder in self.folders:
-                text = self._file(folder, f"{res_name}.json").read_text(encoding="utf-8")
-                if text != "[]\n":  # "[\n" + rows joined by ",\n" + "\n]\n"; a row is one line
-                    yield from (line.rstrip(",") for line in text[2:-3].split("\n"))
-                if res_name == "checks" and folder.name in self.across:
-                    yield from json_lines(res, [res.values(c) for c in self.across[folder.name]])
-        yield from json_lines(res, [res.values(r) for r in self.log.get(res_name, ())])
-
-    def typed_rows(self, res_name: str) -> Iterator[tuple]:
-        """Each row of one resource as typed cells (`Resource.values`), read back from its JSON line."""
-        for line in self.json_rows(res_name):
-            yield tuple(json.loads(line, parse_float=Decimal).values())
-
-    def documents(self) -> list[Document]:
-        res = RESOURCES["documents"]
-        return [res.record(**json.loads(line, parse_float=Decimal)) for line in self.json_rows("documents")]
-
-
 def _heading(res_name: str) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(RESOURCES[res_name].field_names)
@@ -173,7 +114,7 @@ class _Hashed:
         self.size += len(data)
 
 
-def _write_files(new: Path, shown: Path, parts: _Parts) -> list[str]:
+def _write_files(new: Path, shown: Path, parts: PackageRows) -> list[str]:
     """Every file of the combined package into the folder `new` (errors name the files of `shown`); their names."""
     stats: dict[str, tuple[int, str]] = {}
     counts: dict[str, int] = {}
@@ -192,7 +133,7 @@ def _write_files(new: Path, shown: Path, parts: _Parts) -> list[str]:
                 for body in parts.csv_bodies(res_name):
                     out.write(body)
                 for row in parts.log.get(res_name, ()):
-                    out.write(_csv_line(res_name, row))
+                    out.write(csv_line(res_name, row))
             stats[res_name] = (out.size, out.sha256.hexdigest())
         for res_name in RESOURCES:
             n = 0
@@ -218,12 +159,6 @@ def _write_files(new: Path, shown: Path, parts: _Parts) -> list[str]:
     except OSError as e:
         raise output_error(shown, e) from None
     return sorted([*names, archive])
-
-
-def _csv_line(res_name: str, record: object) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([cell(v) for v in RESOURCES[res_name].values(record)])
-    return out.getvalue().encode("utf-8")
 
 
 def _flush(path: Path, shown: Path) -> None:

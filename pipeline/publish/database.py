@@ -30,7 +30,7 @@ import errno
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..atomic import fsync_folder, make_folder, output_error, temp_name
@@ -38,6 +38,7 @@ from ..errors import PipelineError
 from ..fields import RESOURCES, Resource
 from ..records import DocumentResult
 from . import published_records, typed_rows
+from .package_rows import PackageRows
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 
@@ -325,6 +326,17 @@ def write_database(results: Iterable[DocumentResult], path: Path, log: dict[str,
     """Build the database of these documents (and the build's `log`, see changes.py) at `path` (atomically
     replaced); returns `path`."""
     rows = typed_rows(published_records(results, log=log))
+    return _replace(path, rows.__getitem__)
+
+
+def write_database_of(rows: PackageRows, path: Path) -> Path:
+    """`write_database` of the rows of the documents' published packages (`package_rows`), streamed: the
+    same file, without the records of every document in memory at once."""
+    return _replace(path, rows.typed_rows)
+
+
+def _replace(path: Path, rows: Callable[[str], Iterable[tuple]]) -> Path:
+    """The database of `rows(resource)` written into a temporary file, then put in place of `path`."""
     make_folder(path.parent)
     tmp = temp_name(path)
     try:
@@ -344,7 +356,7 @@ def write_database(results: Iterable[DocumentResult], path: Path, log: dict[str,
     return path
 
 
-def _write(rows: dict[str, list[tuple]], path: Path, tmp: Path) -> None:
+def _write(rows: Callable[[str], Iterable[tuple]], path: Path, tmp: Path) -> None:
     import sqlite_utils  # imported when a database is written: a no-change build needs none
 
     db = sqlite_utils.Database(tmp)
@@ -363,7 +375,7 @@ def _write(rows: dict[str, list[tuple]], path: Path, tmp: Path) -> None:
             try:
                 with db.conn:
                     db.conn.executemany(f"INSERT INTO [{name}] ({columns}) VALUES ({marks})",
-                                        (tuple(map(_sql_value, row)) for row in rows[name]))
+                                        (tuple(map(_sql_value, row)) for row in rows(name)))
             except sqlite3.IntegrityError as e:
                 raise DatabaseError(str(path), None, f"table {name}: {e} (a bug in yusuan, not in the documents)") \
                     from None

@@ -374,9 +374,14 @@ def documents_metadata(documents: list[Document], database_name: str = "yusuan")
 
 def write_metadata(results: Iterable[DocumentResult], database: Path) -> Path:
     """Write the metadata for `database` beside it (written only when it changed); returns its path."""
+    return write_documents_metadata(published_records(results)["documents"], database)
+
+
+def write_documents_metadata(documents: list[Document], database: Path) -> Path:
+    """`write_metadata` of the documents' records (in doc_id order)."""
     path = metadata_path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(metadata(results, database.stem), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(documents_metadata(documents, database.stem), ensure_ascii=False, indent=2) + "\n"
     write_if_changed(path, text)
     return path
 

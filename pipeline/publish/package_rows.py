@@ -1,0 +1,86 @@
+"""The rows of the documents' published packages, read back one resource and one document at a time.
+
+The combined package (`combined.py`) and the database (`database.py`) are made of the rows every
+document's package already holds, as that package prints them: nothing is kept in memory but the
+document being read. The order is that of `published_records`: the documents in the order given (doc_id
+order), each document's checks across documents after its own checks, the build's log at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import PipelineError
+from ..fields import RESOURCES
+from ..output import cell
+from ..records import Check, Document
+from ..safe_paths import inside
+from .changes import LOG_FILES
+from .package import json_lines
+
+
+class MissingPackage(PipelineError):
+    """A document has no readable package of its own to take its rows from."""
+
+
+class PackageRows:
+    """The rows of the combined outputs, resource by resource: each document's from its package folder,
+    then the records only the combined outputs hold (checks across documents, the build's whole log)."""
+
+    def __init__(self, packages_dir: Path, doc_ids: list[str], across: dict[str, list[Check]],
+                 log: dict[str, list]):
+        self.folders = [inside(packages_dir, d) for d in doc_ids]
+        self.across, self.log = across, log
+        for folder in self.folders:
+            if not (folder / "datapackage.json").is_file():
+                raise MissingPackage(str(folder / "datapackage.json"), None,
+                                     f"the combined outputs take the rows of {folder.name} from its own package, "
+                                     "which is missing")
+
+    def _file(self, folder: Path, name: str) -> Path:
+        path = folder / name
+        if not path.is_file():
+            raise MissingPackage(str(path), None, f"the package {folder.name} has no {name}: it cannot be combined")
+        return path
+
+    def csv_bodies(self, res_name: str) -> Iterator[bytes]:
+        """Each document's rows of one resource as its CSV prints them (its heading line left out)."""
+        if res_name in LOG_FILES:
+            return  # a document's package holds its own part of the log; the combined outputs the whole log
+        for folder in self.folders:
+            data = self._file(folder, f"{res_name}.csv").read_bytes()
+            yield data[data.index(b"\n") + 1:]
+            if res_name == "checks" and folder.name in self.across:
+                yield b"".join(csv_line("checks", c) for c in self.across[folder.name])
+
+    def json_rows(self, res_name: str) -> Iterator[str]:
+        """Each row of one resource as its JSON line."""
+        res = RESOURCES[res_name]
+        if res_name not in LOG_FILES:
+            for folder in self.folders:
+                text = self._file(folder, f"{res_name}.json").read_text(encoding="utf-8")
+                if text != "[]\n":  # "[\n" + rows joined by ",\n" + "\n]\n"; a row is one line
+                    yield from (line.rstrip(",") for line in text[2:-3].split("\n"))
+                if res_name == "checks" and folder.name in self.across:
+                    yield from json_lines(res, [res.values(c) for c in self.across[folder.name]])
+        yield from json_lines(res, [res.values(r) for r in self.log.get(res_name, ())])
+
+    def typed_rows(self, res_name: str) -> Iterator[tuple]:
+        """Each row of one resource as typed cells (`Resource.values`), read back from its JSON line."""
+        for line in self.json_rows(res_name):
+            yield tuple(json.loads(line, parse_float=Decimal).values())
+
+    def documents(self) -> list[Document]:
+        res = RESOURCES["documents"]
+        return [res.record(**json.loads(line, parse_float=Decimal)) for line in self.json_rows("documents")]
+
+
+def csv_line(res_name: str, record: object) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([cell(v) for v in RESOURCES[res_name].values(record)])
+    return out.getvalue().encode("utf-8")
