@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections import Counter
 
+from pipeline.text.layout import CELL_RE, exact_cells
 from pipeline.text.lines import Line, match_key, strip_markup
 
 _HEAD_LINES = 60  # the cover, contents and first paragraphs
@@ -45,8 +46,11 @@ _YEAR_SUBTITLE = re.compile(r"[（(]?((?:19|20)\d{2})[（(]?年度[）)]*")
 # in a title, a year before the kind also without 年: 北京市…委员会 / 2026 部门预算情况的说明
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度?|(?=[（(]?(?:部门|单位)?[）)]?(?:预算|决算)))")
 _CONTENTS = re.compile(r"^目录$")
+_DATE = re.compile(r"^[〇零一二三四五六七八九\d]{4}年[〇零一二三四五六七八九十\d]{1,2}月(?:[〇零一二三四五六七八九十\d]{1,3}日)?$")  # a cover's date
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十\d]+部分")
 _LABEL_CELL = re.compile(r"^(主管部门|实施单位|单位名称|部门名称|预算单位|主管单位|编制单位|部门（单位）|部门)(?:\s*[:：]\s*(.*))?$")
+_TABLE_MARKUP = re.compile(r"</?(?:table|thead|tbody|tr|td|th)\b[^>]*>", re.IGNORECASE)
+_COLUMN_GAP = re.compile(r"\S(?: {3,}|\u3000{2,}|\t)\S")  # columns aligned by spaces: a gap no title has
 _UNIT_AFTER = re.compile(r"\s*(?:金额)?单位\s*[:：].*$")  # 部门名称：深圳市信访局 单位：万元
 # what an organisation's name ends with (a column header or a number does not)
 _ORG_NAME = re.compile(
@@ -77,9 +81,43 @@ def _clean(text: str) -> str:
     return strip_markup(text).strip()
 
 
+def _printed_cells(text: str) -> list[str] | None:
+    """The cells of a row whose extractor kept them (tab- or pipe-separated, HTML cells), cleaned, empty
+    ones dropped; None for a line that is no such row."""
+    parts = exact_cells(text)
+    if parts is None and "<t" in text.lower():
+        parts = [m.group(3) for m in CELL_RE.finditer(text)] or None
+    if parts is None:
+        return None
+    return [c for c in (_clean(_TABLE_MARKUP.sub("", c)) for c in parts) if c]
+
+
 def _cells(line: Line) -> list[str]:
-    """The tab-separated cells of a table row, cleaned, empty ones dropped."""
-    return [c for c in (_clean(c) for c in line.text.split("\t")) if c]
+    """The cells of a row as any extractor prints it: its printed cells, else its columns (aligned by runs
+    of spaces), else its words (a row collapsed to single spaces; a paragraph is one word or a few). A
+    stray mark before a name (S 深圳市…, the font's) stays with the name."""
+    cells = _printed_cells(line.text)
+    if cells is None:
+        text = line.text.strip()
+        parts = re.split(r"\s{2,}", text) if re.search(r"\S\s{2,}\S", text) else text.split()
+        cells = [c for c in (_clean(p) for p in parts) if c]
+    out: list[str] = []
+    for c in cells:
+        if out and re.fullmatch(r"[A-Za-z]{1,2}", out[-1]):
+            out[-1] = f"{out[-1]} {c}"
+        else:
+            out.append(c)
+    return out
+
+
+def _title_text(line: Line) -> str | None:
+    """A cover line's text: the line, or the one cell of a row (a cover printed in a one-column table);
+    None for a row of several cells or columns (a form's 项目名称 | 信息化管理专项经费 …), which no title is."""
+    cells = _printed_cells(line.text)
+    if cells is not None:
+        return cells[0] if len(cells) == 1 else None if cells else ""
+    text = _clean(_TABLE_MARKUP.sub("", line.text))
+    return None if _COLUMN_GAP.search(text) else text
 
 
 def _is_org(name: str) -> bool:
@@ -100,40 +138,54 @@ def _name(text: str) -> str:
 
 
 def _is_title_like(line: Line) -> bool:
-    text = _clean(line.text)
-    key = match_key(text)
-    if not key or len(key) > _TITLE_CHARS or "\t" in text:
+    text = _title_text(line)
+    key = match_key(text or "")
+    if not key or len(key) > _TITLE_CHARS:
         return False
-    if re.search(r"[。；;：:，,]", key) or _PART_HEADING.match(key) or _CONTENTS.match(key):
+    if re.search(r"[。；;：:，,]", key) or _PART_HEADING.match(key) or _CONTENTS.match(key) or _DATE.match(key):
         return False
     return not re.fullmatch(r"[-—–\d\s]+", key)  # a page number
+
+
+def _title_key(block: list[Line]) -> str:
+    return "".join(match_key(_title_text(b) or "") for b in block)
+
+
+def _joins(block: list[Line], line: Line) -> bool:
+    """Whether `line` belongs to the cover lines `block`: once they name the kind and the year, only a
+    name (the publisher printed under its title) does; not the form's first label, nor the date."""
+    if not _is_title_like(line) or len(block) >= 6:
+        return False
+    key = _title_key(block)
+    name = _title_text(line) or ""
+    return not (_has_kind_words(key) and _TITLE_YEAR.search(key)) or (len(name.split()) <= 2 and _is_org(_name(name)))
 
 
 def _title_lines(lines: list[Line]) -> list[Line]:
     """The cover lines: before the first 目录 that has a cover, else the first lines of the document."""
     for c, line in enumerate(lines):
-        if not _CONTENTS.match(line.key):
+        if not _CONTENTS.match(match_key(_title_text(line) or "")):
             continue
         block: list[Line] = []
         i = c - 1
-        while i >= 0 and len(block) < 6:
+        while i >= 0:
             if not lines[i].key:
                 i -= 1
                 continue
-            if not _is_title_like(lines[i]):
+            if not _joins(block, lines[i]):
                 break
             block.insert(0, lines[i])
             i -= 1
-        if block and _has_kind_words("".join(match_key(b.text) for b in block)):
+        if block and _has_kind_words(_title_key(block)):
             return block
     block = []
     for line in lines[:_HEAD_LINES]:
-        if not line.key:
-            continue
-        if not _is_title_like(line) or len(block) >= 6:
+        if not line.key or (not block and _title_text(line) == ""):
+            continue  # a blank line, or a table's markup before the cover's first line
+        if not _joins(block, line):
             break
         block.append(line)
-    if block and _has_kind_words("".join(match_key(b.text) for b in block)):
+    if block and _has_kind_words(_title_key(block)):
         return block
     return []
 
@@ -179,16 +231,26 @@ def _label_values(lines: list[Line]) -> list[tuple[str, str]]:
     """(label, value) of every label cell (主管部门 / 实施单位 / 单位名称 …), in order: the value printed after
     the label in its cell, else the next cell, else "". Read once per document for all the labels."""
     found: list[tuple[str, str]] = []
-    for line in lines:
+    for n, line in enumerate(lines):
         if "部" not in line.text and "单" not in line.text:
             continue  # every label holds 部 or 单 (most lines hold neither)
         cells = _cells(line)
         for k, cell in enumerate(cells):
             m = _LABEL_CELL.match(cell)
             if m and (m.group(2) is not None or m.group(1) != "部门"):
-                value = m.group(2) or (cells[k + 1] if k + 1 < len(cells) else "")
+                value = m.group(2) or (cells[k + 1] if k + 1 < len(cells) else _next_cell(lines, n))
                 found.append((m.group(1), _UNIT_AFTER.sub("", value)))
     return found
+
+
+def _next_cell(lines: list[Line], n: int) -> str:
+    """The value of a label that ends its line: the first cell of the next line that is not blank (one
+    cell per line, as PyMuPDF prints a form), unless that is a label too."""
+    for line in lines[n + 1:n + 3]:
+        cells = _printed_cells(line.text) or [c for c in [_clean(line.text)] if c]
+        if cells:
+            return "" if _LABEL_CELL.match(cells[0]) else cells[0]
+    return ""
 
 
 def _labels(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -325,7 +387,7 @@ def read_metadata(lines: list[Line]) -> dict:
     """The document's own metadata (see the module docstring for each key)."""
     head = lines[:_HEAD_LINES]
     title_block = _title_lines(lines)
-    title = "".join(_clean(line.text) for line in title_block) or None
+    title = "".join(_title_text(line) or "" for line in title_block) or None
     title_key = match_key(title or "")
 
     fiscal_year: int | None = None
@@ -358,7 +420,7 @@ def read_metadata(lines: list[Line]) -> dict:
         # name: 2026 年深圳市人民政府国有资产监督 / 管理委员会部门预算, whose second line alone names no publisher)
         whole = [line for i, line in enumerate(title_block)
                  if i == 0 or re.search(r"预算|决算", title_block[i - 1].key)]
-        publisher = next((p for line in whole if (p := _publisher_from_title(_clean(line.text)))), None) \
+        publisher = next((p for line in whole if (p := _publisher_from_title(_title_text(line) or ""))), None) \
             or _publisher_from_title(title)
     if publisher is None:
         for label in ("部门名称", "单位名称", "预算单位", "编制单位", "部门（单位）", "部门", "实施单位"):

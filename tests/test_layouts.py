@@ -237,3 +237,17 @@ def test_html_tables_with_merged_cells():
         (None, "合计", "基本支出", "84,861,719", 9),
         (None, "合计", "项目支出", "43,025,130", 9),
     ]
+
+
+META = ("title", "publisher", "supervisor", "region", "admin_level", "fiscal_year", "kind")
+
+
+@pytest.mark.parametrize("layout", [name for name in LAYOUTS if name != "tab"])
+@pytest.mark.parametrize("doc_id", SOURCES)
+def test_the_documents_own_metadata_is_read_alike_in_every_layout(doc_id, layout):
+    """Title, publisher, year and kind come from the cover and the forms' labels (主管部门 …), printed in a
+    table's cells or not: a cover in a one-column table, or a label and its value in two cells, on one line
+    or one line each, read as the tab-separated text reads them."""
+    tab = read_as(doc_id, "tab")[3].document
+    other = read_as(doc_id, layout)[3].document
+    assert {k: getattr(other, k) for k in META} == {k: getattr(tab, k) for k in META}

@@ -199,3 +199,30 @@ def test_a_narrative_without_a_cover_names_its_kind_first_and_its_publisher_unde
     assert (meta["kind"], meta["publisher"], meta["region"]) == ("部门预算", "北京市气象局", "北京市")
     assert _read(text.replace("北京市气象局属于公益性事业单位", "北京市人民政府办公厅主要职责包括"))["publisher"] == \
         "北京市人民政府办公厅"
+
+
+@pytest.mark.parametrize("text, title", [
+    # the cover names kind and year: the heading after it (北京 国资委, as extracted) is no part of it
+    ("北京市人民政府国有资产监督管理委员会\n2026 部门预算情况的说明\n一、部门情况说明\n（一）本部门职责情况\n",
+     "北京市人民政府国有资产监督管理委员会2026 部门预算情况的说明"),
+    # a form's first label and value under its title, however extracted
+    ("南通市本级项目预算绩效目标表\n2024年度\n项目名称\n信息化管理专项经费\n主管部门\n南通市市场监督管理局\n",
+     "南通市本级项目预算绩效目标表2024年度"),
+    ("南通市本级项目预算绩效目标表\n2024年度\n| 项目名称 | 信息化管理专项经费 | 主管部门 | 南通市市场监督管理局 |\n",
+     "南通市本级项目预算绩效目标表2024年度"),
+    ("南通市本级项目预算绩效目标表\n2024年度\n项目名称     信息化管理专项经费      主管部门    南通市市场监督管理局\n",
+     "南通市本级项目预算绩效目标表2024年度"),
+    # the publisher printed under the title still belongs to it; a cover in a one-column table too
+    ("2026年部门预算\n北京市财政局\n二〇二六年一月\n目录\n", "2026年部门预算北京市财政局"),
+    ("|  | 四川省人民政府办公厅 |\n|  | 信息技术服务中心 |\n|  | 2025年单位预算 |\n|  | 目录 |\n",
+     "四川省人民政府办公厅信息技术服务中心2025年单位预算"),
+])
+def test_the_title_ends_with_the_cover(text, title):
+    assert read_metadata(split_lines(text))["title"] == title
+
+
+def test_a_label_and_its_value_on_lines_of_their_own_or_in_columns():
+    for text in ("项目名称\n信息化管理专项经费\n主管部门\nS 南通市市场监督管理局\n",
+                 "项目名称  信息化管理专项经费  主管部门  S 南通市市场监督管理局\n",
+                 "<tr><td>项目名称</td><td>信息化管理专项经费</td><td>主管部门</td><td>南通市市场监督管理局</td></tr>\n"):
+        assert read_metadata(split_lines("项目支出绩效目标表\n" + text))["supervisor"] == "南通市市场监督管理局", text
