@@ -23,8 +23,9 @@ rebuilds of the same input (fixed order, fixed zip timestamps, permissions and c
 workbook dates, no absolute paths) and is written only when its bytes change.
 
 A package folder is replaced whole: its next version is written into a temporary sibling folder (the
-files that did not change are hard links to the old ones, so they keep their dates), the combined one is
-validated there, and the folder is swapped in (`atomic.swap_folder`). A build killed at any moment, or a
+files that did not change are hard links to the old ones, so they keep their dates), checked there when
+asked, and the folder is swapped in (`atomic.swap_folder`). The combined package is streamed from the
+documents' packages (`combined.py`) and replaced the same way. A build killed at any moment, or a
 full disk, leaves every package folder as it was or as it was going to be, never a mix. (The archives are deflated
 with zlib: a zlib that compresses differently, such as zlib-ng, would change their bytes, not their
 contents.)
