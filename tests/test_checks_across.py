@@ -220,3 +220,31 @@ def test_a_publisher_with_one_year_says_so(tmp_path):
     data = site_data.load(paths.database)
     (document,) = data.documents
     assert "本站只有本单位 2022 年的这一份公开文件" in series_section(data, document, series_of(data))
+
+
+def test_a_long_series_shows_the_years_nearest_the_page(tmp_path):
+    """A publisher with more disclosures than a page's series shows (series.SHOWN): the nearest ones by year,
+    the page's own among them, and the way to all of them; the page does not grow with the years."""
+    from pipeline.site.data import SiteData
+    from pipeline.site.markdown import Datasette
+    from pipeline.site.series import SHOWN, series_of, series_section
+
+    data = SiteData(tmp_path / "none.db")
+    documents = [{"doc_id": f"d{y}", "publisher": "深圳市公共信用中心", "region": "深圳市", "kind": "部门预算",
+                  "fiscal_year": y} for y in range(2001, 2031)]
+    data.rows = {"documents": documents, "headline_figures": [
+        {"doc_id": d["doc_id"], "measure": "收入总计", "amount": Decimal(d["fiscal_year"]), "printed": None}
+        for d in documents], "checks": []}
+    data.index()
+    series = series_of(data)
+    assert SHOWN == 10
+    page = series_section(data, documents[2], series, Datasette())  # 2003: near the start
+    (head,) = [line for line in page.splitlines() if line.startswith("| 项目")]
+    assert head.count("|") - 1 == 1 + SHOWN and "2003（本文件）" in head and "[2001](d2001.md)" in head
+    assert "[2010](d2010.md)" in head and "2011" not in head
+    assert "本单位在本站有 30 份公开文件，这里列出年度与本文件最近的 10 份（[全部列表](https://lite.datasette.io/" \
+           "?url=yusuan.db#/yusuan/documents?publisher=%E6%B7%B1" in page
+    middle = series_section(data, documents[20], series, Datasette())  # 2021: five before, four after
+    (head,) = [line for line in middle.splitlines() if line.startswith("| 项目")]
+    assert "[2016](d2016.md)" in head and "2021（本文件）" in head and "[2025](d2025.md)" in head
+    assert "2015" not in head and "2026" not in head

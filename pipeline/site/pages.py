@@ -137,7 +137,7 @@ def disclosure_page(data: SiteData, doc_id: str, ctx: Context) -> str:
 
     out.append(projects_section(doc, ctx))
     out.append(three_public_section(doc, ctx))
-    out.append(series_section(data, d, ctx.series))
+    out.append(series_section(data, d, ctx.series, ctx.datasette))
     out.append(performance_section(doc, ctx))
     out.append(glossary_section(doc, ctx))
     out.append(checks_section(doc, ctx))

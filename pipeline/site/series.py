@@ -15,9 +15,10 @@ from ..headline import NAMES
 from .data import SiteData, key
 from .escape import path
 from .figures import places_of
-from .markdown import AMOUNT_HEADER, amount, esc, table
+from .markdown import AMOUNT_HEADER, Datasette, amount, esc, table
 
 RESTATEMENT = "restatement-mismatch"
+SHOWN = 10  # the columns of a page's series: the disclosures nearest to it by year
 
 
 def publisher_key(document: dict) -> tuple[str, str, str] | None:
@@ -39,11 +40,16 @@ def series_of(data: SiteData) -> dict[tuple[str, str, str], list[dict]]:
     return dict(out)
 
 
-def series_section(data: SiteData, document: dict, series: dict[tuple[str, str, str], list[dict]]) -> str:
-    """The section of `document` (a documents row), from `series_of(data)` made once for every page."""
+def series_section(data: SiteData, document: dict, series: dict[tuple[str, str, str], list[dict]],
+                   datasette: Datasette | None = None) -> str:
+    """The section of `document` (a documents row), from `series_of(data)` made once for every page: the
+    `SHOWN` disclosures nearest to it in the series (a page does not grow with the publisher's years)."""
     doc_id = document["doc_id"]
     k = publisher_key(document)
-    docs = series.get(k, []) if k else []
+    every = series.get(k, []) if k else []
+    at = next((i for i, d in enumerate(every) if d["doc_id"] == doc_id), 0)
+    start = max(0, min(at - SHOWN // 2, len(every) - SHOWN))
+    docs = every[start:start + SHOWN]
     out = ["\n## 历年数字 { #series data-search-exclude }\n"]
     if len(docs) < 2:
         year = document.get("fiscal_year")
@@ -61,7 +67,12 @@ def series_section(data: SiteData, document: dict, series: dict[tuple[str, str, 
             h = figures[d["doc_id"]].get(m)
             row.append(amount(h["amount"], places_of(h["amount"], h.get("printed"))) if h else "—")
         rows.append(row)
-    out.append(f"本单位在本站的 {len(docs)} 份公开文件（{AMOUNT_HEADER}，各年数字取自当年文件，点击年度打开该文件）：\n")
+    if len(every) > len(docs):
+        every_link = datasette.link("全部列表", "documents", publisher=document["publisher"]) if datasette else ""
+        out.append(f"本单位在本站有 {len(every)} 份公开文件，这里列出年度与本文件最近的 {len(docs)} 份"
+                   + (f"（{every_link}）" if every_link else "") + f"（{AMOUNT_HEADER}，各年数字取自当年文件，点击年度打开该文件）：\n")
+    else:
+        out.append(f"本单位在本站的 {len(docs)} 份公开文件（{AMOUNT_HEADER}，各年数字取自当年文件，点击年度打开该文件）：\n")
     out.append(table(headers, rows, "l" + "r" * len(docs)))
     restated = [c for c in data.of("checks", doc_id) if c.get("check") == RESTATEMENT]
     if restated:
