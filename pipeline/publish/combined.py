@@ -30,11 +30,10 @@ from ..safe_paths import inside
 from .package import (
     COMBINED_DIR,
     COMBINED_NAME,
-    _carry,
     _is_package_file,
     _linked,
+    complete,
     package_descriptor,
-    validate_package,
     write_workbook,
     write_zip,
 )
@@ -84,11 +83,7 @@ def write_combined(doc_ids: list[str], packages_dir: Path, across: dict[str, lis
             (new / n).unlink()
             if not _linked(old[n], new / n):
                 shutil.copy2(old[n], new / n)
-        for n, path in old.items():  # what is no package file (a note of the publisher's) moves along
-            if n not in names and n not in stale:
-                _carry(path, new / n)
-        if validate:
-            validate_package(new, shown_as=folder)
+        complete(new, folder, old, set(names) | set(stale), validate)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise

@@ -150,16 +150,23 @@ def _write(folder: Path, name: str, records: dict[str, list], combined: bool, va
             if rel in same and _linked(old[rel], new / rel):
                 continue  # unchanged: the same file, its date kept
             write_new(new / rel, data, shown=folder / rel)
-        for n, path in old.items():  # what is no package file (a note of the publisher's) moves along
-            if n not in files and n not in stale:
-                _carry(path, new / n)
-        if validate:
-            validate_package(new, shown_as=folder)
+        complete(new, folder, old, set(files) | set(stale), validate)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
     swap_folder(new, folder)
     return folder
+
+
+def complete(new: Path, folder: Path, old: dict[str, Path], written: set[str], validate: bool) -> None:
+    """Complete the next version `new` of the package `folder` (whose files were `old`): what is neither
+    `written` nor a stale package file (a note of the publisher's) moves along; then it is validated if
+    asked. The caller swaps it in."""
+    for n, path in old.items():
+        if n not in written:
+            _carry(path, new / n)
+    if validate:
+        validate_package(new, shown_as=folder)
 
 
 def _linked(source: Path, target: Path) -> bool:
