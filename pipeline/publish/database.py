@@ -332,7 +332,7 @@ def write_database(results: Iterable[DocumentResult], path: Path, log: dict[str,
 def write_database_of(rows: PackageRows, path: Path) -> Path:
     """`write_database` of the rows of the documents' published packages (`package_rows`), streamed: the
     same file, without the records of every document in memory at once."""
-    return _replace(path, rows.typed_rows)
+    return _replace(path, lambda name: rows.typed_rows(name, amounts=float))
 
 
 def _replace(path: Path, rows: Callable[[str], Iterable[tuple]]) -> Path:

@@ -23,6 +23,8 @@ from ..safe_paths import inside
 from .changes import LOG_FILES
 from .package import json_lines
 
+_EXACT = json.JSONDecoder(parse_float=Decimal)  # one decoder for every line (json.loads makes one a call)
+
 
 class MissingPackage(PipelineError):
     """A document has no readable package of its own to take its rows from."""
@@ -70,14 +72,16 @@ class PackageRows:
                     yield from json_lines(res, [res.values(c) for c in self.across[folder.name]])
         yield from json_lines(res, [res.values(r) for r in self.log.get(res_name, ())])
 
-    def typed_rows(self, res_name: str) -> Iterator[tuple]:
-        """Each row of one resource as typed cells (`Resource.values`), read back from its JSON line."""
+    def typed_rows(self, res_name: str, amounts: type = Decimal) -> Iterator[tuple]:
+        """Each row of one resource as typed cells (`Resource.values`), read back from its JSON line; its
+        amounts as `amounts` (the database takes floats: float("12.40") is float(Decimal("12.40")))."""
+        decode = (_EXACT if amounts is Decimal else json.JSONDecoder(parse_float=amounts)).decode
         for line in self.json_rows(res_name):
-            yield tuple(json.loads(line, parse_float=Decimal).values())
+            yield tuple(decode(line).values())
 
     def documents(self) -> list[Document]:
         res = RESOURCES["documents"]
-        return [res.record(**json.loads(line, parse_float=Decimal)) for line in self.json_rows("documents")]
+        return [res.record(**_EXACT.decode(line)) for line in self.json_rows("documents")]
 
 
 def csv_line(res_name: str, record: object) -> bytes:
