@@ -279,22 +279,25 @@ def _build(paths: BuildPaths, say: Callable[[str], None], site: bool, cache: boo
     # or reused document's when it was written): the combined package holds the same rows under the same
     # schema, and its keys stay unique because each begins with the doc_id, so it is not validated again
     # (that was a second pass over every row, 25 s per 100 documents). The tests validate it whole.
-    # the combined package is streamed from the documents' packages on disk (publish/combined.py), in a
-    # worker process while the database is written; the site comes after both (it offers the package)
-    # the database too is made of the rows the packages hold, a document at a time (publish/package_rows.py)
+    # the combined package and the database are made of the rows the documents' packages hold, a document
+    # at a time (publish/package_rows.py); the package in a worker process while the database is written,
+    # the site after both (it offers the package)
     package = [combined / "datapackage.json"]
     across, records, ordered = across_checks(built), log.records(doc_ids), sorted(doc_ids)  # as published_records
     with _workers(1) if jobs > 1 else nullcontext() as pool:
-        job: Future | float | None = None
+        job: Future | None = None
         if stage_due(report, "package", package, say):
             task = (ordered, paths.packages_dir, across, records)
-            job = pool.submit(_combined_job, *task) if pool is not None else _combined_job(*task)
+            if pool is None:
+                stage_done(report, "package", package, _combined_job(*task))
+            else:
+                job = pool.submit(_combined_job, *task)
         rows = PackageRows(paths.packages_dir, ordered, across, records)
         combined_stage(report, "database", [paths.database, metadata_path(paths.database)],
                        lambda: (write_database_of(rows, paths.database),
                                 write_documents_metadata(rows.documents(), paths.database)), say)
         if job is not None:
-            stage_done(report, "package", package, job.result() if isinstance(job, Future) else job)
+            stage_done(report, "package", package, job.result())  # its error, if any, is raised here
     if site:  # not a combined_stage: the site also depends on site/ and mkdocs.yml (build_site reuses itself)
         t0 = time.perf_counter()
         build_site(paths.database, paths.packages_dir, paths.build_dir, say=say, reuse=cache,

@@ -12,13 +12,12 @@ The bytes are those `package.package_files` makes of the same records (the tests
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,11 +32,12 @@ from .package import (
     _is_package_file,
     _linked,
     complete,
+    csv_lines,
     package_descriptor,
     write_workbook,
     write_zip,
 )
-from .package_rows import PackageRows, csv_line
+from .package_rows import PackageRows
 
 
 def across_checks(results: Iterable[DocumentResult]) -> dict[str, list[Check]]:
@@ -91,12 +91,6 @@ def write_combined(doc_ids: list[str], packages_dir: Path, across: dict[str, lis
     return folder
 
 
-def _heading(res_name: str) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(RESOURCES[res_name].field_names)
-    return out.getvalue().encode("utf-8")
-
-
 class _Hashed:
     """A file being written, its size and sha256 counted as it goes."""
 
@@ -114,21 +108,24 @@ def _write_files(new: Path, shown: Path, parts: PackageRows) -> list[str]:
     stats: dict[str, tuple[int, str]] = {}
     counts: dict[str, int] = {}
 
-    def opened(name: str) -> BinaryIO:
+    @contextmanager
+    def opened(name: str) -> Iterator[BinaryIO]:
+        """A new file of the folder, on disk once written (as `atomic.write_new` leaves each file)."""
         try:
-            return open(new / name, "xb")
+            with open(new / name, "xb") as f:
+                yield f
+                f.flush()
+                os.fsync(f.fileno())
         except OSError as e:
             raise output_error(shown / name, e) from None
 
     try:
-        for res_name in RESOURCES:
+        for res_name, res in RESOURCES.items():
             with opened(f"{res_name}.csv") as f:
                 out = _Hashed(f)
-                out.write(_heading(res_name))
+                out.write(csv_lines([res.field_names]).encode("utf-8"))
                 for body in parts.csv_bodies(res_name):
                     out.write(body)
-                for row in parts.log.get(res_name, ()):
-                    out.write(csv_line(res_name, row))
             stats[res_name] = (out.size, out.sha256.hexdigest())
         for res_name in RESOURCES:
             n = 0
@@ -149,23 +146,9 @@ def _write_files(new: Path, shown: Path, parts: PackageRows) -> list[str]:
         archive = f"{COMBINED_NAME}.zip"
         with opened(archive) as f:
             write_zip(f, [(n, (new / n).stat().st_size, lambda n=n: open(new / n, "rb")) for n in names])
-        for name in [*names, archive]:
-            _flush(new / name, shown / name)
     except OSError as e:
         raise output_error(shown, e) from None
     return sorted([*names, archive])
-
-
-def _flush(path: Path, shown: Path) -> None:
-    """On disk before the folder is swapped in (as `atomic.write_new` leaves each file)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError as e:
-        raise output_error(shown, e) from None
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

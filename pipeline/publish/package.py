@@ -45,6 +45,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -274,9 +275,13 @@ def read_package(folder: Path) -> DocumentResult:
 
 def csv_text(res: Resource, rows: list[tuple]) -> str:
     """The CSV of one resource (the same bytes as `output.to_csv` of its records)."""
+    return csv_lines([res.field_names]) + csv_lines(rows)
+
+
+def csv_lines(rows: Iterable[Iterable[object]]) -> str:
+    """Rows of cells as CSV lines (`output.cell`: exact decimals, true/false, "" for none)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(res.field_names)
     for row in rows:
         writer.writerow([cell(v) for v in row])
     return out.getvalue()
@@ -346,8 +351,6 @@ def write_workbook(target: BinaryIO, name: str, counts: dict[str, int], rows_of:
     with more rows than a sheet holds continues on `<resource>_2`, … (each with the headings), which the
     说明 sheet says. Written row by row (XlsxWriter's constant_memory: each row goes to a temporary file as
     it is written, no cell is kept), so a workbook of millions of rows takes no more memory than one of ten."""
-    import tempfile
-
     import xlsxwriter  # imported when a workbook is written: a no-change build needs none
 
     with tempfile.TemporaryDirectory(prefix="yusuan-xlsx-") as tmp:

@@ -8,8 +8,6 @@ order), each document's checks across documents after its own checks, the build'
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,11 +15,10 @@ from pathlib import Path
 
 from ..errors import PipelineError
 from ..fields import RESOURCES
-from ..output import cell
 from ..records import Check, Document
 from ..safe_paths import inside
 from .changes import LOG_FILES
-from .package import json_lines
+from .package import csv_lines, json_lines
 
 _EXACT = json.JSONDecoder(parse_float=Decimal)  # one decoder for every line (json.loads makes one a call)
 
@@ -51,14 +48,15 @@ class PackageRows:
         return path
 
     def csv_bodies(self, res_name: str) -> Iterator[bytes]:
-        """Each document's rows of one resource as its CSV prints them (its heading line left out)."""
-        if res_name in LOG_FILES:
-            return  # a document's package holds its own part of the log; the combined outputs the whole log
-        for folder in self.folders:
-            data = self._file(folder, f"{res_name}.csv").read_bytes()
-            yield data[data.index(b"\n") + 1:]
-            if res_name == "checks" and folder.name in self.across:
-                yield b"".join(csv_line("checks", c) for c in self.across[folder.name])
+        """The CSV lines of one resource's rows, without its heading: each document's as its CSV prints them."""
+        res = RESOURCES[res_name]
+        if res_name not in LOG_FILES:  # a document's package holds its part of the log; these, the whole log
+            for folder in self.folders:
+                data = self._file(folder, f"{res_name}.csv").read_bytes()
+                yield data[data.index(b"\n") + 1:]
+                if res_name == "checks" and folder.name in self.across:
+                    yield csv_lines(res.values(c) for c in self.across[folder.name]).encode("utf-8")
+        yield csv_lines(res.values(r) for r in self.log.get(res_name, ())).encode("utf-8")
 
     def json_rows(self, res_name: str) -> Iterator[str]:
         """Each row of one resource as its JSON line."""
@@ -82,9 +80,3 @@ class PackageRows:
     def documents(self) -> list[Document]:
         res = RESOURCES["documents"]
         return [res.record(**_EXACT.decode(line)) for line in self.json_rows("documents")]
-
-
-def csv_line(res_name: str, record: object) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([cell(v) for v in RESOURCES[res_name].values(record)])
-    return out.getvalue().encode("utf-8")
