@@ -77,15 +77,19 @@ def areas(data: SiteData) -> list[Area]:
     out = []
     for province, cities in group(data).items():
         for city in cities.values():
-            label = city_label(province, city.name)
-            title = city.name if city.name == province and label == city.name else f"{province} {label}"  # as _city
-            out.append(Area(province, city.name, title, tuple(sorted(city.documents, key=lambda d: d["doc_id"]))))
+            out.append(Area(province, city.name, city_title(province, city.name), tuple(sorted(city.documents, key=lambda d: d["doc_id"]))))
     return out
 
 
 def city_label(province: str, city: str) -> str:
     """A city's name on the pages; a province's own departments (四川省 with no city) are its 省级单位."""
     return "省级单位" if city == province and province not in MUNICIPALITIES and province != UNKNOWN else city
+
+
+def city_title(province: str, city: str) -> str:
+    """The title of a city's pages: 北京市 (a municipality), 四川省 省级单位, 江苏省 南通市."""
+    label = city_label(province, city)
+    return city if city == province and label == city else f"{province} {label}"
 
 
 def publisher_of(document: dict) -> str:
@@ -186,8 +190,7 @@ def _province(province: str, cities: dict[str, City]) -> str:
 
 
 def _city(city: City, compared: dict[str, str]) -> str:
-    label = city_label(city.province, city.name)
-    title = city.name if city.name == city.province and label == city.name else f"{city.province} {label}"
+    label, title = city_label(city.province, city.name), city_title(city.province, city.name)
     out = [front_matter({"title": title_text(title)}), f"# {esc(title)}\n",
            f"[预算公开文件](../../disclosures/index.md) › [{esc(city.province)}](index.md) › {esc(label)}\n",
            f"{len(city.publishers)} 个发布单位，{len(city.documents)} 份公开文件。"

@@ -44,7 +44,7 @@ from . import data as site_data
 from . import glossary as gl
 from .charts import ChartCache
 from .downloads import RowCounts, collect, link_or_copy, linked_files_plugin
-from .fragments import Fragments
+from .fragments import Fragments, fragments_folder
 from .markdown import Datasette
 from .page_images import PageImages
 from .pages import Context, disclosure_page
@@ -146,12 +146,6 @@ def write_pages(database: Path, packages_dir: Path, docs: Path, charts: ChartCac
         "other": [p for p in handwritten if p.endswith(".md") and p != "index.md" and not p.startswith("methodology/")],
         "originals": shown,  # page views and text views written
     }
-
-
-def fragments_folder(docs: Path) -> Path:
-    """Where the parts of pages written as HTML are kept (fragments.py): beside the docs folder, where
-    mkdocs_hooks.py finds them."""
-    return docs.parent / "fragments"
 
 
 def navigation(found: dict[str, object]) -> list:

@@ -28,6 +28,11 @@ PLACEHOLDER = '<div class="yusuan-fragment" data-sha256="{}"></div>'
 _PLACEHOLDER_RE = re.compile(r'<div class="yusuan-fragment" data-sha256="([0-9a-f]{64})"></div>')
 
 
+def fragments_folder(docs: Path) -> Path:
+    """Where a site build keeps its fragments: beside its docs folder (`mkdocs_hooks.py` finds them there)."""
+    return docs.parent / "fragments"
+
+
 class Fragments:
     """The fragments of one site build, in `folder` (emptied when the pages are written again)."""
 

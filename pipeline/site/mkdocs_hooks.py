@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.site.fragments import put_into
+from pipeline.site.fragments import fragments_folder, put_into
 
 # what a hook puts into a page is named by the page's Markdown (a fragment's sha256): the page cache
 # (pagecache.py), keyed by the Markdown, stays right with it
@@ -17,4 +17,4 @@ changes_no_page = True
 
 def on_page_content(html, page, config, files):
     """The parts of the page written as HTML (fragments.py), from beside the docs folder."""
-    return put_into(html, Path(config.docs_dir).parent / "fragments", page.file.src_uri)
+    return put_into(html, fragments_folder(Path(config.docs_dir)), page.file.src_uri)
