@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from pipeline.text.layout import ANY_TAG_RE, CELL_RE, exact_cells
+from pipeline.text.layout import CELL_RE, exact_cells
 from pipeline.text.lines import Line, match_key, strip_markup
 
 _HEAD_LINES = 60  # the cover, contents and first paragraphs
@@ -48,6 +48,8 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度?|(?=[（(]?(?:部门|单
 _CONTENTS = re.compile(r"^目录$")
 _DATE = re.compile(r"^[〇零一二三四五六七八九\d]{4}年[〇零一二三四五六七八九十\d]{1,2}月(?:[〇零一二三四五六七八九十\d]{1,3}日)?$")  # a cover's date
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十\d]+部分")
+# Only a table's own markup goes: any other "<…>" in a cell is printed text (a title may read "<img …>").
+_TABLE_MARKUP = re.compile(r"</?(?:table|thead|tbody|tr|td|th)\b[^>]*>", re.IGNORECASE)
 _LABEL_CELL = re.compile(r"^(主管部门|实施单位|单位名称|部门名称|预算单位|主管单位|编制单位|部门（单位）|部门)(?:\s*[:：]\s*(.*))?$")
 _COLUMN_GAP = re.compile(r"\S(?: {3,}|\u3000{2,}|\t)\S")  # columns aligned by spaces: a gap no title has
 _UNIT_AFTER = re.compile(r"\s*(?:金额)?单位\s*[:：].*$")  # 部门名称：深圳市信访局 单位：万元
@@ -88,7 +90,7 @@ def _printed_cells(text: str) -> list[str] | None:
         parts = [m.group(3) for m in CELL_RE.finditer(text)] or None
     if parts is None:
         return None
-    return [c for c in (_clean(ANY_TAG_RE.sub("", c)) for c in parts) if c]
+    return [c for c in (_clean(_TABLE_MARKUP.sub("", c)) for c in parts) if c]
 
 
 def _cells(line: Line) -> list[str]:
@@ -115,7 +117,7 @@ def _title_text(line: Line) -> str | None:
     cells = _printed_cells(line.text)
     if cells is not None:
         return cells[0] if len(cells) == 1 else None if cells else ""
-    text = _clean(ANY_TAG_RE.sub("", line.text))
+    text = _clean(_TABLE_MARKUP.sub("", line.text))
     return None if _COLUMN_GAP.search(text) else text
 
 

@@ -154,9 +154,11 @@ def test_a_reader_browses_province_city_publisher_and_filters(page, base_url):
     """From the navigation's 四川省 to its 省级单位, filter to one publisher, open its 2025 document, and
     come back through the document's link to its city."""
     page.goto(base_url + "disclosures/")
-    page.locator("nav.md-nav--primary").get_by_role("link", name="四川省").first.click()
+    with page.expect_navigation():  # what follows reads the new page at once
+        page.locator("nav.md-nav--primary").get_by_role("link", name="四川省").first.click()
     assert page.locator("h1").inner_text().rstrip("¶") == "四川省"
-    page.locator("article").get_by_role("link", name="省级单位").click()
+    with page.expect_navigation():  # what follows reads the new page at once
+        page.locator("article").get_by_role("link", name="省级单位").click()
     rows = page.locator("article table tbody tr")
     assert rows.count() == 2
     page.fill("input.yusuan-filter", "数据应用")
@@ -164,7 +166,9 @@ def test_a_reader_browses_province_city_publisher_and_filters(page, base_url):
     assert len(visible) == 1 and visible[0].startswith("四川省市场监督管理局数据应用中心")
     page.fill("input.yusuan-filter", "")
     assert sum(r.is_visible() for r in rows.all()) == 2
-    page.get_by_role("link", name="2025 单位预算").nth(1).click()
+    with page.expect_navigation():  # what follows reads the new page at once
+        page.get_by_role("link", name="2025 单位预算").nth(1).click()
     assert page.url.rstrip("/").endswith(SICHUAN)
-    page.get_by_role("link", name="四川省 › 省级单位的全部公开文件").click()
+    with page.expect_navigation():  # what follows reads the new page at once
+        page.get_by_role("link", name="四川省 › 省级单位的全部公开文件").click()
     assert page.locator("h1").inner_text().rstrip("¶") == "四川省 省级单位"

@@ -178,7 +178,8 @@ def test_a_headline_figure_of_the_pdf_opens_its_page_with_the_cell_outlined(page
     check_page_view(page, PDF, fact, fact["printed"], has_boxes(built.database))
     # the view names the figure and leads back to the disclosure
     assert page.locator("li", has_text="支出总计").count() >= 1
-    page.get_by_role("link", name="上海市财政局2025年单位预算").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="上海市财政局2025年单位预算").click()
     assert page.url.rstrip("/").endswith(f"disclosures/{PDF_DOC}")
 
 
@@ -202,7 +203,8 @@ def test_a_failed_check_of_a_pdf_opens_its_page_from_the_disclosure_and_the_qual
     for start in (f"disclosures/{doc_id}/", "quality/"):
         page.goto(changchun_url + start)
         if start == "quality/":  # the failed checks are listed on the page of the document's city
-            page.get_by_role("link", name=area.label, exact=True).click()
+            with page.expect_navigation():  # the list is counted below at once: wait for the city's page to load
+                page.get_by_role("link", name=area.label, exact=True).click()
             assert page.url.endswith(area.page("quality").removesuffix(".md") + "/"), page.url
         items = page.locator("li", has=page.get_by_role("link", name="查看原文")).filter(
             has_text=f"第 {check['source_line']} 行")
